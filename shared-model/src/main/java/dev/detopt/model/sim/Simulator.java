@@ -1,0 +1,44 @@
+package dev.detopt.model.sim;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A Monte-Carlo simulator with a fixed configuration. Thread-safe: it hands out thread-confined
+ * {@link EventEvaluator}s.
+ */
+public interface Simulator {
+    /** Wire name, e.g. "calorimeter" or "branching". */
+    String name();
+
+    /** Design parameters that may vary or be differentiated, e.g. [e, a, g] or [theta]. */
+    List<String> parameterNames();
+
+    /** Per-event observables, e.g. absorber.0 … gap.49, leakage, or loss. */
+    List<String> observableNames();
+
+    /** Estimators this simulator supports; others are rejected by {@link #evaluator}. */
+    Set<EstimatorKind> supportedEstimators();
+
+    /**
+     * A new evaluator for one thread.
+     *
+     * @throws UnsupportedEstimatorException if the estimator does not apply to this simulator
+     */
+    EventEvaluator evaluator(DesignPoint point, EstimatorSettings estimator);
+
+    default int parameterIndex(String name) {
+        int index = parameterNames().indexOf(name);
+        if (index < 0) {
+            throw new IllegalArgumentException("simulator '" + name() + "' has no parameter '" + name
+                    + "'; it has " + parameterNames());
+        }
+        return index;
+    }
+
+    default void requireSupported(EstimatorKind kind) {
+        if (!supportedEstimators().contains(kind)) {
+            throw new UnsupportedEstimatorException(this, kind);
+        }
+    }
+}

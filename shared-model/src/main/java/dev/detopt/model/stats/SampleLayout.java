@@ -1,0 +1,43 @@
+package dev.detopt.model.stats;
+
+/**
+ * Shape of the per-event samples of one run: m observables, n differentiated parameters, and
+ * whether the estimator also reports a per-event score vector (score-function family).
+ *
+ * @param observables  number of per-event observables y_i
+ * @param parameters   number of differentiated design parameters θ_j
+ * @param gradientForm how per-event gradient samples combine into the gradient of E[y]
+ */
+public record SampleLayout(int observables, int parameters, GradientForm gradientForm) {
+    public SampleLayout {
+        if (observables <= 0) {
+            throw new IllegalArgumentException("observables must be positive, was " + observables);
+        }
+        if (parameters < 0) {
+            throw new IllegalArgumentException("parameters must not be negative, was " + parameters);
+        }
+        if (gradientForm == null) {
+            throw new IllegalArgumentException("gradientForm is required");
+        }
+    }
+
+    public boolean hasScore() {
+        return gradientForm != GradientForm.DIRECT;
+    }
+
+    public int gradientEntries() {
+        return observables * parameters;
+    }
+
+    /**
+     * How a batch's per-event gradient samples g_ij estimate ∂E[y_i]/∂θ_j.
+     */
+    public enum GradientForm {
+        /** mean of g (pathwise, finite differences, stochastic AD). */
+        DIRECT,
+        /** mean of g = y·s (score function; the score s is recorded too). */
+        SCORE,
+        /** score function with the batch-mean baseline: N/(N−1)·(mean(y·s) − mean(y)·mean(s)). */
+        SCORE_BASELINE
+    }
+}
