@@ -179,9 +179,7 @@ final class BranchingShower implements SteppedProgram<BranchingShower.State> {
             double py = s.py[i];
             double e = s.energy[i];
             double r = Math.sqrt(x * x + y * y);
-            // m = 0.5·σ(−10 sin(10(α + 2r)))·σ(−10 cos(10(r − 2)))·σ(10(r − θ))·σ(−10(r − θ − 10))
-            double pattern = 0.5 * sigmoid(-10 * Math.sin(10 * (Math.atan2(x, y) + 2 * r)))
-                    * sigmoid(-10 * Math.cos(10 * (r - 2)));
+            double pattern = materialPattern(x, y, r);
             double inner = sigmoid(10 * (r - theta));
             double outer = sigmoid(-10 * (r - theta - 10));
             double m = pattern * inner * outer;
@@ -212,6 +210,21 @@ final class BranchingShower implements SteppedProgram<BranchingShower.State> {
             }
         }
         s.swapBuffers();
+    }
+
+    /**
+     * The θ-independent part of the interaction probability
+     * m = 0.5·σ(−10 sin(10(α + 2r)))·σ(−10 cos(10(r − 2)))·σ(10(r − θ))·σ(−10(r − θ − 10)),
+     * with α = atan2(x, y) (x first, as in science.md).
+     */
+    static double materialPattern(double x, double y, double r) {
+        return 0.5 * sigmoid(-10 * Math.sin(10 * (Math.atan2(x, y) + 2 * r))) * sigmoid(-10 * Math.cos(10 * (r - 2)));
+    }
+
+    /** The interaction probability m(x, y; θ). */
+    static double interactionProbability(double x, double y, double theta) {
+        double r = Math.sqrt(x * x + y * y);
+        return materialPattern(x, y, r) * sigmoid(10 * (r - theta)) * sigmoid(-10 * (r - theta - 10));
     }
 
     static double sigmoid(double z) {
