@@ -2,6 +2,7 @@ package dev.detopt.model.cli;
 
 import dev.detopt.model.estimate.EstimatorStudy;
 import dev.detopt.model.sim.Simulator;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,19 +35,22 @@ public final class EstimateCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "table", description = "table or json. Default: ${DEFAULT-VALUE}.")
     String format;
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
         if (!format.equals("table") && !format.equals("json")) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--format must be table or json, was " + format);
+            throw new CommandLine.ParameterException(spec.commandLine(), "--format must be table or json, was " + format);
         }
-        Simulator simulator = options.createSimulator();
-        int threads = options.threadCount();
+        if (events < 2) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--events must be at least 2");
+        }
+        Simulator simulator = options.createSimulator(spec.commandLine());
+        int threads = options.threadCount(spec.commandLine());
         long start = System.nanoTime();
         List<EstimatorStudy.Result> results = new EstimatorStudy(simulator, threads)
-                .run(new double[] {theta}, 0, 0, options.estimatorSettings(simulator), options.seed, events);
+                .run(new double[] {theta}, 0, 0, options.estimatorSettings(spec.commandLine(), simulator), options.seed, events);
         double totalSeconds = (System.nanoTime() - start) / 1e9;
         PrintWriter out = spec.commandLine().getOut();
         if (format.equals("json")) {

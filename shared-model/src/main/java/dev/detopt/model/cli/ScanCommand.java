@@ -61,6 +61,9 @@ public final class ScanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (events < 2) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--events must be at least 2");
+        }
         if (points < 2) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--points must be at least 2");
         }
@@ -70,9 +73,9 @@ public final class ScanCommand implements Callable<Integer> {
         if (!spread.equals("std") && !spread.equals("stderr")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--spread must be std or stderr, was " + spread);
         }
-        Simulator simulator = options.createSimulator();
-        List<EstimatorSettings> settings = options.estimatorSettings(simulator);
-        EstimatorStudy study = new EstimatorStudy(simulator, options.threadCount());
+        Simulator simulator = options.createSimulator(spec.commandLine());
+        List<EstimatorSettings> settings = options.estimatorSettings(spec.commandLine(), simulator);
+        EstimatorStudy study = new EstimatorStudy(simulator, options.threadCount(spec.commandLine()));
         double[] thetas = new double[points];
         List<List<EstimatorStudy.Result>> results = new ArrayList<>();
         for (int k = 0; k < points; k++) {

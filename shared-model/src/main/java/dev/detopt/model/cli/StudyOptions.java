@@ -5,7 +5,9 @@ import dev.detopt.model.branching.BranchingSimulator;
 import dev.detopt.model.estimate.EstimatorStudy;
 import dev.detopt.model.sim.EstimatorSettings;
 import dev.detopt.model.sim.Simulator;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 import java.util.List;
 
@@ -36,23 +38,35 @@ final class StudyOptions {
     @Option(names = "--no-reuse-uniforms", description = "Stochastic AD: the alternative draws only fresh numbers instead of reusing the primal's.")
     boolean noReuseUniforms;
 
-    int threadCount() {
+    int threadCount(CommandLine commandLine) {
         int count = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (count < 1) {
-            throw new IllegalArgumentException("--threads must be at least 1");
+            throw new ParameterException(commandLine, "--threads must be at least 1");
         }
         return count;
     }
 
-    Simulator createSimulator() {
-        if (simulator.equals(BranchingSimulator.NAME)) {
-            return new BranchingSimulator(new BranchingConfig(splitProbability));
+    /** The configured simulator; bad options are reported as usage errors. */
+    Simulator createSimulator(CommandLine commandLine) {
+        if (!simulator.equals(BranchingSimulator.NAME)) {
+            throw new ParameterException(commandLine, "unknown simulator '" + simulator + "'; known: " + BranchingSimulator.NAME);
         }
-        throw new IllegalArgumentException("unknown simulator '" + simulator + "'; known: " + BranchingSimulator.NAME);
+        BranchingConfig config = new BranchingConfig(splitProbability);
+        if (!config.problems().isEmpty()) {
+            throw new ParameterException(commandLine, "--split-prob: " + String.join("; ", config.problems()));
+        }
+        return new BranchingSimulator(config);
     }
 
-    List<EstimatorSettings> estimatorSettings(Simulator sim) {
-        return EstimatorStudy.settings(estimators, sim.parameterNames().size(), finiteDifferenceStep,
-                !finiteDifferenceIndependent, !noReuseUniforms);
+    List<EstimatorSettings> estimatorSettings(CommandLine commandLine, Simulator sim) {
+        if (!(finiteDifferenceStep > 0) || !Double.isFinite(finiteDifferenceStep)) {
+            throw new ParameterException(commandLine, "--fd-step must be positive, was " + finiteDifferenceStep);
+        }
+        try {
+            return EstimatorStudy.settings(estimators, sim.parameterNames().size(), finiteDifferenceStep,
+                    !finiteDifferenceIndependent, !noReuseUniforms);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(commandLine, "--estimators: " + e.getMessage());
+        }
     }
 }
