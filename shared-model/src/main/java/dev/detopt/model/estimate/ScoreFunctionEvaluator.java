@@ -13,7 +13,8 @@ import java.util.random.RandomGenerator;
  * s = Σ d log p(b) over the program's Bernoulli decisions, (b/p − (1−b)/(1−p))·dp. The pathwise
  * term is zero for programs whose outputs depend on θ only through their decisions (the branching
  * shower). With the baseline, {@link dev.detopt.model.stats.SampleAccumulator#summary()} subtracts
- * the batch mean of y from exact sums, so batches compose.
+ * the batch mean of y from exact sums, so batches compose; its N/(N−1) factor then also scales the
+ * pathwise term, a relative bias of 1/(N−1) on that term only.
  */
 final class ScoreFunctionEvaluator<S> extends ProgramEvaluator<S> {
     private final ScoreDraws draws = new ScoreDraws();
