@@ -3,6 +3,8 @@ package dev.detopt.model.branching;
 import dev.detopt.model.estimate.RandomContext;
 import dev.detopt.model.estimate.SteppedProgram;
 
+import java.util.Arrays;
+
 /**
  * The branching shower of science.md §3 (after Kagan &amp; Heinrich, arXiv:2308.16680) as a stepped
  * program; one step moves every live particle by one time step.
@@ -62,11 +64,11 @@ final class BranchingShower implements SteppedProgram<BranchingShower.State> {
         private void ensureNextCapacity(int needed) {
             if (needed > nx.length) {
                 int size = Math.max(needed, nx.length * 2);
-                nx = java.util.Arrays.copyOf(nx, size);
-                ny = java.util.Arrays.copyOf(ny, size);
-                npx = java.util.Arrays.copyOf(npx, size);
-                npy = java.util.Arrays.copyOf(npy, size);
-                nEnergy = java.util.Arrays.copyOf(nEnergy, size);
+                nx = Arrays.copyOf(nx, size);
+                ny = Arrays.copyOf(ny, size);
+                npx = Arrays.copyOf(npx, size);
+                npy = Arrays.copyOf(npy, size);
+                nEnergy = Arrays.copyOf(nEnergy, size);
             }
         }
 
@@ -83,11 +85,11 @@ final class BranchingShower implements SteppedProgram<BranchingShower.State> {
 
         private void ensureCapacity(int needed) {
             if (needed > x.length) {
-                x = java.util.Arrays.copyOf(x, needed);
-                y = java.util.Arrays.copyOf(y, needed);
-                px = java.util.Arrays.copyOf(px, needed);
-                py = java.util.Arrays.copyOf(py, needed);
-                energy = java.util.Arrays.copyOf(energy, needed);
+                x = Arrays.copyOf(x, needed);
+                y = Arrays.copyOf(y, needed);
+                px = Arrays.copyOf(px, needed);
+                py = Arrays.copyOf(py, needed);
+                energy = Arrays.copyOf(energy, needed);
             }
         }
 
@@ -238,6 +240,6 @@ final class BranchingShower implements SteppedProgram<BranchingShower.State> {
         observables[LOSS] = d * d;
         observables[MEAN_HIT_RADIUS] = meanRadius;
         observables[HITS] = s.hits;
-        java.util.Arrays.fill(tangents, 0, OBSERVABLES, 0.0);
+        Arrays.fill(tangents, 0, OBSERVABLES, 0.0);
     }
 }

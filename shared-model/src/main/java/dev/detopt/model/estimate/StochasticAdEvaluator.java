@@ -91,7 +91,9 @@ final class StochasticAdEvaluator<S> extends ProgramEvaluator<S> {
                 if (first) {
                     program.start(state, theta, direction, primalDraws);
                 } else {
-                    program.copy(state, beforeStep);
+                    if (direction >= 0) {
+                        program.copy(state, beforeStep); // the state an alternative adopted in this step forks from
+                    }
                     program.step(state, primalDraws);
                 }
                 primalRunning = !program.finished(state);
