@@ -48,7 +48,7 @@ public record DetoptProperties(
      * @param directory   where PostgreSQL's data ({@code postgres/}) and the objects
      *                    ({@code objects/}) live between runs
      * @param persistent  false: a throw-away database and in-memory objects (tests)
-     * @param host        address the embedded servers listen on
+     * @param host        address the embedded S3 server listens on (PostgreSQL: 127.0.0.1 only)
      * @param postgresPort 0 picks a free port
      * @param s3Port      0 picks a free port
      */

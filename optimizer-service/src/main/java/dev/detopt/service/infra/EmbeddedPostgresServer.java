@@ -110,8 +110,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return postgres.getPort();
     }
 
+    /** Without credentials in it, so that a second process can use it with DETOPT_DB_USER. */
     public String jdbcUrl() {
-        return postgres.getJdbcUrl(USER, DATABASE);
+        return "jdbc:postgresql://127.0.0.1:" + port() + "/" + DATABASE;
     }
 
     public String user() {

@@ -68,7 +68,7 @@ class EmbeddedPostgresServerTest {
     void ephemeralServerCreatesTheDetoptDatabase() throws Exception {
         try (EmbeddedPostgresServer server = EmbeddedPostgresServer.ephemeral(0)) {
             assertThat(server.dataDirectory()).isEmpty();
-            assertThat(server.jdbcUrl()).contains(":" + server.port() + "/detopt");
+            assertThat(server.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:" + server.port() + "/detopt");
             assertThat(query(server, "SELECT current_database()")).containsExactly("detopt");
         }
     }
@@ -86,7 +86,7 @@ class EmbeddedPostgresServerTest {
     }
 
     static void execute(EmbeddedPostgresServer server, String... statements) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(server.jdbcUrl());
+        try (Connection connection = DriverManager.getConnection(server.jdbcUrl(), server.user(), server.password());
                 Statement statement = connection.createStatement()) {
             for (String sql : statements) {
                 statement.execute(sql);
@@ -96,7 +96,7 @@ class EmbeddedPostgresServerTest {
 
     static List<String> query(EmbeddedPostgresServer server, String sql) throws SQLException {
         List<String> values = new ArrayList<>();
-        try (Connection connection = DriverManager.getConnection(server.jdbcUrl());
+        try (Connection connection = DriverManager.getConnection(server.jdbcUrl(), server.user(), server.password());
                 Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery(sql)) {
             while (rows.next()) {
