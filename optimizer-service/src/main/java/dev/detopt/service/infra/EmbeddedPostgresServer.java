@@ -2,9 +2,13 @@ package dev.detopt.service.infra;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A JVM killed with {@code kill -9} leaves its PostgreSQL running (the postmaster does not watch
  * its parent). Starting again on the same data directory finds that orphan through
- * {@code postmaster.pid}, shuts it down cleanly and takes over the data.
+ * {@code postmaster.pid}, shuts it down cleanly and takes over the data. A data directory that a
+ * live service is using is refused instead.
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
 
@@ -30,6 +35,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     public static final String USER = "postgres";
     private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
     private static final Duration ORPHAN_SHUTDOWN_WAIT = Duration.ofSeconds(30);
+    /** zonky holds an OS file lock on this file in the data directory while its server runs. */
+    private static final String ZONKY_LOCK_FILE = "epg-lock";
 
     private final EmbeddedPostgres postgres;
     private final Optional<Path> dataDirectory;
@@ -143,14 +150,39 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     /**
-     * If {@code postmaster.pid} names a live PostgreSQL process, it is a server left behind by a
-     * killed JVM: ask it to shut down (SIGTERM: finish and flush) and wait for it.
+     * If {@code postmaster.pid} names a live PostgreSQL process while no JVM holds zonky's lock on
+     * the data directory, that server was left behind by a killed JVM: ask it to shut down
+     * (SIGTERM: finish and flush) and wait for it. A directory whose lock is held belongs to a
+     * running service and is refused.
      */
     static OptionalLong stopOrphanedServer(Path dataDirectory) {
         Path pidFile = dataDirectory.resolve("postmaster.pid");
         if (!Files.isRegularFile(pidFile)) {
             return OptionalLong.empty();
         }
+        try (FileChannel lockChannel = FileChannel.open(dataDirectory.resolve(ZONKY_LOCK_FILE),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            FileLock lock;
+            try {
+                lock = lockChannel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null; // held by this very JVM
+            }
+            if (lock == null) {
+                throw new IllegalStateException("the PostgreSQL data directory " + dataDirectory
+                        + " is in use by another running detopt service; stop it first or set detopt.embedded.directory");
+            }
+            try {
+                return stopServerNamedIn(pidFile, dataDirectory);
+            } finally {
+                lock.release();
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot lock the PostgreSQL data directory " + dataDirectory, e);
+        }
+    }
+
+    private static OptionalLong stopServerNamedIn(Path pidFile, Path dataDirectory) {
         long pid;
         try {
             List<String> lines = Files.readAllLines(pidFile, StandardCharsets.US_ASCII);

@@ -1,6 +1,7 @@
 package dev.detopt.service.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -62,6 +63,17 @@ class EmbeddedPostgresServerTest {
             assertThat(query(restarted, "SELECT name FROM kept")).containsExactly("written before kill -9");
         }
         assertThat(ProcessHandle.of(orphanPid).filter(ProcessHandle::isAlive)).as("orphan stopped").isEmpty();
+    }
+
+    @Test
+    void aDataDirectoryInUseByALiveServerIsRefusedAndLeftAlone() throws Exception {
+        Path data = directory.resolve("postgres");
+        try (EmbeddedPostgresServer running = EmbeddedPostgresServer.persistent(data, 0)) {
+            assertThatThrownBy(() -> EmbeddedPostgresServer.persistent(data, 0))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("in use by another running detopt service");
+            assertThat(query(running, "SELECT 1")).containsExactly("1");
+        }
     }
 
     @Test
