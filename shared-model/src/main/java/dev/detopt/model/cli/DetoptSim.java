@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Simulate detectors, estimate gradients and run reference optimizations.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                OptimizeCommand.class,
         })
 public final class DetoptSim implements Runnable {
 
