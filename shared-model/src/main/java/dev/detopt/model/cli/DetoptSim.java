@@ -9,6 +9,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 OptimizeCommand.class,
+                EstimateCommand.class,
+                ScanCommand.class,
         })
 public final class DetoptSim implements Runnable {
 

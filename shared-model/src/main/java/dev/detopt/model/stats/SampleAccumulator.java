@@ -4,9 +4,9 @@ import java.util.Arrays;
 
 /**
  * Sufficient statistics of a run of events: the event count and exact sums of y, y², g, g² and,
- * for score estimators, s, s² and y·s². Because every sum is an {@link ExactSum}, accumulating
- * events in any order, on any number of threads, across checkpoints and merges gives bit-identical
- * statistics. Not thread-safe: use one per thread and {@link #merge}.
+ * for score estimators, s, s² and g·s (y·s² in the pure score form). Because every sum is an
+ * {@link ExactSum}, accumulating events in any order, on any number of threads, across
+ * checkpoints and merges gives bit-identical statistics. Not thread-safe: use one per thread and {@link #merge}.
  */
 public final class SampleAccumulator {
     private final SampleLayout layout;
@@ -71,9 +71,11 @@ public final class SampleAccumulator {
                 sumS[j].add(s[j]);
                 sumS2[j].add(s[j] * s[j]);
             }
+            // Σ g·s (= Σ y·s² when g = y·s, the pure score form); with a pathwise term in g it
+            // keeps the baseline's standard error exact
             for (int i = 0; i < y.length; i++) {
                 for (int j = 0; j < n; j++) {
-                    sumYS2[i * n + j].add(y[i] * s[j] * s[j]);
+                    sumYS2[i * n + j].add(g[i * n + j] * s[j]);
                 }
             }
         }
@@ -171,7 +173,7 @@ public final class SampleAccumulator {
                     double sBar = sumS[j].value() / count;
                     double correction = count / (count - 1);
                     grad[k] = correction * (g1 / count - yBar * sBar);
-                    // per-event z = (y − ȳ)·s; Σz² = Σy²s² − 2ȳ Σys² + ȳ² Σs²
+                    // per-event z = g − ȳ·s; Σz² = Σg² − 2ȳ Σg·s + ȳ² Σs²
                     double sumZ = g1 - yBar * sumS[j].value();
                     double sumZ2 = g2 - 2 * yBar * sumYS2[k].value() + yBar * yBar * sumS2[j].value();
                     gradStderr[k] = correction * standardError(sumZ, sumZ2, count);

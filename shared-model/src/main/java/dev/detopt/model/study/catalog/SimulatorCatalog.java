@@ -1,5 +1,7 @@
 package dev.detopt.model.study.catalog;
 
+import dev.detopt.model.branching.BranchingConfig;
+import dev.detopt.model.branching.BranchingSimulator;
 import dev.detopt.model.sim.Simulator;
 import dev.detopt.model.study.FieldProblem;
 import dev.detopt.model.study.InvalidStudySpecException;
@@ -18,7 +20,7 @@ import java.util.Optional;
  * detector geometry. Everything else (spec validation, engine, worker) goes through here.
  */
 public final class SimulatorCatalog {
-    private static final SimulatorCatalog STANDARD = new SimulatorCatalog(List.of(gaussian()));
+    private static final SimulatorCatalog STANDARD = new SimulatorCatalog(List.of(branching(), gaussian()));
 
     private final Map<String, SimulatorType<?>> types = new LinkedHashMap<>();
 
@@ -71,6 +73,15 @@ public final class SimulatorCatalog {
 
     public String unknownMessage(String name) {
         return "unknown simulator '" + name + "'; known: " + String.join(", ", types.keySet());
+    }
+
+    /** Width of the branching shower's detector annulus (its material map reaches r = θ + 10). */
+    static final double BRANCHING_ANNULUS_WIDTH = 10.0;
+
+    static SimulatorType<BranchingConfig> branching() {
+        return new SimulatorType<>(BranchingSimulator.NAME, BranchingConfig.class, BranchingConfig.defaults(),
+                BranchingConfig::problems, BranchingSimulator::new,
+                (config, simulator) -> new AnnulusGeometry(simulator.parameterIndex("theta"), BRANCHING_ANNULUS_WIDTH));
     }
 
     static SimulatorType<GaussianSimulator.Config> gaussian() {
