@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 OptimizeCommand.class,
+                DemoCommand.class,
                 EstimateCommand.class,
                 ScanCommand.class,
         })
