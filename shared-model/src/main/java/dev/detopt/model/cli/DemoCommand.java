@@ -143,7 +143,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** The study spec of one demo run: the same JSON a user could give to {@code optimize}. */
-    String specJson(double splitProbability, EstimatorKind kind, long seed) {
+    public String specJson(double splitProbability, EstimatorKind kind, long seed) {
         return """
                 {"name": "branching demo %s seed %d",
                  "simulator": {"name": "branching", "config": {"splitProbability": %s}},

@@ -5,6 +5,11 @@ import dev.detopt.model.stats.SampleSummary;
 /**
  * Relative energy resolution R = √(E[V²] − E[V]²) / E[V] of a visible-energy observable V, from
  * the observables V and V² (the simulator reports V² per event so that ∂E[V²]/∂θ is estimated too).
+ *
+ * <p>Standard errors: the value's is the large-sample error of a ratio σ/μ for near-Gaussian V,
+ * R·√(1/(2(N−1)) + R²/N). The gradient's uses the delta method over the entries of ∂E[V]/∂θ and
+ * ∂E[V²]/∂θ as if uncorrelated; they are strongly positively correlated per event and enter with
+ * opposite signs, so this is an upper bound (often several times the true error).
  */
 public final class EnergyResolutionObjective implements Objective {
     private final int visible;
@@ -25,7 +30,10 @@ public final class EnergyResolutionObjective implements Objective {
         double value = sd / m;
         double dQ = 1 / (2 * sd * m);
         double dM = -1 / sd - sd / (m * m);
-        double valueStderr = Math.sqrt(square(dQ * summary.meanStderr()[visibleSquared]) + square(dM * summary.meanStderr()[visible]));
+        // V and V² are almost perfectly correlated, so the uncorrelated delta method would inflate the
+        // value's error many times; use the large-sample error of σ/μ for near-Gaussian V instead.
+        double events = summary.events();
+        double valueStderr = value * Math.sqrt(1 / (2 * (events - 1)) + value * value / events);
         double[] gradient = new double[n];
         double[] gradientStderr = new double[n];
         for (int j = 0; j < n; j++) {

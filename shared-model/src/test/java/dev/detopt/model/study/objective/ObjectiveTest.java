@@ -68,7 +68,8 @@ class ObjectiveTest {
         // √(12.5 − 9) / 3
         assertThat(evaluation.value()).isCloseTo(Math.sqrt(3.5) / 3, Offset.offset(1e-12));
         assertGradientMatchesFiniteDifferences(objective);
-        assertThat(evaluation.valueStderr()).isPositive();
+        double r = Math.sqrt(3.5) / 3;
+        assertThat(evaluation.valueStderr()).isCloseTo(r * Math.sqrt(1 / 1998.0 + r * r / 1000), Offset.offset(1e-12));
     }
 
     @Test
