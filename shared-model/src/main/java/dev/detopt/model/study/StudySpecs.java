@@ -53,6 +53,18 @@ public final class StudySpecs {
             String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
             return ParseResult.invalid(List.of(new FieldProblem("$", "malformed JSON" + where + ": " + e.getOriginalMessage())));
         }
+        return parse(root, catalog);
+    }
+
+    /** Validates an already parsed JSON tree (e.g. part of a request body). */
+    public static ParseResult parse(JsonNode root) {
+        return parse(root, SimulatorCatalog.standard());
+    }
+
+    public static ParseResult parse(JsonNode root, SimulatorCatalog catalog) {
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return ParseResult.invalid(List.of(new FieldProblem("$", "the study specification is empty")));
+        }
         List<FieldProblem> problems = new ArrayList<>();
         StudySpec spec;
         try {

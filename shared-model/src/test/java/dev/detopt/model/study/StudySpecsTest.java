@@ -234,6 +234,14 @@ class StudySpecsTest {
     }
 
     @Test
+    void parsesAJsonTreeToo() {
+        var tree = dev.detopt.model.study.contract.WireJson.mapper().readTree(VALID);
+        assertThat(StudySpecs.parse(tree).spec()).isEqualTo(Specs.parse(VALID));
+        ((tools.jackson.databind.node.ObjectNode) tree).put("maxSteps", -1);
+        assertThat(StudySpecs.parse(tree).problems()).containsExactly(new FieldProblem("maxSteps", "must be at least 1, was -1"));
+    }
+
+    @Test
     void orThrowListsProblems() {
         assertThatThrownBy(() -> StudySpecs.fromJson(VALID.replace("\"maxSteps\": 10", "\"maxSteps\": 0")))
                 .isInstanceOf(InvalidStudySpecException.class)
