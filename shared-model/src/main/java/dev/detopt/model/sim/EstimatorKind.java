@@ -1,5 +1,8 @@
 package dev.detopt.model.sim;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -17,10 +20,12 @@ public enum EstimatorKind {
         this.wireName = wireName;
     }
 
+    @JsonValue
     public String wireName() {
         return wireName;
     }
 
+    @JsonCreator
     public static EstimatorKind fromWireName(String name) {
         for (EstimatorKind kind : values()) {
             if (kind.wireName.equals(name)) {

@@ -1,5 +1,8 @@
 package dev.detopt.model.stats;
 
+import tools.jackson.databind.annotation.JsonDeserialize;
+import tools.jackson.databind.annotation.JsonSerialize;
+
 import java.math.BigInteger;
 import java.util.Arrays;
 
@@ -213,8 +216,10 @@ public final class ExactSum {
 
     /**
      * Serial form: 32-bit digits starting at digit {@code offset}, plus counts of non-finite
-     * inputs.
+     * inputs. In JSON it is the compact string of {@link ExactSumStateJson}.
      */
+    @JsonSerialize(using = ExactSumStateJson.Serializer.class)
+    @JsonDeserialize(using = ExactSumStateJson.Deserializer.class)
     public record State(int offset, long[] digits, long nan, long positiveInfinities, long negativeInfinities) {
         @Override
         public boolean equals(Object o) {

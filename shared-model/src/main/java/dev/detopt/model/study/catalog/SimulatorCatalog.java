@@ -1,0 +1,118 @@
+package dev.detopt.model.study.catalog;
+
+import dev.detopt.model.branching.BranchingConfig;
+import dev.detopt.model.branching.BranchingSimulator;
+import dev.detopt.model.sim.Simulator;
+import dev.detopt.model.study.FieldProblem;
+import dev.detopt.model.study.InvalidStudySpecException;
+import dev.detopt.model.toy.GaussianSimulator;
+import tools.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The single place that knows the concrete simulators: name → configuration JSON → simulator and
+ * detector geometry. Everything else (spec validation, engine, worker) goes through here.
+ */
+public final class SimulatorCatalog {
+    private static final SimulatorCatalog STANDARD = new SimulatorCatalog(List.of(branching(), gaussian()));
+
+    private final Map<String, SimulatorType<?>> types = new LinkedHashMap<>();
+
+    public SimulatorCatalog(Collection<SimulatorType<?>> entries) {
+        for (SimulatorType<?> type : entries) {
+            if (types.putIfAbsent(type.name(), type) != null) {
+                throw new IllegalArgumentException("duplicate simulator '" + type.name() + "'");
+            }
+        }
+    }
+
+    /** The simulators detopt ships. */
+    public static SimulatorCatalog standard() {
+        return STANDARD;
+    }
+
+    /** This catalogue plus more entries (tests register their own simulators this way). */
+    public SimulatorCatalog with(SimulatorType<?>... more) {
+        List<SimulatorType<?>> all = new ArrayList<>(types.values());
+        all.addAll(List.of(more));
+        return new SimulatorCatalog(all);
+    }
+
+    public List<String> names() {
+        return List.copyOf(types.keySet());
+    }
+
+    public Optional<SimulatorType<?>> find(String name) {
+        return Optional.ofNullable(types.get(name));
+    }
+
+    /** Configures a simulator or throws with every problem (for configurations already validated). */
+    public SimulatorType.Configured configure(String name, JsonNode config) {
+        List<FieldProblem> problems = new ArrayList<>();
+        SimulatorType<?> type = types.get(name);
+        if (type == null) {
+            problems.add(new FieldProblem("simulator.name", unknownMessage(name)));
+            throw new InvalidStudySpecException(problems);
+        }
+        SimulatorType.Configured configured = type.configure(config, "simulator.config", problems);
+        if (configured == null || !problems.isEmpty()) {
+            throw new InvalidStudySpecException(problems);
+        }
+        return configured;
+    }
+
+    public Simulator simulator(String name, JsonNode config) {
+        return configure(name, config).simulator();
+    }
+
+    public String unknownMessage(String name) {
+        return "unknown simulator '" + name + "'; known: " + String.join(", ", types.keySet());
+    }
+
+    /** Width of the branching shower's detector annulus (its material map reaches r = θ + 10). */
+    static final double BRANCHING_ANNULUS_WIDTH = 10.0;
+
+    static SimulatorType<BranchingConfig> branching() {
+        return new SimulatorType<>(BranchingSimulator.NAME, BranchingConfig.class, BranchingConfig.defaults(),
+                BranchingConfig::problems, BranchingSimulator::new,
+                (config, simulator) -> new AnnulusGeometry(simulator.parameterIndex("theta"), BRANCHING_ANNULUS_WIDTH));
+    }
+
+    static SimulatorType<GaussianSimulator.Config> gaussian() {
+        return new SimulatorType<>(GaussianSimulator.NAME, GaussianSimulator.Config.class,
+                GaussianSimulator.Config.defaults(), GaussianSimulator.Config::problems, GaussianSimulator::new,
+                (config, simulator) -> new LinearVolumeGeometry("body", simulator.parameterIndex("sigma")));
+    }
+
+    /** A toy geometry: one material whose volume equals one parameter. */
+    record LinearVolumeGeometry(String material, int parameterIndex) implements DetectorGeometry {
+        @Override
+        public List<String> materials() {
+            return List.of(material);
+        }
+
+        @Override
+        public String volumeUnit() {
+            return "units";
+        }
+
+        @Override
+        public double volume(int materialIndex, double[] theta, double[] gradientOut) {
+            java.util.Arrays.fill(gradientOut, 0.0);
+            gradientOut[parameterIndex] = 1.0;
+            return theta[parameterIndex];
+        }
+
+        @Override
+        public double channels(double[] theta, double[] gradientOut) {
+            java.util.Arrays.fill(gradientOut, 0.0);
+            return 0;
+        }
+    }
+}

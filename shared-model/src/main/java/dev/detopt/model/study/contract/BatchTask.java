@@ -1,0 +1,74 @@
+package dev.detopt.model.study.contract;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.detopt.model.sim.DesignPoint;
+import dev.detopt.model.sim.EstimatorSettings;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One unit of distributed work (wire contract version 1): simulate events [eventFrom, eventTo) of
+ * one step at design θ and return their sufficient statistics. Everything a worker needs is here;
+ * the event random numbers depend only on (seed, step, event index), so the result does not depend
+ * on which worker runs the task, how many threads it uses, or how often it is preempted.
+ *
+ * @param version         contract version, {@value #VERSION}
+ * @param studyId         the study this batch belongs to
+ * @param step            optimization step (also selects the random streams)
+ * @param batchIndex      position of this batch in the step; the step reduces results in this order
+ * @param theta           every simulator parameter, in the simulator's parameter order
+ * @param differentiated  ascending indices into theta of the parameters to differentiate
+ * @param eventFrom       first event index (inclusive)
+ * @param eventTo         last event index (exclusive)
+ * @param simulator       simulator name in the catalogue
+ * @param simulatorConfig the simulator's complete configuration
+ * @param estimator       gradient estimator and its options
+ * @param seed            the study's master seed
+ * @param checkpointKey   where the worker may store checkpoints of this batch (null: none)
+ */
+@JsonPropertyOrder({"version", "studyId", "step", "batchIndex", "theta", "differentiated", "eventFrom", "eventTo",
+        "simulator", "simulatorConfig", "estimator", "seed", "checkpointKey"})
+public record BatchTask(int version, String studyId, int step, int batchIndex, List<Double> theta,
+                        List<Integer> differentiated, long eventFrom, long eventTo, String simulator,
+                        ObjectNode simulatorConfig, EstimatorSettings estimator, long seed, String checkpointKey) {
+    public static final int VERSION = 1;
+
+    public BatchTask {
+        if (version != VERSION) {
+            throw new IllegalArgumentException("batch task version " + version + " is not supported (this build speaks " + VERSION + ")");
+        }
+        Objects.requireNonNull(studyId, "studyId");
+        theta = List.copyOf(theta);
+        differentiated = List.copyOf(differentiated);
+        Objects.requireNonNull(simulator, "simulator");
+        simulatorConfig = simulatorConfig == null ? WireJson.mapper().createObjectNode() : simulatorConfig.deepCopy();
+        Objects.requireNonNull(estimator, "estimator");
+        if (step < 0 || batchIndex < 0) {
+            throw new IllegalArgumentException("step and batchIndex must not be negative");
+        }
+        if (eventFrom < 0 || eventTo <= eventFrom) {
+            throw new IllegalArgumentException("event range [" + eventFrom + ", " + eventTo + ") is empty or negative");
+        }
+    }
+
+    @Override
+    public ObjectNode simulatorConfig() {
+        return simulatorConfig.deepCopy();
+    }
+
+    public long events() {
+        return eventTo - eventFrom;
+    }
+
+    public DesignPoint designPoint() {
+        return new DesignPoint(theta.stream().mapToDouble(Double::doubleValue).toArray(),
+                differentiated.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    public BatchTask withCheckpointKey(String key) {
+        return new BatchTask(version, studyId, step, batchIndex, theta, differentiated, eventFrom, eventTo, simulator,
+                simulatorConfig, estimator, seed, key);
+    }
+}
