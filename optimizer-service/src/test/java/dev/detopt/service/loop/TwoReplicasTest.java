@@ -54,6 +54,7 @@ class TwoReplicasTest {
         try (ConfigurableApplicationContext second = secondInstance()) {
             ApiClient first = new ApiClient(port);
             ApiClient other = new ApiClient(((WebServerApplicationContext) second).getWebServer().getPort());
+            first.cancelActiveStudies();
             ApiClient.Response created = first.post("/api/v1/studies", spec, TestTokens.OPERATOR);
             String id = created.json().path("id").asString();
             // Started through the second instance: its tasks reach the first instance's pollers by re-polling.
