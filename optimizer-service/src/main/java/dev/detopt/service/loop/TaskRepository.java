@@ -90,6 +90,13 @@ public class TaskRepository {
         return leases;
     }
 
+    /** Leasable tasks (queued, study running), counted up to {@code limit}. */
+    public int leasable(int limit) {
+        return jdbc.sql("SELECT count(*) FROM (SELECT 1 FROM tasks t WHERE t.state = 'QUEUED' AND EXISTS"
+                        + " (SELECT 1 FROM studies s WHERE s.id = t.study_id AND s.status = 'RUNNING') LIMIT ?) AS leasable")
+                .param(limit).query(Integer.class).single();
+    }
+
     public Optional<UUID> studyOf(long taskId) {
         return jdbc.sql("SELECT study_id FROM tasks WHERE id = ?").param(taskId).query(UUID.class).optional();
     }
@@ -199,6 +206,11 @@ public class TaskRepository {
     public int unhold(UUID studyId) {
         return jdbc.sql("UPDATE tasks SET state = 'QUEUED', queued_at = now() WHERE study_id = ? AND state = 'HELD'")
                 .param(studyId).update();
+    }
+
+    public long queuedOf(UUID studyId) {
+        return jdbc.sql("SELECT count(*) FROM tasks WHERE study_id = ? AND state = 'QUEUED'").param(studyId)
+                .query(Long.class).single();
     }
 
     /** Cancel or fail: every unfinished task is cancelled; leases are lost (heartbeats answer abandon). */

@@ -153,7 +153,7 @@ public class WorkerQueue {
             events.append(studyId, StudyEventLog.PREEMPTED, "task " + taskId + " (step " + task.step() + ", batch "
                     + task.batchIndex() + ") preempted on worker " + workerId + ": " + why);
             metrics.preempted();
-            loop.signalAfterCommit();
+            loop.signalAfterCommit(1);
             return;
         }
         workers.count(workerId, "failures", 1);
@@ -168,24 +168,26 @@ public class WorkerQueue {
                     + failures + " times; last error: " + why);
         } else {
             tasks.requeue(taskId, token, false, true, why);
-            loop.signalAfterCommit();
+            loop.signalAfterCommit(1);
         }
     }
 
     @Transactional
     public void release(String workerId, List<HeldLease> leases, boolean preempted) {
+        int requeued = 0;
         for (HeldLease lease : leases) {
             UUID studyId = tasks.studyOf(lease.taskId()).orElse(null);
             if (studyId != null && tasks.requeue(lease.taskId(), lease.leaseToken(), preempted, false, null)) {
                 events.append(studyId, preempted ? StudyEventLog.PREEMPTED : StudyEventLog.RELEASED, "task "
                         + lease.taskId() + " released by worker " + workerId + (preempted ? " (preempted)" : " (shutdown)"));
+                requeued++;
                 if (preempted) {
                     workers.count(workerId, "preemptions", 1);
                     metrics.preempted();
                 }
             }
         }
-        loop.signalAfterCommit();
+        loop.signalAfterCommit(requeued);
     }
 
     /** Requeues expired leases; returns how many. */
@@ -200,7 +202,7 @@ public class WorkerQueue {
         }
         if (!expired.isEmpty()) {
             metrics.expired(expired.size());
-            loop.signalAfterCommit();
+            loop.signalAfterCommit(expired.size());
         }
         return expired.size();
     }
