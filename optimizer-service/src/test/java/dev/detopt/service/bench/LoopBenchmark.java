@@ -73,7 +73,8 @@ class LoopBenchmark {
                 .run("--server.port=0", "--detopt.embedded.directory=" + directory, "--detopt.embedded.persistent=" + Boolean.parseBoolean(System.getProperty("bench.durable", "true")),
                         "--detopt.embedded.s3-port=0", "--detopt.security.static-tokens=" + TOKENS,
                         "--logging.level.root=WARN", "--server.tomcat.max-connections=20000",
-                        "--server.tomcat.accept-count=2000")) {
+                        "--server.tomcat.accept-count=2000",
+                        "--management.observations.enable.spring.security=" + System.getProperty("bench.securityObservations", "true"))) {
             String base = "http://127.0.0.1:" + ((WebServerApplicationContext) service).getWebServer().getPort();
             HttpClient http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor())
                     .connectTimeout(Duration.ofSeconds(30)).build();
@@ -91,8 +92,9 @@ class LoopBenchmark {
             }
             List<Thread> threads = new ArrayList<>();
             for (int w = 0; w < workers; w++) {
-                long[] leaseBuffer = new long[1 << 20];
-                long[] completeBuffer = new long[1 << 20];
+                int capacity = Math.max(4096, (1 << 22) / workers);
+                long[] leaseBuffer = new long[capacity];
+                long[] completeBuffer = new long[capacity];
                 synchronized (leaseLatencies) {
                     leaseLatencies.add(leaseBuffer);
                     completeLatencies.add(completeBuffer);
