@@ -1,6 +1,5 @@
 package dev.detopt.service.loop;
 
-import dev.detopt.service.study.StudyStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -103,10 +102,6 @@ public class TaskRepository {
 
     public Optional<TaskRow> lock(long taskId) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM tasks WHERE id = ? FOR UPDATE").param(taskId).query(MAPPER).optional();
-    }
-
-    public String taskJson(long taskId) {
-        return jdbc.sql("SELECT task::text FROM tasks WHERE id = ?").param(taskId).query(String.class).single();
     }
 
     /**
@@ -278,10 +273,6 @@ public class TaskRepository {
     public List<TaskRow> ofStep(UUID studyId, int step) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM tasks WHERE study_id = ? AND step = ? ORDER BY batch_index")
                 .params(studyId, step).query(MAPPER).list();
-    }
-
-    public static boolean leasable(StudyStatus status) {
-        return status == StudyStatus.RUNNING;
     }
 
     private static TaskRow map(ResultSet rs, int row) throws SQLException {

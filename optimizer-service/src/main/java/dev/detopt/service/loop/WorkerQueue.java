@@ -149,14 +149,14 @@ public class WorkerQueue {
         String why = reason == null || reason.isBlank() ? "no reason given" : reason;
         if (preempted) {
             tasks.requeue(taskId, token, true, false, null);
-            workers.count(workerId, "preemptions", 1);
+            workers.addPreemption(workerId);
             events.append(studyId, StudyEventLog.PREEMPTED, "task " + taskId + " (step " + task.step() + ", batch "
                     + task.batchIndex() + ") preempted on worker " + workerId + ": " + why);
             metrics.preempted();
             loop.signalAfterCommit(1);
             return;
         }
-        workers.count(workerId, "failures", 1);
+        workers.addFailure(workerId);
         metrics.failed();
         int failures = task.failures() + 1;
         events.append(studyId, StudyEventLog.TASK_FAILED, "task " + taskId + " (step " + task.step() + ", batch "
@@ -182,7 +182,7 @@ public class WorkerQueue {
                         + lease.taskId() + " released by worker " + workerId + (preempted ? " (preempted)" : " (shutdown)"));
                 requeued++;
                 if (preempted) {
-                    workers.count(workerId, "preemptions", 1);
+                    workers.addPreemption(workerId);
                     metrics.preempted();
                 }
             }
@@ -198,7 +198,7 @@ public class WorkerQueue {
             events.append(lease.studyId(), StudyEventLog.LEASE_EXPIRED, "lease of task " + lease.taskId() + " (step "
                     + lease.step() + ", batch " + lease.batchIndex() + ", attempt " + lease.attempt() + ") held by worker "
                     + lease.worker() + " expired; requeued");
-            workers.count(lease.worker(), "lease_expiries", 1);
+            workers.addLeaseExpiry(lease.worker());
         }
         if (!expired.isEmpty()) {
             metrics.expired(expired.size());

@@ -78,17 +78,18 @@ public class WorkerRepository {
                 .param(id).update();
     }
 
-    public void count(String id, String column, int delta) {
-        if (id == null) {
-            return;
+    public void addPreemption(String id) {
+        jdbc.sql("UPDATE workers SET preemptions = preemptions + 1 WHERE id = ?").param(id).update();
+    }
+
+    public void addLeaseExpiry(String id) {
+        if (id != null) {
+            jdbc.sql("UPDATE workers SET lease_expiries = lease_expiries + 1 WHERE id = ?").param(id).update();
         }
-        String sql = switch (column) {
-            case "preemptions" -> "UPDATE workers SET preemptions = preemptions + ? WHERE id = ?";
-            case "lease_expiries" -> "UPDATE workers SET lease_expiries = lease_expiries + ? WHERE id = ?";
-            case "failures" -> "UPDATE workers SET failures = failures + ? WHERE id = ?";
-            default -> throw new IllegalArgumentException(column);
-        };
-        jdbc.sql(sql).params(delta, id).update();
+    }
+
+    public void addFailure(String id) {
+        jdbc.sql("UPDATE workers SET failures = failures + 1 WHERE id = ?").param(id).update();
     }
 
     public long count() {

@@ -69,10 +69,6 @@ public class StudyRepository {
         return jdbc.sql("SELECT version FROM studies WHERE id = ?").param(id).query(Long.class).optional();
     }
 
-    public List<UUID> idsWithStatus(StudyStatus status) {
-        return jdbc.sql("SELECT id FROM studies WHERE status = ?").param(status.name()).query(UUID.class).list();
-    }
-
     public void markStarted(UUID id, String stateJson, int step) {
         jdbc.sql("UPDATE studies SET status = 'RUNNING', state = ?::json, step = ?, version = version + 1,"
                         + " started_at = now(), step_started_at = now(), updated_at = now() WHERE id = ?")
@@ -103,11 +99,6 @@ public class StudyRepository {
                 .params(stateJson, step, lastTotal, bestTotal, bestStep, eventsSimulated, stopReason, stopReason,
                         stopReason, id)
                 .update();
-    }
-
-    /** Raises the version without other changes (task counts changed: SSE watchers refresh). */
-    public void touch(UUID id) {
-        jdbc.sql("UPDATE studies SET version = version + 1 WHERE id = ?").param(id).update();
     }
 
     public boolean delete(UUID id) {

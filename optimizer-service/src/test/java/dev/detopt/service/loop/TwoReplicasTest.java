@@ -17,7 +17,6 @@ import dev.detopt.service.config.DetoptProperties;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -98,9 +97,5 @@ class TwoReplicasTest {
                         "--detopt.s3.access-key=" + s3.accessKey(),
                         "--detopt.s3.secret-key=" + s3.secretKey(),
                         "--detopt.security.static-tokens=" + environment.getProperty("detopt.security.static-tokens"));
-    }
-
-    static UUID uuid(String id) {
-        return UUID.fromString(id);
     }
 }
