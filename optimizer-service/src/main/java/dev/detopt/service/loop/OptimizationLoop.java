@@ -136,7 +136,7 @@ public class OptimizationLoop {
         } else {
             enqueue(study.id(), engine, next, study.status() == StudyStatus.RUNNING ? TaskState.QUEUED : TaskState.HELD);
         }
-        metrics.stepCompleted(study.id(), outcome.record(), System.nanoTime() - started);
+        metrics.stepCompleted(study.stepStartedAt(), System.nanoTime() - started);
         return true;
     }
 

@@ -17,13 +17,22 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Gauges read from the database every few seconds, so every replica reports the same numbers:
- * tasks by state, workers seen recently, and for running studies (at most {@link #MAX_STUDIES},
- * the most recently updated: bounded cardinality) the current step and loss terms.
+ * Gauges read from the database every few seconds, so every replica reports the same numbers and
+ * a scrape never queries the database. Names and tags follow the service's metrics plumbing
+ * ({@code dev.detopt.service.metrics.StateGauges}, built in parallel; when that one gets a state
+ * source, this class can go):
+ * <pre>
+ * detopt_tasks{state="queued"|"held"|"leased"|"completed"|"cancelled"}
+ * detopt_studies_running
+ * detopt_study_step{study, name}   current step of each running study (at most {@link #MAX_STUDIES},
+ * detopt_study_loss{study, name}   last total loss                     most recently updated first)
+ * detopt_workers_active            workers seen in the last minute
+ * </pre>
  */
 @Component
 public class StudyGauges {
     static final int MAX_STUDIES = 50;
+    private static final int MAX_NAME = 64;
     private static final Logger log = LoggerFactory.getLogger(StudyGauges.class);
 
     private final JdbcClient jdbc;
@@ -31,8 +40,9 @@ public class StudyGauges {
     private final AtomicLong activeWorkers = new AtomicLong();
     private final MultiGauge studyStep;
     private final MultiGauge studyLoss;
+    private final AtomicLong runningStudies = new AtomicLong();
 
-    private record RunningStudy(UUID id, int step, Double lastTotal, Double bestTotal) {
+    private record RunningStudy(UUID id, String name, int step, Double lastTotal) {
     }
 
     public StudyGauges(JdbcClient jdbc, MeterRegistry registry) {
@@ -45,9 +55,11 @@ public class StudyGauges {
         }
         Gauge.builder("detopt.workers.active", activeWorkers, AtomicLong::get)
                 .description("Workers seen in the last minute").register(registry);
-        studyStep = MultiGauge.builder("detopt.study.step").description("Current step of a running study")
+        Gauge.builder("detopt.studies.running", runningStudies, AtomicLong::get).description("Running studies")
                 .register(registry);
-        studyLoss = MultiGauge.builder("detopt.study.loss").description("Loss of a running study's last and best step")
+        studyStep = MultiGauge.builder("detopt.study.step").description("Latest step of a running study")
+                .register(registry);
+        studyLoss = MultiGauge.builder("detopt.study.loss").description("Latest loss of a running study")
                 .register(registry);
     }
 
@@ -63,22 +75,20 @@ public class StudyGauges {
             }
             activeWorkers.set(jdbc.sql("SELECT count(*) FROM workers WHERE last_seen_at > now() - interval '1 minute'")
                     .query(Long.class).single());
-            List<RunningStudy> running = jdbc.sql("SELECT id, step, last_total, best_total FROM studies"
+            runningStudies.set(jdbc.sql("SELECT count(*) FROM studies WHERE status = 'RUNNING'").query(Long.class).single());
+            List<RunningStudy> running = jdbc.sql("SELECT id, name, step, last_total FROM studies"
                             + " WHERE status = 'RUNNING' ORDER BY updated_at DESC LIMIT ?")
                     .param(MAX_STUDIES)
-                    .query((rs, row) -> new RunningStudy(rs.getObject("id", UUID.class), rs.getInt("step"),
-                            rs.getObject("last_total", Double.class), rs.getObject("best_total", Double.class)))
+                    .query((rs, row) -> new RunningStudy(rs.getObject("id", UUID.class), rs.getString("name"),
+                            rs.getInt("step"), rs.getObject("last_total", Double.class)))
                     .list();
             List<MultiGauge.Row<?>> steps = new ArrayList<>();
             List<MultiGauge.Row<?>> losses = new ArrayList<>();
             for (RunningStudy study : running) {
-                steps.add(MultiGauge.Row.of(Tags.of("study", study.id().toString()), study.step()));
-                if (study.lastTotal() != null) {
-                    losses.add(MultiGauge.Row.of(Tags.of("study", study.id().toString(), "which", "last"), study.lastTotal()));
-                }
-                if (study.bestTotal() != null) {
-                    losses.add(MultiGauge.Row.of(Tags.of("study", study.id().toString(), "which", "best"), study.bestTotal()));
-                }
+                Tags tags = Tags.of("study", study.id().toString(), "name",
+                        study.name().length() <= MAX_NAME ? study.name() : study.name().substring(0, MAX_NAME));
+                steps.add(MultiGauge.Row.of(tags, study.step()));
+                losses.add(MultiGauge.Row.of(tags, study.lastTotal() == null ? Double.NaN : study.lastTotal()));
             }
             studyStep.register(steps, true);
             studyLoss.register(losses, true);

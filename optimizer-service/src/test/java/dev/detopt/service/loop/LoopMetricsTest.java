@@ -31,8 +31,8 @@ class LoopMetricsTest {
     void countersAndPerStudyGaugesAreScraped() {
         ApiClient api = new ApiClient(port);
         api.cancelActiveStudies();
-        double grantsBefore = value(scrape(api), "detopt_lease_grants_total");
-        double completionsBefore = value(scrape(api), "detopt_task_completions_total");
+        double grantsBefore = value(scrape(api), "detopt_leases_granted_total");
+        double completionsBefore = value(scrape(api), "detopt_tasks_completed_total");
 
         String id = api.post("/api/v1/studies", TestSpecs.gaussian(3, 16, 8, 9), TestTokens.OPERATOR).json().path("id").asString();
         api.post("/api/v1/studies/" + id + "/start", (String) null, TestTokens.OPERATOR);
@@ -48,12 +48,13 @@ class LoopMetricsTest {
         gauges.refresh();
 
         String metrics = scrape(api);
-        assertThat(value(metrics, "detopt_lease_grants_total")).isGreaterThanOrEqualTo(grantsBefore + 1);
-        assertThat(value(metrics, "detopt_task_completions_total")).isEqualTo(completionsBefore + 1);
-        assertThat(metrics).contains("detopt_study_step{application=\"detopt-optimizer-service\",study=\"" + id + "\"} 0.0");
+        assertThat(value(metrics, "detopt_leases_granted_total")).isGreaterThanOrEqualTo(grantsBefore + 1);
+        assertThat(value(metrics, "detopt_tasks_completed_total")).isEqualTo(completionsBefore + 1);
+        assertThat(metrics).contains("detopt_study_step{application=\"detopt-optimizer-service\",name=\"gaussian test\",study=\"" + id + "\"} 0.0");
         assertThat(metrics).contains("detopt_tasks{application=\"detopt-optimizer-service\",state=\"leased\"}");
-        assertThat(metrics).contains("detopt_events_simulated_total", "detopt_lease_expiries_total",
-                "detopt_task_preemptions_total", "detopt_task_failures_total", "detopt_step_reduction_seconds");
+        assertThat(metrics).contains("detopt_events_simulated_total", "detopt_leases_expired_total",
+                "detopt_tasks_preempted_total", "detopt_tasks_failed_total", "detopt_step_reduction_seconds",
+                "detopt_step_duration_seconds", "detopt_studies_running", "detopt_workers_active");
         List<String> names = metrics.lines().filter(line -> line.startsWith("detopt_"))
                 .map(line -> line.split("[{ ]")[0]).distinct().toList();
         assertThat(names).noneMatch(name -> name.endsWith("_created"));
