@@ -1,6 +1,7 @@
 package dev.detopt.service;
 
 import dev.detopt.service.web.ApiProblem;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.ProblemDetail;
@@ -10,10 +11,11 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
  * Test-only stand-in that renders {@link ApiProblem} until the service's own problem-details
- * advice (task F, dev.detopt.service.web.problem) is merged; it has the lowest precedence, so
- * that advice wins once present. Delete this class then.
+ * advice ({@code dev.detopt.service.web.problem.ProblemAdvice}, built in parallel) is merged; it
+ * switches itself off as soon as that class is on the classpath. Delete it then.
  */
 @RestControllerAdvice
+@ConditionalOnMissingClass("dev.detopt.service.web.problem.ProblemAdvice")
 @Order(Ordered.LOWEST_PRECEDENCE)
 class TestApiProblemAdvice {
 
