@@ -1,0 +1,814 @@
+package dev.detopt.model.calorimeter;
+
+import dev.detopt.model.ad.Tangents;
+
+import java.util.Arrays;
+
+import static dev.detopt.model.calorimeter.PhysicsConstants.ELECTRON_MASS_MEV;
+
+/**
+ * Transports one electromagnetic shower through the absorber/gap stack and records the energy
+ * deposited per region and the leakage, each with n forward-mode tangents (n = 0 is the plain
+ * primal simulation that finite differences use).
+ *
+ * <p>Model (docs/simulation.md): 1-D longitudinal transport along straight tracks; a particle has a
+ * depth z and a direction cosine w. Region r is absorber layer r/2 (r even) or gap layer r/2 (r odd);
+ * boundaries are linear in a and g, so their tangents are exact integers times the seeds.
+ * Photons fly a sampled number of mean free paths; e± follow range and mean-free-path tables so
+ * that every distance, energy and deposit is a continuous, piecewise-smooth function of (e, a, g)
+ * for fixed random numbers. All sampling is by inversion (Newton on the analytic CDF, derivative by
+ * the implicit-function theorem), so the random numbers an interaction consumes never depend on θ.
+ *
+ * <p>Random numbers: each particle owns a SplitMix64 substream (the algorithm of
+ * {@link java.util.SplittableRandom}) seeded from its parent's stream; the primary's seed comes from
+ * the event's {@code L64X128MixRandom}. A changed discrete decision therefore only changes the
+ * particle's own subtree, which keeps common-random-number finite differences usable.
+ *
+ * <p>Tangent storage is struct-of-arrays: values are doubles, tangents live in primitive arrays
+ * (per particle, n entries) and are updated with {@link Tangents} kernels. Thread-confined; the
+ * event loop allocates nothing once the particle stack has grown to its working size.
+ */
+final class ShowerTransport {
+    static final int ELECTRON = 0;
+    static final int POSITRON = 1;
+    static final int PHOTON = 2;
+
+    private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+    private static final double TWO_MASS = 2 * ELECTRON_MASS_MEV;
+
+    private final int layers;
+    private final int regions;
+    private final int n;
+    private final boolean tangents;
+    private final MaterialTables tables;
+    private final double photonCut;
+    private final double deltaCut;
+    private final boolean deltaRays;
+    private final double electronCut;
+    private final double photonTrackingCut;
+    private final int primaryType;
+
+    /** Tangent of e, a and g with respect to each differentiated parameter (unit vectors). */
+    private final double[] seedE;
+    private final double[] seedA;
+    private final double[] seedG;
+
+    private double a;
+    private double g;
+
+    // results of the last event
+    final double[] deposit;
+    final double[] depositTangent;
+    double leakage;
+    final double[] leakageTangent;
+
+    // particle stack, struct of arrays
+    private int size;
+    private int[] stackType = new int[64];
+    private int[] stackRegion = new int[64];
+    private long[] stackSeed = new long[64];
+    private double[] stackEnergy = new double[64];
+    private double[] stackZ = new double[64];
+    private double[] stackW = new double[64];
+    private double[] stackEnergyTangent;
+    private double[] stackZTangent;
+    private double[] stackWTangent;
+
+    // the particle being tracked
+    private int region;
+    private long rng;
+    private double t;
+    private double z;
+    private double w;
+    private double eta;
+    private final double[] tD;
+    private final double[] zD;
+    private final double[] wD;
+    private final double[] etaD;
+
+    // scratch tangents
+    private final double[] edgeD;
+    private final double[] sD;
+    private final double[] xD;
+    private final double[] yD;
+    private final double[] cD;
+    private final double[] rotD;
+    private final double[] rot2D;
+
+    /** Derivative of the last sample with respect to the energy it was sampled at. */
+    private double sampleSlope;
+
+    ShowerTransport(CalorimeterConfig config, MaterialTables tables, int[] differentiated) {
+        this.layers = config.layers();
+        this.regions = 2 * layers;
+        this.n = differentiated.length;
+        this.tangents = n > 0;
+        this.tables = tables;
+        this.photonCut = config.photonCutMev();
+        this.deltaCut = config.deltaCutMev();
+        this.deltaRays = config.deltaRays();
+        this.electronCut = config.electronTrackingCutMev();
+        this.photonTrackingCut = config.photonTrackingCutMev();
+        this.primaryType = switch (config.particle()) {
+            case "e-" -> ELECTRON;
+            case "e+" -> POSITRON;
+            case "gamma" -> PHOTON;
+            default -> throw new IllegalArgumentException("unknown particle " + config.particle());
+        };
+        seedE = new double[n];
+        seedA = new double[n];
+        seedG = new double[n];
+        for (int k = 0; k < n; k++) {
+            switch (differentiated[k]) {
+                case 0 -> seedE[k] = 1;
+                case 1 -> seedA[k] = 1;
+                case 2 -> seedG[k] = 1;
+                default -> throw new IllegalArgumentException("no parameter " + differentiated[k]);
+            }
+        }
+        deposit = new double[regions];
+        depositTangent = new double[regions * n];
+        leakageTangent = new double[n];
+        stackEnergyTangent = new double[64 * n];
+        stackZTangent = new double[64 * n];
+        stackWTangent = new double[64 * n];
+        tD = new double[n];
+        zD = new double[n];
+        wD = new double[n];
+        etaD = new double[n];
+        edgeD = new double[n];
+        sD = new double[n];
+        xD = new double[n];
+        yD = new double[n];
+        cD = new double[n];
+        rotD = new double[n];
+        rot2D = new double[n];
+    }
+
+    int tangentCount() {
+        return n;
+    }
+
+    /** Simulates one primary of kinetic energy e into a stack with absorber a and gap g (mm). */
+    void simulate(double e, double a, double g, long seed) {
+        this.a = a;
+        this.g = g;
+        Arrays.fill(deposit, 0.0);
+        Arrays.fill(depositTangent, 0.0);
+        leakage = 0.0;
+        Arrays.fill(leakageTangent, 0.0);
+        size = 0;
+        // primary at z = 0 along +z; its energy's tangent is the seed of e
+        t = e;
+        Tangents.copy(seedE, 0, tD, 0, n);
+        z = 0;
+        Tangents.zero(zD, 0, n);
+        w = 1;
+        Tangents.zero(wD, 0, n);
+        region = 0;
+        push(primaryType, seed);
+        while (size > 0) {
+            int type = pop();
+            if (!enterNonEmptyRegion(type)) {
+                continue;
+            }
+            if (type == PHOTON) {
+                trackPhoton();
+            } else {
+                trackCharged(type == POSITRON);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- geometry
+
+    /** Position of edge b (0 … regions): b = 2i is the front of layer i, 2i+1 its absorber/gap interface. */
+    private double edge(int b) {
+        return ((b + 1) >> 1) * a + (b >> 1) * g;
+    }
+
+    private void edgeTangent(int b, double[] out) {
+        int absorbers = (b + 1) >> 1;
+        int gaps = b >> 1;
+        for (int k = 0; k < n; k++) {
+            out[k] = absorbers * seedA[k] + gaps * seedG[k];
+        }
+    }
+
+    /** Skips zero-thickness regions along w; false (after booking leakage) if the particle left the stack. */
+    private boolean enterNonEmptyRegion(int type) {
+        while (region >= 0 && region < regions && edge(region + 1) <= edge(region)) {
+            region += w >= 0 ? 1 : -1;
+        }
+        if (region < 0 || region >= regions) {
+            leak(type);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Distance along the track to the region's exit boundary, with its tangent in sD; the exit
+     * edge's tangent is left in edgeD. Infinite (zero tangent) for w = 0.
+     */
+    private double boundaryDistance() {
+        int b;
+        if (w > 0) {
+            b = region + 1;
+        } else if (w < 0) {
+            b = region;
+        } else {
+            Tangents.zero(sD, 0, n);
+            return Double.POSITIVE_INFINITY;
+        }
+        double s = Math.max(0.0, (edge(b) - z) / w);
+        if (tangents) {
+            edgeTangent(b, edgeD);
+            double invW = 1 / w;
+            for (int k = 0; k < n; k++) {
+                sD[k] = (edgeD[k] - zD[k] - s * wD[k]) * invW;
+            }
+        }
+        return s;
+    }
+
+    /** Moves onto the exit boundary (tangent from edgeD) and into the next region. */
+    private void crossBoundary() {
+        z = edge(w > 0 ? region + 1 : region);
+        Tangents.copy(edgeD, 0, zD, 0, n);
+        region += w > 0 ? 1 : -1;
+    }
+
+    private void depositHere(double energy, double[] energyD) {
+        deposit[region] += energy;
+        if (tangents) {
+            Tangents.add(energyD, 0, depositTangent, region * n, n);
+        }
+    }
+
+    private void leak(int type) {
+        leakage += type == POSITRON ? t + TWO_MASS : t;
+        Tangents.add(tD, 0, leakageTangent, 0, n);
+    }
+
+    // ---------------------------------------------------------------- photons
+
+    private void trackPhoton() {
+        if (t < photonTrackingCut) {
+            depositHere(t, tD);
+            return;
+        }
+        newMeanFreePaths();
+        int bin = -1;
+        double lnE = 0;
+        while (true) {
+            if (bin < 0) {
+                lnE = Math.log(t);
+                bin = tables.photon[0].bin(lnE);
+            }
+            PhotonTable table = tables.photon[region & 1];
+            double dLn = lnE - table.lnEnergy[bin];
+            double photo = table.photoelectric[bin] + dLn * table.photoelectricSlope[bin];
+            double compton = table.compton[bin] + dLn * table.comptonSlope[bin];
+            double pair = table.pair[bin] + dLn * table.pairSlope[bin];
+            double sigma = photo + compton + pair;
+            // dΣ/dE = slope / E
+            double sigmaPerEnergy = (table.photoelectricSlope[bin] + table.comptonSlope[bin] + table.pairSlope[bin]) / t;
+            double interaction = eta / sigma;
+            double boundary = boundaryDistance();
+            if (interaction < boundary) {
+                if (tangents) {
+                    double invSigma = 1 / sigma;
+                    for (int k = 0; k < n; k++) {
+                        double ds = (etaD[k] - interaction * sigmaPerEnergy * tD[k]) * invSigma;
+                        zD[k] += interaction * wD[k] + w * ds;
+                    }
+                }
+                z += w * interaction;
+                double choice = uniform() * sigma;
+                if (choice < photo) {
+                    depositHere(t, tD);
+                    return;
+                }
+                if (choice >= photo + compton && t > TWO_MASS) {
+                    pairProduction();
+                    return;
+                }
+                if (!comptonScattering()) {
+                    return;
+                }
+                newMeanFreePaths();
+                bin = -1;
+            } else {
+                if (tangents) {
+                    for (int k = 0; k < n; k++) {
+                        etaD[k] -= sD[k] * sigma + boundary * sigmaPerEnergy * tD[k];
+                    }
+                }
+                eta -= boundary * sigma;
+                crossBoundary();
+                if (!enterNonEmptyRegion(PHOTON)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Compton scattering; returns whether the photon is still tracked. */
+    private boolean comptonScattering() {
+        double kappa = t / ELECTRON_MASS_MEV;
+        double epsilon = sampleCompton(kappa, uniform());
+        double cosPhi = Math.cos(2 * Math.PI * uniform());
+        double dEpsilonDEnergy = sampleSlope / ELECTRON_MASS_MEV;
+        double scattered = epsilon * t;
+        double electron = t - scattered;
+        double oneMinusCos = (1 / epsilon - 1) / kappa;
+        double cosPhoton = 1 - oneMinusCos;
+        if (tangents) {
+            for (int k = 0; k < n; k++) {
+                double dEpsilon = dEpsilonDEnergy * tD[k];
+                double dKappa = tD[k] / ELECTRON_MASS_MEV;
+                xD[k] = epsilon * tD[k] + t * dEpsilon;                     // scattered photon energy
+                yD[k] = tD[k] - xD[k];                                      // electron energy
+                cD[k] = dEpsilon / (epsilon * epsilon * kappa) + oneMinusCos * dKappa / kappa; // cos θγ
+            }
+        }
+        if (electron >= electronCut) {
+            double momentum = Math.sqrt(electron * (electron + TWO_MASS));
+            double numerator = t - scattered * cosPhoton;
+            double cosElectron = numerator / momentum;
+            double clamped = Math.max(-1.0, Math.min(1.0, cosElectron));
+            if (tangents) {
+                double[] cosElectronD = rot2D;
+                for (int k = 0; k < n; k++) {
+                    double dNumerator = tD[k] - xD[k] * cosPhoton - scattered * cD[k];
+                    double dMomentum = (electron + ELECTRON_MASS_MEV) * yD[k] / momentum;
+                    cosElectronD[k] = clamped == cosElectron ? (dNumerator - cosElectron * dMomentum) / momentum : 0.0;
+                }
+            }
+            double wElectron = rotate(clamped, rot2D, -cosPhi, rotD);
+            pushSecondary(ELECTRON, electron, yD, wElectron, rotD);
+        } else {
+            depositHere(electron, yD);
+        }
+        double wPhoton = rotate(cosPhoton, cD, cosPhi, rotD);
+        t = scattered;
+        Tangents.copy(xD, 0, tD, 0, n);
+        w = wPhoton;
+        Tangents.copy(rotD, 0, wD, 0, n);
+        if (t < photonTrackingCut) {
+            depositHere(t, tD);
+            return false;
+        }
+        return true;
+    }
+
+    private void pairProduction() {
+        double x = samplePairShare(t, uniform());
+        double dxDEnergy = sampleSlope;
+        double electron = x * t - ELECTRON_MASS_MEV;
+        double positron = t - TWO_MASS - electron;
+        if (tangents) {
+            for (int k = 0; k < n; k++) {
+                xD[k] = (x + t * dxDEnergy) * tD[k];
+                yD[k] = tD[k] - xD[k];
+            }
+        }
+        pushSecondary(POSITRON, positron, yD, w, wD);
+        pushSecondary(ELECTRON, electron, xD, w, wD);
+    }
+
+    // ---------------------------------------------------------------- e+ and e-
+
+    private void trackCharged(boolean positron) {
+        if (t <= electronCut) {
+            stopHere(positron);
+            return;
+        }
+        newMeanFreePaths();
+        while (true) {
+            ChargedTable table = positron ? tables.positron[region & 1] : tables.electron[region & 1];
+            int bin0 = table.bin(t);
+            double[] nodes = table.energy;
+            double rangeSlope0 = table.rangeSlope[bin0];
+            double mfpSlope0 = table.mfpSlope[bin0];
+            double range0 = table.range[bin0] + (t - nodes[bin0]) * rangeSlope0;
+            double mfp0 = table.mfp[bin0] + (t - nodes[bin0]) * mfpSlope0;
+            double boundary = boundaryDistance();
+            double interaction = Double.POSITIVE_INFINITY;
+            int binI = 0;
+            double tInteraction = 0;
+            if (mfp0 > eta) {
+                double mfpAt = mfp0 - eta;
+                binI = ChargedTable.binOfValue(table.mfp, mfpAt, bin0);
+                tInteraction = nodes[binI] + (mfpAt - table.mfp[binI]) / table.mfpSlope[binI];
+                interaction = range0 - (table.range[binI] + (tInteraction - nodes[binI]) * table.rangeSlope[binI]);
+            }
+            if (interaction <= boundary && interaction < range0) {
+                // discrete interaction at tInteraction after `interaction` mm
+                if (tangents) {
+                    double invMfpSlope = 1 / table.mfpSlope[binI];
+                    for (int k = 0; k < n; k++) {
+                        double dT = (mfpSlope0 * tD[k] - etaD[k]) * invMfpSlope;
+                        double ds = rangeSlope0 * tD[k] - table.rangeSlope[binI] * dT;
+                        xD[k] = tD[k] - dT;     // deposited
+                        tD[k] = dT;
+                        zD[k] += interaction * wD[k] + w * ds;
+                    }
+                }
+                depositHere(t - tInteraction, xD);
+                t = tInteraction;
+                z += w * interaction;
+                double brems = table.bremsstrahlung[binI] + (t - nodes[binI]) * table.bremsstrahlungSlope[binI];
+                double delta = table.deltaRay[binI] + (t - nodes[binI]) * table.deltaRaySlope[binI];
+                if (uniform() * (brems + delta) < brems) {
+                    bremsstrahlung();
+                } else {
+                    deltaRay(positron);
+                }
+                if (t <= electronCut) {
+                    stopHere(positron);
+                    return;
+                }
+                newMeanFreePaths();
+            } else if (boundary < range0) {
+                double rangeAt = range0 - boundary;
+                int binB = ChargedTable.binOfValue(table.range, rangeAt, bin0);
+                double tBoundary = nodes[binB] + (rangeAt - table.range[binB]) / table.rangeSlope[binB];
+                double mfpAt = table.mfp[binB] + (tBoundary - nodes[binB]) * table.mfpSlope[binB];
+                if (tangents) {
+                    double invRangeSlope = 1 / table.rangeSlope[binB];
+                    for (int k = 0; k < n; k++) {
+                        double dT = (rangeSlope0 * tD[k] - sD[k]) * invRangeSlope;
+                        etaD[k] -= mfpSlope0 * tD[k] - table.mfpSlope[binB] * dT;
+                        xD[k] = tD[k] - dT;
+                        tD[k] = dT;
+                    }
+                }
+                eta -= mfp0 - mfpAt;
+                depositHere(t - tBoundary, xD);
+                t = tBoundary;
+                crossBoundary();
+                if (!enterNonEmptyRegion(positron ? POSITRON : ELECTRON)) {
+                    return;
+                }
+            } else {
+                stopCharged(positron, range0, rangeSlope0);
+                return;
+            }
+        }
+    }
+
+    /** Stops after {@code distance} (range to the cut): deposits t here; a positron annihilates at rest. */
+    private void stopCharged(boolean positron, double distance, double rangeSlope) {
+        if (tangents) {
+            for (int k = 0; k < n; k++) {
+                zD[k] += distance * wD[k] + w * rangeSlope * tD[k];
+            }
+        }
+        z += w * distance;
+        stopHere(positron);
+    }
+
+    private void stopHere(boolean positron) {
+        depositHere(t, tD);
+        if (positron) {
+            // annihilation at rest: two back-to-back 511 keV photons, isotropic
+            double cosTheta = 2 * uniform() - 1;
+            Tangents.zero(yD, 0, n);
+            Tangents.zero(rotD, 0, n);
+            pushSecondary(PHOTON, ELECTRON_MASS_MEV, yD, cosTheta, rotD);
+            pushSecondary(PHOTON, ELECTRON_MASS_MEV, yD, -cosTheta, rotD);
+        }
+    }
+
+    private void bremsstrahlung() {
+        if (t <= photonCut) {
+            return;
+        }
+        double y = sampleBremsstrahlung(t, uniform());
+        double photon = y * t;
+        if (tangents) {
+            double dPhotonDEnergy = y + t * sampleSlope;
+            for (int k = 0; k < n; k++) {
+                xD[k] = dPhotonDEnergy * tD[k];
+            }
+        }
+        pushSecondary(PHOTON, photon, xD, w, wD);
+        t -= photon;
+        Tangents.addScaled(-1.0, xD, 0, tD, 0, n);
+    }
+
+    private void deltaRay(boolean positron) {
+        if (deltaCut >= (positron ? t : 0.5 * t)) {
+            return;
+        }
+        double epsilon = positron ? sampleBhabha(t, uniform()) : sampleMoller(t, uniform());
+        double cosPhi = Math.cos(2 * Math.PI * uniform());
+        double delta = epsilon * t;
+        // kinematic polar angle of the delta ray; the primary keeps its direction (1-D model)
+        double cos2 = delta * (t + TWO_MASS) / (t * (delta + TWO_MASS));
+        double cosDelta = Math.sqrt(Math.min(1.0, cos2));
+        if (tangents) {
+            double dDeltaDEnergy = epsilon + t * sampleSlope;
+            for (int k = 0; k < n; k++) {
+                xD[k] = dDeltaDEnergy * tD[k];
+                double dLogCos2 = xD[k] / delta + tD[k] / (t + TWO_MASS) - tD[k] / t - xD[k] / (delta + TWO_MASS);
+                cD[k] = cos2 < 1 ? 0.5 * cosDelta * dLogCos2 : 0.0;
+            }
+        }
+        double wDelta = rotate(cosDelta, cD, cosPhi, rotD);
+        pushSecondary(ELECTRON, delta, xD, wDelta, rotD);
+        t -= delta;
+        Tangents.addScaled(-1.0, xD, 0, tD, 0, n);
+    }
+
+    /**
+     * Direction cosine after turning the current direction w by a polar angle with cosine c at
+     * azimuth φ (spherical law of cosines); tangent into out.
+     */
+    private double rotate(double c, double[] cTangent, double cosPhi, double[] out) {
+        double rho = Math.sqrt(Math.max(0.0, 1 - w * w));
+        double sin = Math.sqrt(Math.max(0.0, 1 - c * c));
+        double result = w * c + rho * sin * cosPhi;
+        double clamped = Math.max(-1.0, Math.min(1.0, result));
+        if (tangents) {
+            double byW = c - (rho > 0 ? sin * cosPhi * w / rho : 0.0);
+            double byC = w - (sin > 0 ? rho * cosPhi * c / sin : 0.0);
+            boolean inside = clamped == result;
+            for (int k = 0; k < n; k++) {
+                out[k] = inside ? byW * wD[k] + byC * cTangent[k] : 0.0;
+            }
+        }
+        return clamped;
+    }
+
+    // ---------------------------------------------------------------- sampling by inversion
+
+    private static final int BREMSSTRAHLUNG = 0;
+    private static final int PAIR = 1;
+    private static final int COMPTON = 2;
+    private static final int MOLLER = 3;
+    private static final int BHABHA = 4;
+
+    // parameters of the distribution being inverted
+    private double p0;
+    private double p1;
+    private double p2;
+    private double p3;
+    private double p4;
+
+    private double cdf(int kind, double x) {
+        return switch (kind) {
+            case BREMSSTRAHLUNG -> 4.0 / 3.0 * Math.log(x / p0) - 4.0 / 3.0 * (x - p0) + 0.5 * (x - p0) * (x + p0);
+            case PAIR -> x * (1 - x * (2.0 / 3.0 - 4.0 / 9.0 * x));
+            case COMPTON -> comptonCdf(x, p0);
+            case MOLLER -> p0 * x - 1 / x + 1 / (1 - x) + p1 * Math.log((1 - x) / x);
+            default -> -p4 / x - p0 * Math.log(x) + p1 * x - 0.5 * p2 * x * x + p3 * x * x * x / 3;
+        };
+    }
+
+    private double pdf(int kind, double x) {
+        return switch (kind) {
+            case BREMSSTRAHLUNG -> bremsstrahlungPdf(x);
+            case PAIR -> pairPdf(x);
+            case COMPTON -> comptonPdf(x, p0);
+            case MOLLER -> p0 + 1 / (x * x) + 1 / ((1 - x) * (1 - x)) - p1 * (1 / x + 1 / (1 - x));
+            default -> p4 / (x * x) - p0 / x + p1 - p2 * x + p3 * x * x;
+        };
+    }
+
+    private static double bremsstrahlungPdf(double y) {
+        return 4.0 / (3.0 * y) - 4.0 / 3.0 + y;
+    }
+
+    private static double pairPdf(double x) {
+        return 1 - 4.0 / 3.0 * x * (1 - x);
+    }
+
+    private static double comptonCdf(double e, double kappa) {
+        double le = Math.log(e);
+        return le + 0.5 * e * e - 2 / kappa * (le - e) + (-1 / e - 2 * le + e) / (kappa * kappa);
+    }
+
+    private static double comptonPdf(double e, double kappa) {
+        double tt = (1 / e - 1) / kappa;
+        return 1 / e + e - tt * (2 - tt);
+    }
+
+    /** ∂F/∂κ of the Compton CDF. */
+    private static double comptonCdfByKappa(double e, double kappa) {
+        double le = Math.log(e);
+        return 2 * (le - e) / (kappa * kappa) - 2 * (-1 / e - 2 * le + e) / (kappa * kappa * kappa);
+    }
+
+    /** Solves F(x) = target on [lo, hi] for increasing F (safeguarded Newton). */
+    private double invert(int kind, double target, double lo, double hi, double guess) {
+        double x = Math.min(hi, Math.max(lo, guess));
+        for (int iteration = 0; iteration < 200; iteration++) {
+            double residual = cdf(kind, x) - target;
+            if (residual > 0) {
+                hi = x;
+            } else if (residual < 0) {
+                lo = x;
+            } else {
+                return x;
+            }
+            double next = x - residual / pdf(kind, x);
+            if (!(next > lo && next < hi)) {
+                next = 0.5 * (lo + hi);
+            }
+            if (Math.abs(next - x) <= 1e-15 * Math.abs(x) || hi - lo <= 1e-15 * Math.abs(x)) {
+                return next;
+            }
+            x = next;
+        }
+        return x;
+    }
+
+    /** Photon energy fraction y = k/t above kc/t; sampleSlope = dy/dt. */
+    private double sampleBremsstrahlung(double energy, double u) {
+        double c = photonCut / energy;
+        p0 = c;
+        double y = invert(BREMSSTRAHLUNG, u * cdf(BREMSSTRAHLUNG, 1.0), c, 1.0, Math.exp((1 - u) * Math.log(c)));
+        // F(y; c) − u F(1; c) = 0 with ∂F/∂c = −f(c): dy/dc = (1 − u) f(c) / f(y), dc/dt = −c/t
+        sampleSlope = tangents ? (1 - u) * bremsstrahlungPdf(c) / bremsstrahlungPdf(y) * (-c / energy) : 0.0;
+        return y;
+    }
+
+    /** Electron total-energy share x of a pair; sampleSlope = dx/dE. */
+    private double samplePairShare(double energy, double u) {
+        double x0 = ELECTRON_MASS_MEV / energy;
+        double f0 = cdf(PAIR, x0);
+        double x = invert(PAIR, f0 + u * (7.0 / 9.0 - 2 * f0), x0, 1 - x0, x0 + u * (1 - 2 * x0));
+        sampleSlope = tangents ? (1 - 2 * u) * pairPdf(x0) / pairPdf(x) * (-x0 / energy) : 0.0;
+        return x;
+    }
+
+    /** Scattered-photon energy fraction ε (Klein–Nishina); sampleSlope = dε/dκ. */
+    private double sampleCompton(double kappa, double u) {
+        p0 = kappa;
+        double e0 = 1 / (1 + 2 * kappa);
+        double f0 = comptonCdf(e0, kappa);
+        double f1 = comptonCdf(1.0, kappa);
+        double e = invert(COMPTON, f0 + u * (f1 - f0), e0, 1.0, Math.exp((1 - u) * Math.log(e0)));
+        if (tangents) {
+            double dGdKappa = comptonCdfByKappa(e, kappa)
+                    - (1 - u) * (comptonCdfByKappa(e0, kappa) + comptonPdf(e0, kappa) * (-2 * e0 * e0))
+                    - u * comptonCdfByKappa(1.0, kappa);
+            sampleSlope = -dGdKappa / comptonPdf(e, kappa);
+        } else {
+            sampleSlope = 0.0;
+        }
+        return e;
+    }
+
+    /** Møller energy-transfer fraction in [cut/t, 1/2]; sampleSlope = dε/dt. */
+    private double sampleMoller(double energy, double u) {
+        double gamma = energy / ELECTRON_MASS_MEV + 1;
+        double gamma2 = gamma * gamma;
+        p0 = (gamma - 1) * (gamma - 1) / gamma2;
+        p1 = (2 * gamma - 1) / gamma2;
+        double lo = deltaCut / energy;
+        double hi = 0.5;
+        double fLo = cdf(MOLLER, lo);
+        double fHi = cdf(MOLLER, hi);
+        double e = invert(MOLLER, fLo + u * (fHi - fLo), lo, hi, 1 / (1 / lo - u * (1 / lo - 1 / hi)));
+        if (tangents) {
+            double dP0 = 2 * (gamma - 1) / (gamma2 * gamma) / ELECTRON_MASS_MEV;
+            double dP1 = (2 - 2 * gamma) / (gamma2 * gamma) / ELECTRON_MASS_MEV;
+            double dGdT = mollerCdfByEnergy(e, dP0, dP1)
+                    - (1 - u) * (mollerCdfByEnergy(lo, dP0, dP1) + pdf(MOLLER, lo) * (-lo / energy))
+                    - u * mollerCdfByEnergy(hi, dP0, dP1);
+            sampleSlope = -dGdT / pdf(MOLLER, e);
+        } else {
+            sampleSlope = 0.0;
+        }
+        return e;
+    }
+
+    private static double mollerCdfByEnergy(double x, double dP0, double dP1) {
+        return dP0 * x + dP1 * Math.log((1 - x) / x);
+    }
+
+    /** Bhabha energy-transfer fraction in [cut/t, 1]; sampleSlope = dε/dt. */
+    private double sampleBhabha(double energy, double u) {
+        double gamma = energy / ELECTRON_MASS_MEV + 1;
+        double y = 1 / (gamma + 1);
+        double q = 1 - 2 * y;
+        double y2 = y * y;
+        p0 = 2 - y2;                // B1
+        p1 = q * (3 + y2);          // B2
+        p3 = q * q * q;             // B4
+        p2 = p3 + q * q;            // B3
+        p4 = gamma * gamma / (gamma * gamma - 1); // 1/β²
+        double lo = deltaCut / energy;
+        double hi = 1.0;
+        double fLo = cdf(BHABHA, lo);
+        double fHi = cdf(BHABHA, hi);
+        double e = invert(BHABHA, fLo + u * (fHi - fLo), lo, hi, 1 / (1 / lo - u * (1 / lo - 1 / hi)));
+        if (tangents) {
+            double dy = -y2;
+            double dq = -2 * dy;
+            double dB1 = -2 * y * dy;
+            double dB2 = dq * (3 + y2) + q * 2 * y * dy;
+            double dB4 = 3 * q * q * dq;
+            double dB3 = dB4 + 2 * q * dq;
+            double g2m1 = gamma * gamma - 1;
+            double dInvBeta2 = -2 * gamma / (g2m1 * g2m1);
+            double m = ELECTRON_MASS_MEV;
+            double dGdT = (bhabhaCdfByGamma(e, dB1, dB2, dB3, dB4, dInvBeta2)
+                    - (1 - u) * bhabhaCdfByGamma(lo, dB1, dB2, dB3, dB4, dInvBeta2)
+                    - u * bhabhaCdfByGamma(hi, dB1, dB2, dB3, dB4, dInvBeta2)) / m
+                    - (1 - u) * pdf(BHABHA, lo) * (-lo / energy);
+            sampleSlope = -dGdT / pdf(BHABHA, e);
+        } else {
+            sampleSlope = 0.0;
+        }
+        return e;
+    }
+
+    private static double bhabhaCdfByGamma(double x, double dB1, double dB2, double dB3, double dB4, double dInvBeta2) {
+        return -dInvBeta2 / x - dB1 * Math.log(x) + dB2 * x - 0.5 * dB3 * x * x + dB4 * x * x * x / 3;
+    }
+
+    // ---------------------------------------------------------------- random numbers and stack
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** Uniform in (0, 1) from the current particle's SplitMix64 substream. */
+    private double uniform() {
+        rng += GOLDEN;
+        return ((mix(rng) >>> 11) + 0.5) * 0x1.0p-53;
+    }
+
+    private void newMeanFreePaths() {
+        eta = -Math.log(uniform());
+        Tangents.zero(etaD, 0, n);
+    }
+
+    /** Pushes the current particle state (t, z, w, region) as a new particle with the given substream seed. */
+    private void push(int type, long seed) {
+        ensureCapacity();
+        int i = size++;
+        stackType[i] = type;
+        stackRegion[i] = region;
+        stackSeed[i] = seed;
+        stackEnergy[i] = t;
+        stackZ[i] = z;
+        stackW[i] = w;
+        Tangents.copy(tD, 0, stackEnergyTangent, i * n, n);
+        Tangents.copy(zD, 0, stackZTangent, i * n, n);
+        Tangents.copy(wD, 0, stackWTangent, i * n, n);
+    }
+
+    /** Pushes a secondary created at the current position with its own energy and direction. */
+    private void pushSecondary(int type, double energy, double[] energyD, double direction, double[] directionD) {
+        ensureCapacity();
+        rng += GOLDEN;
+        long seed = mix(rng ^ 0x5DEECE66DL);
+        int i = size++;
+        stackType[i] = type;
+        stackRegion[i] = region;
+        stackSeed[i] = seed;
+        stackEnergy[i] = energy;
+        stackZ[i] = z;
+        stackW[i] = direction;
+        Tangents.copy(energyD, 0, stackEnergyTangent, i * n, n);
+        Tangents.copy(zD, 0, stackZTangent, i * n, n);
+        Tangents.copy(directionD, 0, stackWTangent, i * n, n);
+    }
+
+    private int pop() {
+        int i = --size;
+        region = stackRegion[i];
+        rng = stackSeed[i];
+        t = stackEnergy[i];
+        z = stackZ[i];
+        w = stackW[i];
+        Tangents.copy(stackEnergyTangent, i * n, tD, 0, n);
+        Tangents.copy(stackZTangent, i * n, zD, 0, n);
+        Tangents.copy(stackWTangent, i * n, wD, 0, n);
+        return stackType[i];
+    }
+
+    private void ensureCapacity() {
+        if (size < stackType.length) {
+            return;
+        }
+        int capacity = stackType.length * 2;
+        stackType = Arrays.copyOf(stackType, capacity);
+        stackRegion = Arrays.copyOf(stackRegion, capacity);
+        stackSeed = Arrays.copyOf(stackSeed, capacity);
+        stackEnergy = Arrays.copyOf(stackEnergy, capacity);
+        stackZ = Arrays.copyOf(stackZ, capacity);
+        stackW = Arrays.copyOf(stackW, capacity);
+        stackEnergyTangent = Arrays.copyOf(stackEnergyTangent, capacity * n);
+        stackZTangent = Arrays.copyOf(stackZTangent, capacity * n);
+        stackWTangent = Arrays.copyOf(stackWTangent, capacity * n);
+    }
+}
