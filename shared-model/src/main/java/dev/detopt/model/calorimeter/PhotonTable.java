@@ -17,6 +17,7 @@ final class PhotonTable {
     final double[] photoelectricSlope;
     final double[] comptonSlope;
     final double[] pairSlope;
+    final double[] totalSlope;
 
     PhotonTable(ElectromagneticPhysics physics, double lowestEnergy, double highestEnergy) {
         lnLowest = Math.log(lowestEnergy);
@@ -36,6 +37,10 @@ final class PhotonTable {
         photoelectricSlope = slopes(photoelectric);
         comptonSlope = slopes(compton);
         pairSlope = slopes(pair);
+        totalSlope = new double[nodes];
+        for (int i = 0; i < nodes; i++) {
+            totalSlope[i] = photoelectricSlope[i] + comptonSlope[i] + pairSlope[i];
+        }
     }
 
     private double[] slopes(double[] values) {

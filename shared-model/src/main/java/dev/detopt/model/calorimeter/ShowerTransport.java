@@ -87,7 +87,10 @@ final class ShowerTransport {
     private final double[] etaD;
 
     // scratch tangents
-    private final double[] edgeD;
+    /** Edge positions for the current a, g, and their (constant) tangents, n per edge. */
+    private final double[] edges;
+    private final double[] edgeTangents;
+    private int exitEdge;
     private final double[] sD;
     private final double[] xD;
     private final double[] yD;
@@ -136,7 +139,15 @@ final class ShowerTransport {
         zD = new double[n];
         wD = new double[n];
         etaD = new double[n];
-        edgeD = new double[n];
+        edges = new double[regions + 1];
+        edgeTangents = new double[(regions + 1) * n];
+        for (int b = 0; b <= regions; b++) {
+            int absorbers = (b + 1) >> 1;
+            int gaps = b >> 1;
+            for (int k = 0; k < n; k++) {
+                edgeTangents[b * n + k] = absorbers * seedA[k] + gaps * seedG[k];
+            }
+        }
         sD = new double[n];
         xD = new double[n];
         yD = new double[n];
@@ -153,6 +164,9 @@ final class ShowerTransport {
     void simulate(double e, double a, double g, long seed) {
         this.a = a;
         this.g = g;
+        for (int b = 0; b <= regions; b++) {
+            edges[b] = ((b + 1) >> 1) * a + (b >> 1) * g;
+        }
         Arrays.fill(deposit, 0.0);
         Arrays.fill(depositTangent, 0.0);
         leakage = 0.0;
@@ -184,20 +198,12 @@ final class ShowerTransport {
 
     /** Position of edge b (0 … regions): b = 2i is the front of layer i, 2i+1 its absorber/gap interface. */
     private double edge(int b) {
-        return ((b + 1) >> 1) * a + (b >> 1) * g;
-    }
-
-    private void edgeTangent(int b, double[] out) {
-        int absorbers = (b + 1) >> 1;
-        int gaps = b >> 1;
-        for (int k = 0; k < n; k++) {
-            out[k] = absorbers * seedA[k] + gaps * seedG[k];
-        }
+        return edges[b];
     }
 
     /** Skips zero-thickness regions along w; false (after booking leakage) if the particle left the stack. */
     private boolean enterNonEmptyRegion(int type) {
-        while (region >= 0 && region < regions && edge(region + 1) <= edge(region)) {
+        while (region >= 0 && region < regions && edges[region + 1] <= edges[region]) {
             region += w >= 0 ? 1 : -1;
         }
         if (region < 0 || region >= regions) {
@@ -208,35 +214,39 @@ final class ShowerTransport {
     }
 
     /**
-     * Distance along the track to the region's exit boundary, with its tangent in sD; the exit
-     * edge's tangent is left in edgeD. Infinite (zero tangent) for w = 0.
+     * Distance along the track to the region's exit edge (remembered in exitEdge), with its
+     * tangent in sD. Infinite (zero tangent) for w = 0.
      */
     private double boundaryDistance() {
-        int b;
         if (w > 0) {
-            b = region + 1;
+            exitEdge = region + 1;
         } else if (w < 0) {
-            b = region;
+            exitEdge = region;
         } else {
+            exitEdge = -1;
             Tangents.zero(sD, 0, n);
             return Double.POSITIVE_INFINITY;
         }
-        double s = Math.max(0.0, (edge(b) - z) / w);
+        double s = Math.max(0.0, (edges[exitEdge] - z) / w);
         if (tangents) {
-            edgeTangent(b, edgeD);
             double invW = 1 / w;
+            int o = exitEdge * n;
             for (int k = 0; k < n; k++) {
-                sD[k] = (edgeD[k] - zD[k] - s * wD[k]) * invW;
+                sD[k] = (edgeTangents[o + k] - zD[k] - s * wD[k]) * invW;
             }
         }
         return s;
     }
 
-    /** Moves onto the exit boundary (tangent from edgeD) and into the next region. */
+    /** Moves onto the exit edge found by {@link #boundaryDistance} and into the next region. */
     private void crossBoundary() {
-        z = edge(w > 0 ? region + 1 : region);
-        Tangents.copy(edgeD, 0, zD, 0, n);
+        moveToEdge(exitEdge);
         region += w > 0 ? 1 : -1;
+    }
+
+    private void moveToEdge(int b) {
+        z = edges[b];
+        Tangents.copy(edgeTangents, b * n, zD, 0, n);
     }
 
     private void depositHere(double energy, double[] energyD) {
@@ -259,21 +269,31 @@ final class ShowerTransport {
             return;
         }
         newMeanFreePaths();
-        int bin = -1;
+        boolean energyChanged = true;
+        int bin = 0;
         double lnE = 0;
+        // total cross sections of absorber [0] and gap [1] at the photon energy, and dΣ/dE
+        double sigma0 = 0;
+        double sigma1 = 0;
+        double sigmaPerEnergy0 = 0;
+        double sigmaPerEnergy1 = 0;
         while (true) {
-            if (bin < 0) {
+            if (energyChanged) {
                 lnE = Math.log(t);
-                bin = tables.photon[0].bin(lnE);
+                PhotonTable absorber = tables.photon[0];
+                PhotonTable gap = tables.photon[1];
+                bin = absorber.bin(lnE);
+                double dLn = lnE - absorber.lnEnergy[bin];
+                sigma0 = absorber.photoelectric[bin] + absorber.compton[bin] + absorber.pair[bin]
+                        + dLn * absorber.totalSlope[bin];
+                sigma1 = gap.photoelectric[bin] + gap.compton[bin] + gap.pair[bin] + dLn * gap.totalSlope[bin];
+                sigmaPerEnergy0 = absorber.totalSlope[bin] / t;
+                sigmaPerEnergy1 = gap.totalSlope[bin] / t;
+                energyChanged = false;
             }
-            PhotonTable table = tables.photon[region & 1];
-            double dLn = lnE - table.lnEnergy[bin];
-            double photo = table.photoelectric[bin] + dLn * table.photoelectricSlope[bin];
-            double compton = table.compton[bin] + dLn * table.comptonSlope[bin];
-            double pair = table.pair[bin] + dLn * table.pairSlope[bin];
-            double sigma = photo + compton + pair;
-            // dΣ/dE = slope / E
-            double sigmaPerEnergy = (table.photoelectricSlope[bin] + table.comptonSlope[bin] + table.pairSlope[bin]) / t;
+            boolean inGap = (region & 1) == 1;
+            double sigma = inGap ? sigma1 : sigma0;
+            double sigmaPerEnergy = inGap ? sigmaPerEnergy1 : sigmaPerEnergy0;
             double interaction = eta / sigma;
             double boundary = boundaryDistance();
             if (interaction < boundary) {
@@ -285,6 +305,10 @@ final class ShowerTransport {
                     }
                 }
                 z += w * interaction;
+                PhotonTable table = tables.photon[region & 1];
+                double dLn = lnE - table.lnEnergy[bin];
+                double photo = table.photoelectric[bin] + dLn * table.photoelectricSlope[bin];
+                double compton = table.compton[bin] + dLn * table.comptonSlope[bin];
                 double choice = uniform() * sigma;
                 if (choice < photo) {
                     depositHere(t, tD);
@@ -298,7 +322,7 @@ final class ShowerTransport {
                     return;
                 }
                 newMeanFreePaths();
-                bin = -1;
+                energyChanged = true;
             } else {
                 if (tangents) {
                     for (int k = 0; k < n; k++) {
@@ -310,8 +334,43 @@ final class ShowerTransport {
                 if (!enterNonEmptyRegion(PHOTON)) {
                     return;
                 }
+                skipWholePeriods(sigma0, sigma1, sigmaPerEnergy0, sigmaPerEnergy1);
             }
         }
+    }
+
+    /**
+     * A photon standing on an edge crosses whole absorber+gap periods, each costing the same number
+     * of mean free paths, without interacting: jump over them at once. The result (position, η and
+     * their tangents) is what crossing them one by one gives, at a fraction of the cost.
+     */
+    private void skipWholePeriods(double sigma0, double sigma1, double sigmaPerEnergy0, double sigmaPerEnergy1) {
+        if (w == 0) {
+            return;
+        }
+        double absW = Math.abs(w);
+        double perPeriod = (a * sigma0 + g * sigma1) / absW;
+        int standing = w > 0 ? region : region + 1;
+        // stay inside the stack: leaving it is left to the ordinary step
+        int room = w > 0 ? (regions - 1 - standing) / 2 : (standing - 1) / 2;
+        double whole = Math.floor(eta / perPeriod);
+        if (!(whole >= 1) || room < 1) {
+            return;
+        }
+        int periods = (int) Math.min(room, whole);
+        if (tangents) {
+            double signW = w > 0 ? 1 : -1;
+            for (int k = 0; k < n; k++) {
+                double dPerPeriod = (seedA[k] * sigma0 + a * sigmaPerEnergy0 * tD[k]
+                        + seedG[k] * sigma1 + g * sigmaPerEnergy1 * tD[k]) / absW
+                        - perPeriod * signW * wD[k] / absW;
+                etaD[k] -= periods * dPerPeriod;
+            }
+        }
+        eta = Math.max(0.0, eta - periods * perPeriod);
+        int target = w > 0 ? standing + 2 * periods : standing - 2 * periods;
+        moveToEdge(target);
+        region = w > 0 ? target : target - 1;
     }
 
     /** Compton scattering; returns whether the photon is still tracked. */
@@ -558,24 +617,46 @@ final class ShowerTransport {
     private double p3;
     private double p4;
 
-    private double cdf(int kind, double x) {
+    /**
+     * The CDF being inverted as a function of the Newton variable v: v = ln y for bremsstrahlung and
+     * v = ln ε for Compton (their densities ~1/x are nearly flat in ln x, so Newton converges in a
+     * few steps), v = x otherwise.
+     */
+    private double cdf(int kind, double v) {
         return switch (kind) {
-            case BREMSSTRAHLUNG -> 4.0 / 3.0 * Math.log(x / p0) - 4.0 / 3.0 * (x - p0) + 0.5 * (x - p0) * (x + p0);
-            case PAIR -> x * (1 - x * (2.0 / 3.0 - 4.0 / 9.0 * x));
-            case COMPTON -> comptonCdf(x, p0);
-            case MOLLER -> p0 * x - 1 / x + 1 / (1 - x) + p1 * Math.log((1 - x) / x);
-            default -> -p4 / x - p0 * Math.log(x) + p1 * x - 0.5 * p2 * x * x + p3 * x * x * x / 3;
+            case BREMSSTRAHLUNG -> {
+                double y = Math.exp(v);
+                yield 4.0 / 3.0 * (v - p1) - 4.0 / 3.0 * (y - p0) + 0.5 * (y - p0) * (y + p0);
+            }
+            case PAIR -> v * (1 - v * (2.0 / 3.0 - 4.0 / 9.0 * v));
+            case COMPTON -> comptonCdfOfLog(v, p0);
+            case MOLLER -> p0 * v - 1 / v + 1 / (1 - v) + p1 * Math.log((1 - v) / v);
+            default -> -p4 / v - p0 * Math.log(v) + p1 * v - 0.5 * p2 * v * v + p3 * v * v * v / 3;
         };
     }
 
-    private double pdf(int kind, double x) {
+    /** dF/dv. */
+    private double slope(int kind, double v) {
         return switch (kind) {
-            case BREMSSTRAHLUNG -> bremsstrahlungPdf(x);
-            case PAIR -> pairPdf(x);
-            case COMPTON -> comptonPdf(x, p0);
-            case MOLLER -> p0 + 1 / (x * x) + 1 / ((1 - x) * (1 - x)) - p1 * (1 / x + 1 / (1 - x));
-            default -> p4 / (x * x) - p0 / x + p1 - p2 * x + p3 * x * x;
+            case BREMSSTRAHLUNG -> {
+                double y = Math.exp(v);
+                yield bremsstrahlungPdf(y) * y;
+            }
+            case PAIR -> pairPdf(v);
+            case COMPTON -> {
+                double e = Math.exp(v);
+                yield comptonPdf(e, p0) * e;
+            }
+            case MOLLER -> pdf(MOLLER, v);
+            default -> pdf(BHABHA, v);
         };
+    }
+
+    /** Density of the delta-ray distributions in x. */
+    private double pdf(int kind, double x) {
+        return kind == MOLLER
+                ? p0 + 1 / (x * x) + 1 / ((1 - x) * (1 - x)) - p1 * (1 / x + 1 / (1 - x))
+                : p4 / (x * x) - p0 / x + p1 - p2 * x + p3 * x * x;
     }
 
     private static double bremsstrahlungPdf(double y) {
@@ -587,7 +668,11 @@ final class ShowerTransport {
     }
 
     private static double comptonCdf(double e, double kappa) {
-        double le = Math.log(e);
+        return comptonCdfOfLog(Math.log(e), kappa);
+    }
+
+    private static double comptonCdfOfLog(double le, double kappa) {
+        double e = Math.exp(le);
         return le + 0.5 * e * e - 2 / kappa * (le - e) + (-1 / e - 2 * le + e) / (kappa * kappa);
     }
 
@@ -602,35 +687,38 @@ final class ShowerTransport {
         return 2 * (le - e) / (kappa * kappa) - 2 * (-1 / e - 2 * le + e) / (kappa * kappa * kappa);
     }
 
-    /** Solves F(x) = target on [lo, hi] for increasing F (safeguarded Newton). */
+    /** Solves F(v) = target on [lo, hi] for increasing F (Newton, bisection when a step leaves the bracket). */
     private double invert(int kind, double target, double lo, double hi, double guess) {
-        double x = Math.min(hi, Math.max(lo, guess));
+        double v = Math.min(hi, Math.max(lo, guess));
         for (int iteration = 0; iteration < 200; iteration++) {
-            double residual = cdf(kind, x) - target;
+            double residual = cdf(kind, v) - target;
             if (residual > 0) {
-                hi = x;
+                hi = v;
             } else if (residual < 0) {
-                lo = x;
+                lo = v;
             } else {
-                return x;
+                return v;
             }
-            double next = x - residual / pdf(kind, x);
+            double next = v - residual / slope(kind, v);
             if (!(next > lo && next < hi)) {
                 next = 0.5 * (lo + hi);
             }
-            if (Math.abs(next - x) <= 1e-15 * Math.abs(x) || hi - lo <= 1e-15 * Math.abs(x)) {
+            // Newton converges quadratically: after a step below 1e-10 the result is exact to rounding
+            if (Math.abs(next - v) <= 1e-10 * Math.max(1.0, Math.abs(v)) || hi - lo <= 1e-15 * Math.max(1.0, Math.abs(v))) {
                 return next;
             }
-            x = next;
+            v = next;
         }
-        return x;
+        return v;
     }
 
     /** Photon energy fraction y = k/t above kc/t; sampleSlope = dy/dt. */
     private double sampleBremsstrahlung(double energy, double u) {
         double c = photonCut / energy;
+        double lnC = Math.log(c);
         p0 = c;
-        double y = invert(BREMSSTRAHLUNG, u * cdf(BREMSSTRAHLUNG, 1.0), c, 1.0, Math.exp((1 - u) * Math.log(c)));
+        p1 = lnC;
+        double y = Math.exp(invert(BREMSSTRAHLUNG, u * cdf(BREMSSTRAHLUNG, 0.0), lnC, 0.0, (1 - u) * lnC));
         // F(y; c) − u F(1; c) = 0 with ∂F/∂c = −f(c): dy/dc = (1 − u) f(c) / f(y), dc/dt = −c/t
         sampleSlope = tangents ? (1 - u) * bremsstrahlungPdf(c) / bremsstrahlungPdf(y) * (-c / energy) : 0.0;
         return y;
@@ -649,9 +737,10 @@ final class ShowerTransport {
     private double sampleCompton(double kappa, double u) {
         p0 = kappa;
         double e0 = 1 / (1 + 2 * kappa);
-        double f0 = comptonCdf(e0, kappa);
+        double f0 = comptonCdfOfLog(Math.log(e0), kappa);
         double f1 = comptonCdf(1.0, kappa);
-        double e = invert(COMPTON, f0 + u * (f1 - f0), e0, 1.0, Math.exp((1 - u) * Math.log(e0)));
+        double lnE0 = Math.log(e0);
+        double e = Math.exp(invert(COMPTON, f0 + u * (f1 - f0), lnE0, 0.0, (1 - u) * lnE0));
         if (tangents) {
             double dGdKappa = comptonCdfByKappa(e, kappa)
                     - (1 - u) * (comptonCdfByKappa(e0, kappa) + comptonPdf(e0, kappa) * (-2 * e0 * e0))
