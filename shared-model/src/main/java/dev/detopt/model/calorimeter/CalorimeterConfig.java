@@ -17,33 +17,45 @@ import java.util.List;
  *                               continuous loss (default 1 MeV)
  * @param deltaCutMev            delta-ray production threshold (default 1 MeV)
  * @param electronTrackingCutMev e± below this kinetic energy deposit it where they are (default 1 MeV)
- * @param photonTrackingCutMev   photons below this energy deposit it where they are (default 0.1 MeV)
+ * @param photonTrackingCutMev   photons below this energy are absorbed (default 0.1 MeV)
+ * @param residualRange          true (default): energy that falls below a tracking cut (e± below the cut,
+ *                               sub-cut Compton electrons, photo-absorbed photons) is carried by an
+ *                               electron along its residual CSDA range on a straight line, so deposits
+ *                               move continuously with the layer boundaries; false: it is deposited at
+ *                               the point (Geant4-like), which biases pathwise geometry derivatives
  */
 public record CalorimeterConfig(int layers, double transverseSizeMm, String particle, boolean deltaRays,
                                 double photonCutMev, double deltaCutMev, double electronTrackingCutMev,
-                                double photonTrackingCutMev) {
+                                double photonTrackingCutMev, boolean residualRange) {
 
     public static final List<String> PARTICLES = List.of("e-", "e+", "gamma");
+    /** Lowest e± kinetic energy in the tables; with residualRange the last 10 keV are deposited at the end point. */
+    public static final double RESIDUAL_RANGE_FLOOR_MEV = 0.01;
     /** Highest primary energy the tables cover (10 TeV). */
     public static final double MAX_ENERGY_MEV = 1.0e7;
 
     public static CalorimeterConfig defaults() {
-        return new CalorimeterConfig(50, 400.0, "e-", false, 1.0, 1.0, 1.0, 0.1);
+        return new CalorimeterConfig(50, 400.0, "e-", false, 1.0, 1.0, 1.0, 0.1, true);
     }
 
     public CalorimeterConfig withLayers(int n) {
         return new CalorimeterConfig(n, transverseSizeMm, particle, deltaRays, photonCutMev, deltaCutMev,
-                electronTrackingCutMev, photonTrackingCutMev);
+                electronTrackingCutMev, photonTrackingCutMev, residualRange);
     }
 
     public CalorimeterConfig withParticle(String p) {
         return new CalorimeterConfig(layers, transverseSizeMm, p, deltaRays, photonCutMev, deltaCutMev,
-                electronTrackingCutMev, photonTrackingCutMev);
+                electronTrackingCutMev, photonTrackingCutMev, residualRange);
+    }
+
+    public CalorimeterConfig withResidualRange(boolean on) {
+        return new CalorimeterConfig(layers, transverseSizeMm, particle, deltaRays, photonCutMev, deltaCutMev,
+                electronTrackingCutMev, photonTrackingCutMev, on);
     }
 
     public CalorimeterConfig withDeltaRays(boolean on) {
         return new CalorimeterConfig(layers, transverseSizeMm, particle, on, photonCutMev, deltaCutMev,
-                electronTrackingCutMev, photonTrackingCutMev);
+                electronTrackingCutMev, photonTrackingCutMev, residualRange);
     }
 
     /** Human-readable problems; empty when the configuration is valid. */
@@ -61,6 +73,9 @@ public record CalorimeterConfig(int layers, double transverseSizeMm, String part
         positiveEnergy(problems, "photonCutMev", photonCutMev);
         positiveEnergy(problems, "deltaCutMev", deltaCutMev);
         positiveEnergy(problems, "electronTrackingCutMev", electronTrackingCutMev);
+        if (electronTrackingCutMev < RESIDUAL_RANGE_FLOOR_MEV) {
+            problems.add("electronTrackingCutMev must be at least " + RESIDUAL_RANGE_FLOOR_MEV + " MeV, was " + electronTrackingCutMev);
+        }
         positiveEnergy(problems, "photonTrackingCutMev", photonTrackingCutMev);
         if (photonTrackingCutMev > photonCutMev) {
             problems.add("photonTrackingCutMev (" + photonTrackingCutMev + ") must not exceed photonCutMev ("

@@ -40,12 +40,17 @@ public final class CalorimeterSimulator implements Simulator {
     private final List<String> observables;
 
     public CalorimeterSimulator(CalorimeterConfig config) {
+        this(config, Material.PBWO4, Material.LIQUID_ARGON);
+    }
+
+    /** With other materials (package-private: validation tests use one material for both). */
+    CalorimeterSimulator(CalorimeterConfig config, Material absorber, Material gap) {
         List<String> problems = config.problems();
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid calorimeter configuration: " + String.join("; ", problems));
         }
         this.config = config;
-        this.tables = new MaterialTables(config);
+        this.tables = new MaterialTables(config, absorber, gap);
         List<String> names = new ArrayList<>();
         for (int i = 0; i < config.layers(); i++) {
             names.add("absorber." + i);

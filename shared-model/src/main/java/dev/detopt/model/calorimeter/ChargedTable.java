@@ -2,7 +2,7 @@ package dev.detopt.model.calorimeter;
 
 /**
  * Energy-loss tables of electrons or positrons in one material, on a logarithmic kinetic-energy
- * grid starting at the tracking cut. Between nodes every quantity is linear in the kinetic energy
+ * grid starting at the tracking cut (or, with residual ranges, at 10 keV). Between nodes every quantity is linear in the kinetic energy
  * t, so each inverse is exact and every function is continuous with a piecewise-constant slope:
  * <ul>
  *   <li>{@code range(t)}: path length (mm) from t down to the tracking cut, ∫ dt/S(t);</li>
@@ -29,9 +29,12 @@ final class ChargedTable {
     final double[] bremsstrahlungSlope;
     final double[] deltaRay;
     final double[] deltaRaySlope;
+    /** range(tracking cut): the residual range starts there. */
+    final double rangeAtTrackingCut;
 
     ChargedTable(ElectromagneticPhysics physics, boolean positron, CalorimeterConfig config, double highestEnergy) {
-        lowestEnergy = config.electronTrackingCutMev();
+        lowestEnergy = config.residualRange() ? CalorimeterConfig.RESIDUAL_RANGE_FLOOR_MEV : config.electronTrackingCutMev();
+        double trackingCut = config.electronTrackingCutMev();
         lnLowest = Math.log(lowestEnergy);
         binsPerLn = BINS_PER_DECADE / Math.log(10.0);
         nodes = (int) Math.ceil((Math.log(highestEnergy) - lnLowest) * binsPerLn) + 2;
@@ -45,8 +48,8 @@ final class ChargedTable {
         }
         energy[0] = lowestEnergy;
         for (int i = 0; i < nodes; i++) {
-            bremsstrahlung[i] = physics.bremsstrahlungCrossSection(energy[i], config.photonCutMev());
-            deltaRay[i] = config.deltaRays() ? physics.deltaRayCrossSection(energy[i], positron, config.deltaCutMev()) : 0.0;
+            bremsstrahlung[i] = discreteCrossSection(physics, energy[i], positron, config, trackingCut, true);
+            deltaRay[i] = discreteCrossSection(physics, energy[i], positron, config, trackingCut, false);
         }
         for (int i = 1; i < nodes; i++) {
             // Simpson's rule in ln t on each bin: ∫ t/S dln t and ∫ t Σ/S dln t
@@ -59,8 +62,8 @@ final class ChargedTable {
                 double t = Math.exp(lo + j * h);
                 double weight = j == 0 || j == SIMPSON_INTERVALS ? 1 : (j % 2 == 1 ? 4 : 2);
                 double loss = physics.continuousLoss(t, positron, config.deltaCutMev(), config.deltaRays(), config.photonCutMev());
-                double sigma = physics.bremsstrahlungCrossSection(t, config.photonCutMev())
-                        + (config.deltaRays() ? physics.deltaRayCrossSection(t, positron, config.deltaCutMev()) : 0.0);
+                double sigma = discreteCrossSection(physics, t, positron, config, trackingCut, true)
+                        + discreteCrossSection(physics, t, positron, config, trackingCut, false);
                 rangeSum += weight * t / loss;
                 mfpSum += weight * t * sigma / loss;
             }
@@ -71,6 +74,20 @@ final class ChargedTable {
         mfpSlope = slopes(mfp);
         bremsstrahlungSlope = slopes(bremsstrahlung);
         deltaRaySlope = slopes(deltaRay);
+        int cutBin = bin(trackingCut);
+        rangeAtTrackingCut = range[cutBin] + (trackingCut - energy[cutBin]) * rangeSlope[cutBin];
+    }
+
+    /** Bremsstrahlung or delta-ray cross section; zero below the tracking cut (no secondaries there). */
+    private static double discreteCrossSection(ElectromagneticPhysics physics, double t, boolean positron,
+                                               CalorimeterConfig config, double trackingCut, boolean bremsstrahlung) {
+        if (t < trackingCut) {
+            return 0.0;
+        }
+        if (bremsstrahlung) {
+            return physics.bremsstrahlungCrossSection(t, config.photonCutMev());
+        }
+        return config.deltaRays() ? physics.deltaRayCrossSection(t, positron, config.deltaCutMev()) : 0.0;
     }
 
     private double[] slopes(double[] values) {

@@ -11,8 +11,14 @@ final class MaterialTables {
     final ElectromagneticPhysics[] physics = new ElectromagneticPhysics[2];
 
     MaterialTables(CalorimeterConfig config) {
+        this(config, MATERIALS[0], MATERIALS[1]);
+    }
+
+    /** Other materials: tests use PbWO4 for both to make the geometry a pure relabelling. */
+    MaterialTables(CalorimeterConfig config, Material absorber, Material gap) {
+        Material[] materials = {absorber, gap};
         for (int m = 0; m < 2; m++) {
-            physics[m] = new ElectromagneticPhysics(MATERIALS[m]);
+            physics[m] = new ElectromagneticPhysics(materials[m]);
             electron[m] = new ChargedTable(physics[m], false, config, CalorimeterConfig.MAX_ENERGY_MEV);
             positron[m] = new ChargedTable(physics[m], true, config, CalorimeterConfig.MAX_ENERGY_MEV);
             photon[m] = new PhotonTable(physics[m], config.photonTrackingCutMev(), CalorimeterConfig.MAX_ENERGY_MEV);

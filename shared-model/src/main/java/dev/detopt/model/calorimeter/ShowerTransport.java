@@ -46,6 +46,9 @@ final class ShowerTransport {
     private final boolean deltaRays;
     private final double electronCut;
     private final double photonTrackingCut;
+    private final boolean residualRange;
+    /** e± stop at this kinetic energy and deposit the rest at the end point. */
+    private final double stopEnergy;
     private final int primaryType;
 
     /** Tangent of e, a and g with respect to each differentiated parameter (unit vectors). */
@@ -112,6 +115,8 @@ final class ShowerTransport {
         this.deltaRays = config.deltaRays();
         this.electronCut = config.electronTrackingCutMev();
         this.photonTrackingCut = config.photonTrackingCutMev();
+        this.residualRange = config.residualRange();
+        this.stopEnergy = tables.electron[0].lowestEnergy;
         this.primaryType = switch (config.particle()) {
             case "e-" -> ELECTRON;
             case "e+" -> POSITRON;
@@ -139,6 +144,7 @@ final class ShowerTransport {
         zD = new double[n];
         wD = new double[n];
         etaD = new double[n];
+        clockD = new double[CLOCKS * n];
         edges = new double[regions + 1];
         edgeTangents = new double[(regions + 1) * n];
         for (int b = 0; b <= regions; b++) {
@@ -263,112 +269,227 @@ final class ShowerTransport {
 
     // ---------------------------------------------------------------- photons
 
+    /**
+     * Photon transport with one exponential clock per process (photo-effect, Compton, pair): each
+     * process has its own number of mean free paths left, consumed at its own rate, and the first
+     * clock to run out fires. This is the same distribution as one clock plus a choice in
+     * proportion to the cross sections, but the choice no longer depends on which material the
+     * interaction point falls in: a moving boundary only flips the outcome where two clocks run out
+     * together, which keeps the pathwise bias of geometry derivatives small (docs/simulation.md).
+     */
     private void trackPhoton() {
         if (t < photonTrackingCut) {
-            depositHere(t, tD);
+            absorbPhoton();
             return;
         }
-        newMeanFreePaths();
+        for (int c = 0; c < CLOCKS; c++) {
+            newClock(c);
+        }
         boolean energyChanged = true;
-        int bin = 0;
-        double lnE = 0;
-        // total cross sections of absorber [0] and gap [1] at the photon energy, and dΣ/dE
-        double sigma0 = 0;
-        double sigma1 = 0;
-        double sigmaPerEnergy0 = 0;
-        double sigmaPerEnergy1 = 0;
         while (true) {
             if (energyChanged) {
-                lnE = Math.log(t);
-                PhotonTable absorber = tables.photon[0];
-                PhotonTable gap = tables.photon[1];
-                bin = absorber.bin(lnE);
-                double dLn = lnE - absorber.lnEnergy[bin];
-                sigma0 = absorber.photoelectric[bin] + absorber.compton[bin] + absorber.pair[bin]
-                        + dLn * absorber.totalSlope[bin];
-                sigma1 = gap.photoelectric[bin] + gap.compton[bin] + gap.pair[bin] + dLn * gap.totalSlope[bin];
-                sigmaPerEnergy0 = absorber.totalSlope[bin] / t;
-                sigmaPerEnergy1 = gap.totalSlope[bin] / t;
+                photonCrossSections();
                 energyChanged = false;
             }
-            boolean inGap = (region & 1) == 1;
-            double sigma = inGap ? sigma1 : sigma0;
-            double sigmaPerEnergy = inGap ? sigmaPerEnergy1 : sigmaPerEnergy0;
-            double interaction = eta / sigma;
+            int m = region & 1;
+            int fired = -1;
+            double interaction = Double.POSITIVE_INFINITY;
+            for (int c = 0; c < CLOCKS; c++) {
+                double sigma = clockSigma[m * CLOCKS + c];
+                if (sigma > 0) {
+                    double distance = clock[c] / sigma;
+                    if (distance < interaction) {
+                        interaction = distance;
+                        fired = c;
+                    }
+                }
+            }
             double boundary = boundaryDistance();
             if (interaction < boundary) {
+                int firedIndex = m * CLOCKS + fired;
+                double firedSigma = clockSigma[firedIndex];
                 if (tangents) {
-                    double invSigma = 1 / sigma;
+                    // s = η_f / Σ_f: ds = (dη_f − s·Σ_f'·dE) / Σ_f
+                    double invSigma = 1 / firedSigma;
+                    double firedSlope = clockSigmaPerEnergy[firedIndex];
+                    int fo = fired * n;
                     for (int k = 0; k < n; k++) {
-                        double ds = (etaD[k] - interaction * sigmaPerEnergy * tD[k]) * invSigma;
-                        zD[k] += interaction * wD[k] + w * ds;
+                        sD[k] = (clockD[fo + k] - interaction * firedSlope * tD[k]) * invSigma;
+                    }
+                }
+                consumeClocks(m, interaction, fired);
+                if (tangents) {
+                    for (int k = 0; k < n; k++) {
+                        zD[k] += interaction * wD[k] + w * sD[k];
                     }
                 }
                 z += w * interaction;
-                PhotonTable table = tables.photon[region & 1];
-                double dLn = lnE - table.lnEnergy[bin];
-                double photo = table.photoelectric[bin] + dLn * table.photoelectricSlope[bin];
-                double compton = table.compton[bin] + dLn * table.comptonSlope[bin];
-                double choice = uniform() * sigma;
-                if (choice < photo) {
-                    depositHere(t, tD);
+                int process = chooseProcess(m, fired);
+                if (process == PHOTOELECTRIC) {
+                    absorbPhoton();
                     return;
                 }
-                if (choice >= photo + compton && t > TWO_MASS) {
+                if (process == PAIR_PRODUCTION) {
                     pairProduction();
                     return;
                 }
                 if (!comptonScattering()) {
                     return;
                 }
-                newMeanFreePaths();
+                newClock(fired);
                 energyChanged = true;
             } else {
-                if (tangents) {
-                    for (int k = 0; k < n; k++) {
-                        etaD[k] -= sD[k] * sigma + boundary * sigmaPerEnergy * tD[k];
-                    }
-                }
-                eta -= boundary * sigma;
+                consumeClocks(m, boundary, -1);
                 crossBoundary();
                 if (!enterNonEmptyRegion(PHOTON)) {
                     return;
                 }
-                skipWholePeriods(sigma0, sigma1, sigmaPerEnergy0, sigmaPerEnergy1);
+                skipWholePeriods();
+            }
+        }
+    }
+
+    private static final int PHOTOELECTRIC = 0;
+    private static final int COMPTON_SCATTERING = 1;
+    private static final int PAIR_PRODUCTION = 2;
+    private static final int PROCESSES = 3;
+    /** Which clock each process runs on. */
+    private static final int[] CLOCK_OF = {0, 0, 1};
+    private static final int CLOCKS = 2;
+    private final double[] clockSigma = new double[2 * CLOCKS];
+    private final double[] clockSigmaPerEnergy = new double[2 * CLOCKS];
+
+    /** The process of a fired clock: in proportion to the member cross sections in material m. */
+    private int chooseProcess(int m, int fired) {
+        int first = -1;
+        int count = 0;
+        for (int p = 0; p < PROCESSES; p++) {
+            if (CLOCK_OF[p] == fired) {
+                count++;
+                if (first < 0) {
+                    first = p;
+                }
+            }
+        }
+        if (count == 1) {
+            return first;
+        }
+        double choice = uniform() * clockSigma[m * CLOCKS + fired];
+        int last = first;
+        for (int p = 0; p < PROCESSES; p++) {
+            if (CLOCK_OF[p] == fired) {
+                last = p;
+                choice -= photonSigma[m * PROCESSES + p];
+                if (choice < 0) {
+                    return p;
+                }
+            }
+        }
+        return last;
+    }
+
+    /** Mean free paths left per photon process, and their tangents (n per process). */
+    private final double[] clock = new double[CLOCKS];
+    private double[] clockD;
+    /** Σ per [material · PROCESSES + process] at the photon energy, and dΣ/dE. */
+    private final double[] photonSigma = new double[2 * PROCESSES];
+    private final double[] photonSigmaPerEnergy = new double[2 * PROCESSES];
+
+    private void newClock(int process) {
+        clock[process] = -Math.log(uniform());
+        Tangents.zero(clockD, process * n, n);
+    }
+
+    private void photonCrossSections() {
+        double lnE = Math.log(t);
+        int bin = tables.photon[0].bin(lnE);
+        for (int m = 0; m < 2; m++) {
+            PhotonTable table = tables.photon[m];
+            double dLn = lnE - table.lnEnergy[bin];
+            int o = m * PROCESSES;
+            photonSigma[o + PHOTOELECTRIC] = table.photoelectric[bin] + dLn * table.photoelectricSlope[bin];
+            photonSigma[o + COMPTON_SCATTERING] = table.compton[bin] + dLn * table.comptonSlope[bin];
+            photonSigma[o + PAIR_PRODUCTION] = t > TWO_MASS ? Math.max(0.0, table.pair[bin] + dLn * table.pairSlope[bin]) : 0.0;
+            photonSigmaPerEnergy[o + PHOTOELECTRIC] = table.photoelectricSlope[bin] / t;
+            photonSigmaPerEnergy[o + COMPTON_SCATTERING] = table.comptonSlope[bin] / t;
+            photonSigmaPerEnergy[o + PAIR_PRODUCTION] = photonSigma[o + PAIR_PRODUCTION] > 0 ? table.pairSlope[bin] / t : 0.0;
+            for (int c = 0; c < CLOCKS; c++) {
+                clockSigma[m * CLOCKS + c] = 0;
+                clockSigmaPerEnergy[m * CLOCKS + c] = 0;
+            }
+            for (int p = 0; p < PROCESSES; p++) {
+                clockSigma[m * CLOCKS + CLOCK_OF[p]] += photonSigma[o + p];
+                clockSigmaPerEnergy[m * CLOCKS + CLOCK_OF[p]] += photonSigmaPerEnergy[o + p];
             }
         }
     }
 
     /**
-     * A photon standing on an edge crosses whole absorber+gap periods, each costing the same number
-     * of mean free paths, without interacting: jump over them at once. The result (position, η and
-     * their tangents) is what crossing them one by one gives, at a fraction of the cost.
+     * Flying a distance s (tangent in sD) through material m uses up Σ_p·s of every clock except
+     * the one that fired (its interaction resets it).
      */
-    private void skipWholePeriods(double sigma0, double sigma1, double sigmaPerEnergy0, double sigmaPerEnergy1) {
+    private void consumeClocks(int m, double s, int fired) {
+        for (int p = 0; p < CLOCKS; p++) {
+            if (p == fired) {
+                continue;
+            }
+            double sigma = clockSigma[m * CLOCKS + p];
+            if (tangents) {
+                double sigmaPerEnergy = clockSigmaPerEnergy[m * CLOCKS + p];
+                int o = p * n;
+                for (int k = 0; k < n; k++) {
+                    clockD[o + k] -= sD[k] * sigma + s * sigmaPerEnergy * tD[k];
+                }
+            }
+            clock[p] -= s * sigma;
+        }
+    }
+
+    /**
+     * A photon standing on an edge crosses whole absorber+gap periods, each costing every clock
+     * the same number of mean free paths, without interacting: jump over them at once. The result
+     * (position, clocks and their tangents) is what crossing them one by one gives.
+     */
+    private void skipWholePeriods() {
         if (w == 0) {
             return;
         }
         double absW = Math.abs(w);
-        double perPeriod = (a * sigma0 + g * sigma1) / absW;
         int standing = w > 0 ? region : region + 1;
         // stay inside the stack: leaving it is left to the ordinary step
         int room = w > 0 ? (regions - 1 - standing) / 2 : (standing - 1) / 2;
-        double whole = Math.floor(eta / perPeriod);
-        if (!(whole >= 1) || room < 1) {
+        if (room < 1) {
             return;
         }
-        int periods = (int) Math.min(room, whole);
-        if (tangents) {
-            double signW = w > 0 ? 1 : -1;
-            for (int k = 0; k < n; k++) {
-                double dPerPeriod = (seedA[k] * sigma0 + a * sigmaPerEnergy0 * tD[k]
-                        + seedG[k] * sigma1 + g * sigmaPerEnergy1 * tD[k]) / absW
-                        - perPeriod * signW * wD[k] / absW;
-                etaD[k] -= periods * dPerPeriod;
+        double periods = room;
+        for (int p = 0; p < CLOCKS; p++) {
+            double perPeriod = (a * clockSigma[p] + g * clockSigma[CLOCKS + p]) / absW;
+            if (perPeriod > 0) {
+                periods = Math.min(periods, Math.floor(clock[p] / perPeriod));
             }
         }
-        eta = Math.max(0.0, eta - periods * perPeriod);
-        int target = w > 0 ? standing + 2 * periods : standing - 2 * periods;
+        if (!(periods >= 1)) {
+            return;
+        }
+        int whole = (int) periods;
+        double signW = w > 0 ? 1 : -1;
+        for (int p = 0; p < CLOCKS; p++) {
+            double sigma0 = clockSigma[p];
+            double sigma1 = clockSigma[CLOCKS + p];
+            double perPeriod = (a * sigma0 + g * sigma1) / absW;
+            if (tangents) {
+                double slope0 = clockSigmaPerEnergy[p];
+                double slope1 = clockSigmaPerEnergy[CLOCKS + p];
+                int o = p * n;
+                for (int k = 0; k < n; k++) {
+                    double dPerPeriod = (seedA[k] * sigma0 + a * slope0 * tD[k] + seedG[k] * sigma1 + g * slope1 * tD[k]) / absW
+                            - perPeriod * signW * wD[k] / absW;
+                    clockD[o + k] -= whole * dPerPeriod;
+                }
+            }
+            clock[p] = Math.max(0.0, clock[p] - whole * perPeriod);
+        }
+        int target = w > 0 ? standing + 2 * whole : standing - 2 * whole;
         moveToEdge(target);
         region = w > 0 ? target : target - 1;
     }
@@ -392,7 +513,7 @@ final class ShowerTransport {
                 cD[k] = dEpsilon / (epsilon * epsilon * kappa) + oneMinusCos * dKappa / kappa; // cos θγ
             }
         }
-        if (electron >= electronCut) {
+        if (electron > 0 && (electron >= electronCut || residualRange)) {
             double momentum = Math.sqrt(electron * (electron + TWO_MASS));
             double numerator = t - scattered * cosPhoton;
             double cosElectron = numerator / momentum;
@@ -416,10 +537,22 @@ final class ShowerTransport {
         w = wPhoton;
         Tangents.copy(rotD, 0, wD, 0, n);
         if (t < photonTrackingCut) {
-            depositHere(t, tD);
+            absorbPhoton();
             return false;
         }
         return true;
+    }
+
+    /**
+     * The photon's energy goes to an electron (photo-effect; binding energy neglected) along the
+     * photon's direction, or, without residual ranges, is deposited here.
+     */
+    private void absorbPhoton() {
+        if (residualRange) {
+            pushSecondary(ELECTRON, t, tD, w, wD);
+        } else {
+            depositHere(t, tD);
+        }
     }
 
     private void pairProduction() {
@@ -440,13 +573,19 @@ final class ShowerTransport {
     // ---------------------------------------------------------------- e+ and e-
 
     private void trackCharged(boolean positron) {
-        if (t <= electronCut) {
+        if (t <= stopEnergy) {
             stopHere(positron);
             return;
+        }
+        if (residualRange && t <= electronCut) {
+            alignWithDepthAxis();
         }
         newMeanFreePaths();
         while (true) {
             ChargedTable table = positron ? tables.positron[region & 1] : tables.electron[region & 1];
+            // the track ends where the tracking cut is reached (then the residual range starts) or at the floor
+            boolean aboveCut = residualRange && t > electronCut;
+            double rangeEnd = aboveCut ? table.rangeAtTrackingCut : 0.0;
             int bin0 = table.bin(t);
             double[] nodes = table.energy;
             double rangeSlope0 = table.rangeSlope[bin0];
@@ -463,7 +602,8 @@ final class ShowerTransport {
                 tInteraction = nodes[binI] + (mfpAt - table.mfp[binI]) / table.mfpSlope[binI];
                 interaction = range0 - (table.range[binI] + (tInteraction - nodes[binI]) * table.rangeSlope[binI]);
             }
-            if (interaction <= boundary && interaction < range0) {
+            double end = range0 - rangeEnd;
+            if (interaction <= boundary && interaction < end) {
                 // discrete interaction at tInteraction after `interaction` mm
                 if (tangents) {
                     double invMfpSlope = 1 / table.mfpSlope[binI];
@@ -485,12 +625,12 @@ final class ShowerTransport {
                 } else {
                     deltaRay(positron);
                 }
-                if (t <= electronCut) {
+                if (t <= stopEnergy) {
                     stopHere(positron);
                     return;
                 }
                 newMeanFreePaths();
-            } else if (boundary < range0) {
+            } else if (boundary < end) {
                 double rangeAt = range0 - boundary;
                 int binB = ChargedTable.binOfValue(table.range, rangeAt, bin0);
                 double tBoundary = nodes[binB] + (rangeAt - table.range[binB]) / table.rangeSlope[binB];
@@ -511,11 +651,33 @@ final class ShowerTransport {
                 if (!enterNonEmptyRegion(positron ? POSITRON : ELECTRON)) {
                     return;
                 }
+            } else if (aboveCut) {
+                // reached the tracking cut: no more secondaries; the residual range runs along the depth axis
+                if (tangents) {
+                    for (int k = 0; k < n; k++) {
+                        zD[k] += end * wD[k] + w * rangeSlope0 * tD[k];
+                    }
+                }
+                z += w * end;
+                depositHere(t - electronCut, tD);
+                t = electronCut;
+                Tangents.zero(tD, 0, n);
+                alignWithDepthAxis();
             } else {
                 stopCharged(positron, range0, rangeSlope0);
                 return;
             }
         }
+    }
+
+    /**
+     * Below the tracking cut the residual range is laid along ±z (the sign of w): low-energy
+     * electrons scatter too much for their emission angle to matter, and a grazing straight path
+     * would make geometry derivatives ∝ 1/|w| (heavy-tailed). w = 0 goes forward.
+     */
+    private void alignWithDepthAxis() {
+        w = w >= 0 ? 1.0 : -1.0;
+        Tangents.zero(wD, 0, n);
     }
 
     /** Stops after {@code distance} (range to the cut): deposits t here; a positron annihilates at rest. */
