@@ -162,6 +162,11 @@ final class ShowerTransport {
         rot2D = new double[n];
     }
 
+    /** d(sample)/d(energy) of the last sample* call (κ for Compton); for tests. */
+    double lastSampleSlope() {
+        return sampleSlope;
+    }
+
     int tangentCount() {
         return n;
     }
@@ -866,7 +871,7 @@ final class ShowerTransport {
                 next = 0.5 * (lo + hi);
             }
             // Newton converges quadratically: after a step below 1e-10 the result is exact to rounding
-            if (Math.abs(next - v) <= 1e-10 * Math.max(1.0, Math.abs(v)) || hi - lo <= 1e-15 * Math.max(1.0, Math.abs(v))) {
+            if (Math.abs(next - v) <= 1e-13 * Math.max(1.0, Math.abs(v)) || hi - lo <= 1e-15 * Math.max(1.0, Math.abs(v))) {
                 return next;
             }
             v = next;
@@ -875,7 +880,7 @@ final class ShowerTransport {
     }
 
     /** Photon energy fraction y = k/t above kc/t; sampleSlope = dy/dt. */
-    private double sampleBremsstrahlung(double energy, double u) {
+    double sampleBremsstrahlung(double energy, double u) {
         double c = photonCut / energy;
         double lnC = Math.log(c);
         p0 = c;
@@ -887,7 +892,7 @@ final class ShowerTransport {
     }
 
     /** Electron total-energy share x of a pair; sampleSlope = dx/dE. */
-    private double samplePairShare(double energy, double u) {
+    double samplePairShare(double energy, double u) {
         double x0 = ELECTRON_MASS_MEV / energy;
         double f0 = cdf(PAIR, x0);
         double x = invert(PAIR, f0 + u * (7.0 / 9.0 - 2 * f0), x0, 1 - x0, x0 + u * (1 - 2 * x0));
@@ -896,7 +901,7 @@ final class ShowerTransport {
     }
 
     /** Scattered-photon energy fraction ε (Klein–Nishina); sampleSlope = dε/dκ. */
-    private double sampleCompton(double kappa, double u) {
+    double sampleCompton(double kappa, double u) {
         p0 = kappa;
         double e0 = 1 / (1 + 2 * kappa);
         double f0 = comptonCdfOfLog(Math.log(e0), kappa);
@@ -915,7 +920,7 @@ final class ShowerTransport {
     }
 
     /** Møller energy-transfer fraction in [cut/t, 1/2]; sampleSlope = dε/dt. */
-    private double sampleMoller(double energy, double u) {
+    double sampleMoller(double energy, double u) {
         double gamma = energy / ELECTRON_MASS_MEV + 1;
         double gamma2 = gamma * gamma;
         p0 = (gamma - 1) * (gamma - 1) / gamma2;
@@ -943,7 +948,7 @@ final class ShowerTransport {
     }
 
     /** Bhabha energy-transfer fraction in [cut/t, 1]; sampleSlope = dε/dt. */
-    private double sampleBhabha(double energy, double u) {
+    double sampleBhabha(double energy, double u) {
         double gamma = energy / ELECTRON_MASS_MEV + 1;
         double y = 1 / (gamma + 1);
         double q = 1 - 2 * y;
