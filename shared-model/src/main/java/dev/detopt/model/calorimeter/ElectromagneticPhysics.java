@@ -123,18 +123,24 @@ final class ElectromagneticPhysics {
         return TWO_PI_RE2_MC2 / ELECTRON_MASS_MEV * electronDensity * perElectron;
     }
 
+    /** Softness of the pair-production threshold (see {@link #pairCrossSection}). */
+    static final double PAIR_THRESHOLD_SOFTNESS = 0.3;
+
     /**
      * Pair production (1/mm): 7/(9 X0) at high energy times the ratio of the unscreened to the
-     * complete-screening Bethe–Heitler cross sections, clamped to [0, 1]; zero below 2 m_e.
+     * complete-screening Bethe–Heitler cross sections, U/S with U = 28/9 ln(2E/m) − 218/27, capped
+     * at 1. Where U falls to zero (3.4 MeV) it is replaced by U²/(U + c), c = 0.3, so the cross
+     * section vanishes quadratically (a smooth stand-in for the physical (E − 2m)³ threshold):
+     * a linearly vanishing rate would give the pair clock an infinite-variance pathwise derivative.
      */
     double pairCrossSection(double e) {
-        if (e <= 2 * ELECTRON_MASS_MEV) {
+        double unscreened = 28.0 / 9.0 * Math.log(2 * e / ELECTRON_MASS_MEV) - 218.0 / 27.0;
+        if (unscreened <= 0) {
             return 0.0;
         }
         double screened = 28.0 / 9.0 * Math.log(183.0 / Math.cbrt(material.screeningZ())) - 2.0 / 27.0;
-        double unscreened = 28.0 / 9.0 * Math.log(2 * e / ELECTRON_MASS_MEV) - 218.0 / 27.0;
-        double ratio = Math.min(1.0, Math.max(0.0, unscreened / screened));
-        return 7.0 / (9.0 * material.radiationLengthMm()) * ratio;
+        double softened = unscreened * unscreened / (unscreened + PAIR_THRESHOLD_SOFTNESS);
+        return 7.0 / (9.0 * material.radiationLengthMm()) * Math.min(1.0, softened / screened);
     }
 
     double photoelectricCrossSection(double e) {

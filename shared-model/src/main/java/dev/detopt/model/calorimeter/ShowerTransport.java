@@ -341,7 +341,10 @@ final class ShowerTransport {
                 if (!comptonScattering()) {
                     return;
                 }
-                newClock(fired);
+                // new energy, new clocks (memoryless): no clock carries tangents across energies
+                for (int c = 0; c < CLOCKS; c++) {
+                    newClock(c);
+                }
                 energyChanged = true;
             } else {
                 consumeClocks(m, boundary, -1);
@@ -358,7 +361,7 @@ final class ShowerTransport {
     private static final int COMPTON_SCATTERING = 1;
     private static final int PAIR_PRODUCTION = 2;
     private static final int PROCESSES = 3;
-    /** Which clock each process runs on. */
+    /** Which clock each process runs on: photo-effect and Compton share one, pair production has its own. */
     private static final int[] CLOCK_OF = {0, 0, 1};
     private static final int CLOCKS = 2;
     private final double[] clockSigma = new double[2 * CLOCKS];
