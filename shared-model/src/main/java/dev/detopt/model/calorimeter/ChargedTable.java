@@ -31,6 +31,7 @@ final class ChargedTable {
     final double[] deltaRaySlope;
     /** range(tracking cut): the residual range starts there. */
     final double rangeAtTrackingCut;
+    final int trackingCutBin;
 
     ChargedTable(ElectromagneticPhysics physics, boolean positron, CalorimeterConfig config, double highestEnergy) {
         lowestEnergy = config.residualRange() ? CalorimeterConfig.RESIDUAL_RANGE_FLOOR_MEV : config.electronTrackingCutMev();
@@ -75,6 +76,7 @@ final class ChargedTable {
         bremsstrahlungSlope = slopes(bremsstrahlung);
         deltaRaySlope = slopes(deltaRay);
         int cutBin = bin(trackingCut);
+        trackingCutBin = cutBin;
         rangeAtTrackingCut = range[cutBin] + (trackingCut - energy[cutBin]) * rangeSlope[cutBin];
     }
 
@@ -121,8 +123,22 @@ final class ChargedTable {
     /** The bin at or below {@code start} whose [values[i], values[i+1]) contains v (values increasing). */
     static int binOfValue(double[] values, double v, int start) {
         int i = start;
-        while (i > 0 && v < values[i]) {
-            i--;
+        // usually v lies in the start bin or the one below; otherwise search the bins below
+        if (i > 0 && v < values[i]) {
+            if (v >= values[i - 1]) {
+                return i - 1;
+            }
+            int lo = 0;
+            int hi = i - 1;  // values[hi] > v
+            while (hi - lo > 1) {
+                int mid = (lo + hi) >>> 1;
+                if (values[mid] <= v) {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
         }
         while (i + 2 < values.length && v >= values[i + 1]) {
             i++;

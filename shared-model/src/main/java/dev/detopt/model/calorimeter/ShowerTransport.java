@@ -589,12 +589,15 @@ final class ShowerTransport {
             alignWithDepthAxis();
         }
         newMeanFreePaths();
+        // all e± tables share one energy grid: a bin found in one material holds in the other
+        int knownBin = -1;
         while (true) {
             ChargedTable table = positron ? tables.positron[region & 1] : tables.electron[region & 1];
             // the track ends where the tracking cut is reached (then the residual range starts) or at the floor
             boolean aboveCut = residualRange && t > electronCut;
             double rangeEnd = aboveCut ? table.rangeAtTrackingCut : 0.0;
-            int bin0 = table.bin(t);
+            int bin0 = knownBin >= 0 ? knownBin : table.bin(t);
+            knownBin = -1;
             double[] nodes = table.energy;
             double rangeSlope0 = table.rangeSlope[bin0];
             double mfpSlope0 = table.mfpSlope[bin0];
@@ -655,6 +658,7 @@ final class ShowerTransport {
                 eta -= mfp0 - mfpAt;
                 depositHere(t - tBoundary, xD);
                 t = tBoundary;
+                knownBin = binB;
                 crossBoundary();
                 if (!enterNonEmptyRegion(positron ? POSITRON : ELECTRON)) {
                     return;
@@ -669,6 +673,7 @@ final class ShowerTransport {
                 z += w * end;
                 depositHere(t - electronCut, tD);
                 t = electronCut;
+                knownBin = table.trackingCutBin;
                 Tangents.zero(tD, 0, n);
                 alignWithDepthAxis();
             } else {
@@ -793,33 +798,41 @@ final class ShowerTransport {
      * few steps), v = x otherwise.
      */
     private double cdf(int kind, double v) {
-        return switch (kind) {
-            case BREMSSTRAHLUNG -> {
-                double y = Math.exp(v);
-                yield 4.0 / 3.0 * (v - p1) - 4.0 / 3.0 * (y - p0) + 0.5 * (y - p0) * (y + p0);
-            }
-            case PAIR -> v * (1 - v * (2.0 / 3.0 - 4.0 / 9.0 * v));
-            case COMPTON -> comptonCdfOfLog(v, p0);
-            case MOLLER -> p0 * v - 1 / v + 1 / (1 - v) + p1 * Math.log((1 - v) / v);
-            default -> -p4 / v - p0 * Math.log(v) + p1 * v - 0.5 * p2 * v * v + p3 * v * v * v / 3;
-        };
+        evaluate(kind, v);
+        return cdfValue;
     }
 
-    /** dF/dv. */
-    private double slope(int kind, double v) {
-        return switch (kind) {
+    // results of evaluate(): the CDF and its derivative dF/dv at one point
+    private double cdfValue;
+    private double slopeValue;
+
+    /** F(v) and dF/dv together (one exponential for the log-space kinds). */
+    private void evaluate(int kind, double v) {
+        switch (kind) {
             case BREMSSTRAHLUNG -> {
                 double y = Math.exp(v);
-                yield bremsstrahlungPdf(y) * y;
+                cdfValue = 4.0 / 3.0 * (v - p1) - 4.0 / 3.0 * (y - p0) + 0.5 * (y - p0) * (y + p0);
+                slopeValue = bremsstrahlungPdf(y) * y;
             }
-            case PAIR -> pairPdf(v);
+            case PAIR -> {
+                cdfValue = v * (1 - v * (2.0 / 3.0 - 4.0 / 9.0 * v));
+                slopeValue = pairPdf(v);
+            }
             case COMPTON -> {
                 double e = Math.exp(v);
-                yield comptonPdf(e, p0) * e;
+                double kappa = p0;
+                cdfValue = comptonCdf(v, e, kappa);
+                slopeValue = comptonPdf(e, kappa) * e;
             }
-            case MOLLER -> pdf(MOLLER, v);
-            default -> pdf(BHABHA, v);
-        };
+            case MOLLER -> {
+                cdfValue = p0 * v - 1 / v + 1 / (1 - v) + p1 * Math.log((1 - v) / v);
+                slopeValue = pdf(MOLLER, v);
+            }
+            default -> {
+                cdfValue = -p4 / v - p0 * Math.log(v) + p1 * v - 0.5 * p2 * v * v + p3 * v * v * v / 3;
+                slopeValue = pdf(BHABHA, v);
+            }
+        }
     }
 
     /** Density of the delta-ray distributions in x. */
@@ -837,12 +850,8 @@ final class ShowerTransport {
         return 1 - 4.0 / 3.0 * x * (1 - x);
     }
 
-    private static double comptonCdf(double e, double kappa) {
-        return comptonCdfOfLog(Math.log(e), kappa);
-    }
-
-    private static double comptonCdfOfLog(double le, double kappa) {
-        double e = Math.exp(le);
+    /** Compton CDF at ε = e with le = ln ε. */
+    private static double comptonCdf(double le, double e, double kappa) {
         return le + 0.5 * e * e - 2 / kappa * (le - e) + (-1 / e - 2 * le + e) / (kappa * kappa);
     }
 
@@ -861,7 +870,8 @@ final class ShowerTransport {
     private double invert(int kind, double target, double lo, double hi, double guess) {
         double v = Math.min(hi, Math.max(lo, guess));
         for (int iteration = 0; iteration < 200; iteration++) {
-            double residual = cdf(kind, v) - target;
+            evaluate(kind, v);
+            double residual = cdfValue - target;
             if (residual > 0) {
                 hi = v;
             } else if (residual < 0) {
@@ -869,13 +879,18 @@ final class ShowerTransport {
             } else {
                 return v;
             }
-            double next = v - residual / slope(kind, v);
-            if (!(next > lo && next < hi)) {
+            double next = v - residual / slopeValue;
+            double scale = Math.max(1.0, Math.abs(v));
+            if (next > lo && next < hi) {
+                // a Newton step this small lands within ~step² of the root: done
+                if (Math.abs(next - v) <= 1e-9 * scale) {
+                    return next;
+                }
+            } else {
                 next = 0.5 * (lo + hi);
-            }
-            // Newton converges quadratically: after a step below 1e-10 the result is exact to rounding
-            if (Math.abs(next - v) <= 1e-13 * Math.max(1.0, Math.abs(v)) || hi - lo <= 1e-15 * Math.max(1.0, Math.abs(v))) {
-                return next;
+                if (hi - lo <= 1e-15 * scale) {
+                    return next;
+                }
             }
             v = next;
         }
@@ -907,9 +922,9 @@ final class ShowerTransport {
     double sampleCompton(double kappa, double u) {
         p0 = kappa;
         double e0 = 1 / (1 + 2 * kappa);
-        double f0 = comptonCdfOfLog(Math.log(e0), kappa);
-        double f1 = comptonCdf(1.0, kappa);
         double lnE0 = Math.log(e0);
+        double f0 = comptonCdf(lnE0, e0, kappa);
+        double f1 = comptonCdf(0.0, 1.0, kappa);
         double e = Math.exp(invert(COMPTON, f0 + u * (f1 - f0), lnE0, 0.0, (1 - u) * lnE0));
         if (tangents) {
             double dGdKappa = comptonCdfByKappa(e, kappa)
