@@ -1,5 +1,8 @@
 package dev.detopt.model.calorimeter;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,6 +39,30 @@ public record CalorimeterConfig(int layers, double transverseSizeMm, String part
 
     public static CalorimeterConfig defaults() {
         return new CalorimeterConfig(50, 400.0, "e-", false, 1.0, 1.0, 1.0, 0.1, true);
+    }
+
+    /** JSON creator: fields left out take their default, so {"layers": 30} is a valid configuration. */
+    @JsonCreator
+    static CalorimeterConfig fromJson(@JsonProperty("layers") Integer layers,
+                                      @JsonProperty("transverseSizeMm") Double transverseSizeMm,
+                                      @JsonProperty("particle") String particle,
+                                      @JsonProperty("deltaRays") Boolean deltaRays,
+                                      @JsonProperty("photonCutMev") Double photonCutMev,
+                                      @JsonProperty("deltaCutMev") Double deltaCutMev,
+                                      @JsonProperty("electronTrackingCutMev") Double electronTrackingCutMev,
+                                      @JsonProperty("photonTrackingCutMev") Double photonTrackingCutMev,
+                                      @JsonProperty("residualRange") Boolean residualRange) {
+        CalorimeterConfig d = defaults();
+        return new CalorimeterConfig(
+                layers != null ? layers : d.layers,
+                transverseSizeMm != null ? transverseSizeMm : d.transverseSizeMm,
+                particle != null ? particle : d.particle,
+                deltaRays != null ? deltaRays : d.deltaRays,
+                photonCutMev != null ? photonCutMev : d.photonCutMev,
+                deltaCutMev != null ? deltaCutMev : d.deltaCutMev,
+                electronTrackingCutMev != null ? electronTrackingCutMev : d.electronTrackingCutMev,
+                photonTrackingCutMev != null ? photonTrackingCutMev : d.photonTrackingCutMev,
+                residualRange != null ? residualRange : d.residualRange);
     }
 
     public CalorimeterConfig withLayers(int n) {

@@ -73,6 +73,10 @@ class CalorimeterSimulatorTest {
         String json = mapper.writeValueAsString(CalorimeterConfig.defaults());
         assertThat(json).contains("\"layers\":50", "\"transverseSizeMm\":400.0", "\"particle\":\"e-\"", "\"deltaRays\":false");
         assertThat(mapper.readValue(json, CalorimeterConfig.class)).isEqualTo(CalorimeterConfig.defaults());
+        // fields left out take their defaults
+        assertThat(mapper.readValue("{\"layers\": 30, \"particle\": \"gamma\"}", CalorimeterConfig.class))
+                .isEqualTo(CalorimeterConfig.defaults().withLayers(30).withParticle("gamma"));
+        assertThat(mapper.readValue("{}", CalorimeterConfig.class)).isEqualTo(CalorimeterConfig.defaults());
     }
 
     @Test
