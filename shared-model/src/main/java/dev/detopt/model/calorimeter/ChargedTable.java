@@ -6,10 +6,10 @@ package dev.detopt.model.calorimeter;
  * t, so each inverse is exact and every function is continuous with a piecewise-constant slope:
  * <ul>
  *   <li>{@code range(t)}: path length (mm) from t down to the tracking cut, ∫ dt/S(t);</li>
- *   <li>{@code mfp(t)}: number of mean free paths of the discrete processes on that path,
- *       ∫ Σ(t)/S(t) dt. Where a discrete interaction happens follows from these two alone, so it
- *       does not depend on how the track is split into steps (no step-limit artefacts);</li>
- *   <li>the bremsstrahlung and delta-ray cross sections, to choose the process.</li>
+ *   <li>{@code mfp[p](t)}: number of mean free paths of process p (0 bremsstrahlung, 1 delta
+ *       rays) on that path, ∫ Σ_p(t)/S(t) dt. Where a discrete interaction happens follows from
+ *       these alone, so it does not depend on how the track is split into steps (no step-limit
+ *       artefacts).</li>
  * </ul>
  */
 final class ChargedTable {
@@ -23,12 +23,11 @@ final class ChargedTable {
     final double[] energy;
     final double[] range;
     final double[] rangeSlope;
-    final double[] mfp;
-    final double[] mfpSlope;
-    final double[] bremsstrahlung;
-    final double[] bremsstrahlungSlope;
-    final double[] deltaRay;
-    final double[] deltaRaySlope;
+    static final int BREMSSTRAHLUNG = 0;
+    static final int DELTA_RAY = 1;
+    /** Mean free paths per process [process][node], and slopes per bin. */
+    final double[][] mfp = new double[2][];
+    final double[][] mfpSlope = new double[2][];
     /** range(tracking cut): the residual range starts there. */
     final double rangeAtTrackingCut;
     final int trackingCutBin;
@@ -41,40 +40,35 @@ final class ChargedTable {
         nodes = (int) Math.ceil((Math.log(highestEnergy) - lnLowest) * binsPerLn) + 2;
         energy = new double[nodes];
         range = new double[nodes];
-        mfp = new double[nodes];
-        bremsstrahlung = new double[nodes];
-        deltaRay = new double[nodes];
+        mfp[BREMSSTRAHLUNG] = new double[nodes];
+        mfp[DELTA_RAY] = new double[nodes];
         for (int i = 0; i < nodes; i++) {
             energy[i] = Math.exp(lnLowest + i / binsPerLn);
         }
         energy[0] = lowestEnergy;
-        for (int i = 0; i < nodes; i++) {
-            bremsstrahlung[i] = discreteCrossSection(physics, energy[i], positron, config, trackingCut, true);
-            deltaRay[i] = discreteCrossSection(physics, energy[i], positron, config, trackingCut, false);
-        }
         for (int i = 1; i < nodes; i++) {
             // Simpson's rule in ln t on each bin: ∫ t/S dln t and ∫ t Σ/S dln t
             double lo = Math.log(energy[i - 1]);
             double hi = Math.log(energy[i]);
             double h = (hi - lo) / SIMPSON_INTERVALS;
             double rangeSum = 0;
-            double mfpSum = 0;
+            double bremsstrahlungSum = 0;
+            double deltaRaySum = 0;
             for (int j = 0; j <= SIMPSON_INTERVALS; j++) {
                 double t = Math.exp(lo + j * h);
                 double weight = j == 0 || j == SIMPSON_INTERVALS ? 1 : (j % 2 == 1 ? 4 : 2);
                 double loss = physics.continuousLoss(t, positron, config.deltaCutMev(), config.deltaRays(), config.photonCutMev());
-                double sigma = discreteCrossSection(physics, t, positron, config, trackingCut, true)
-                        + discreteCrossSection(physics, t, positron, config, trackingCut, false);
                 rangeSum += weight * t / loss;
-                mfpSum += weight * t * sigma / loss;
+                bremsstrahlungSum += weight * t * discreteCrossSection(physics, t, positron, config, trackingCut, true) / loss;
+                deltaRaySum += weight * t * discreteCrossSection(physics, t, positron, config, trackingCut, false) / loss;
             }
             range[i] = range[i - 1] + rangeSum * h / 3;
-            mfp[i] = mfp[i - 1] + mfpSum * h / 3;
+            mfp[BREMSSTRAHLUNG][i] = mfp[BREMSSTRAHLUNG][i - 1] + bremsstrahlungSum * h / 3;
+            mfp[DELTA_RAY][i] = mfp[DELTA_RAY][i - 1] + deltaRaySum * h / 3;
         }
         rangeSlope = slopes(range);
-        mfpSlope = slopes(mfp);
-        bremsstrahlungSlope = slopes(bremsstrahlung);
-        deltaRaySlope = slopes(deltaRay);
+        mfpSlope[BREMSSTRAHLUNG] = slopes(mfp[BREMSSTRAHLUNG]);
+        mfpSlope[DELTA_RAY] = slopes(mfp[DELTA_RAY]);
         int cutBin = bin(trackingCut);
         trackingCutBin = cutBin;
         rangeAtTrackingCut = range[cutBin] + (trackingCut - energy[cutBin]) * rangeSlope[cutBin];

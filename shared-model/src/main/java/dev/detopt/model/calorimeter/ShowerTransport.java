@@ -14,9 +14,9 @@ import static dev.detopt.model.calorimeter.PhysicsConstants.ELECTRON_MASS_MEV;
  * <p>Model (docs/simulation.md): 1-D longitudinal transport along straight tracks; a particle has a
  * depth z and a direction cosine w. Region r is absorber layer r/2 (r even) or gap layer r/2 (r odd);
  * boundaries are linear in a and g, so their tangents are exact integers times the seeds.
- * Photons fly a sampled number of mean free paths; e± follow range and mean-free-path tables so
- * that every distance, energy and deposit is a continuous, piecewise-smooth function of (e, a, g)
- * for fixed random numbers. All sampling is by inversion (Newton on the analytic CDF, derivative by
+ * Photons run one exponential clock per process group; e± follow range and mean-free-path tables,
+ * so that every distance, energy and deposit is a continuous, piecewise-smooth function of (e, a, g)
+ * for fixed random numbers except where a discrete choice flips (docs/simulation.md lists them). All sampling is by inversion (Newton on the analytic CDF, derivative by
  * the implicit-function theorem), so the random numbers an interaction consumes never depend on θ.
  *
  * <p>Random numbers: each particle owns a SplitMix64 substream (the algorithm of
@@ -83,11 +83,14 @@ final class ShowerTransport {
     private double t;
     private double z;
     private double w;
-    private double eta;
+    /** e±: mean free paths left before the next bremsstrahlung [0] and delta ray [1], with tangents. */
+    private final double[] chargedClock = new double[2];
+    private final double[] chargedClockD;
+    /** 2 with delta rays, else 1 (bremsstrahlung only). */
+    private final int chargedProcesses;
     private final double[] tD;
     private final double[] zD;
     private final double[] wD;
-    private final double[] etaD;
 
     // scratch tangents
     /** Edge positions for the current a, g, and their (constant) tangents, n per edge. */
@@ -116,6 +119,7 @@ final class ShowerTransport {
         this.electronCut = config.electronTrackingCutMev();
         this.photonTrackingCut = config.photonTrackingCutMev();
         this.residualRange = config.residualRange();
+        this.chargedProcesses = config.deltaRays() ? 2 : 1;
         this.stopEnergy = tables.electron[0].lowestEnergy;
         this.primaryType = switch (config.particle()) {
             case "e-" -> ELECTRON;
@@ -143,7 +147,7 @@ final class ShowerTransport {
         tD = new double[n];
         zD = new double[n];
         wD = new double[n];
-        etaD = new double[n];
+        chargedClockD = new double[2 * n];
         clockD = new double[CLOCKS * n];
         edges = new double[regions + 1];
         edgeTangents = new double[(regions + 1) * n];
@@ -580,6 +584,11 @@ final class ShowerTransport {
 
     // ---------------------------------------------------------------- e+ and e-
 
+    /**
+     * e± transport. Bremsstrahlung and delta rays each have their own clock (mean free paths left,
+     * consumed along the range tables); the first to run out fires, so which process happens never
+     * depends on the material at the interaction point (cf. the photon clocks).
+     */
     private void trackCharged(boolean positron) {
         if (t <= stopEnergy) {
             stopHere(positron);
@@ -588,7 +597,7 @@ final class ShowerTransport {
         if (residualRange && t <= electronCut) {
             alignWithDepthAxis();
         }
-        newMeanFreePaths();
+        newChargedClocks();
         // all e± tables share one energy grid: a bin found in one material holds in the other
         int knownBin = -1;
         while (true) {
@@ -600,26 +609,37 @@ final class ShowerTransport {
             knownBin = -1;
             double[] nodes = table.energy;
             double rangeSlope0 = table.rangeSlope[bin0];
-            double mfpSlope0 = table.mfpSlope[bin0];
             double range0 = table.range[bin0] + (t - nodes[bin0]) * rangeSlope0;
-            double mfp0 = table.mfp[bin0] + (t - nodes[bin0]) * mfpSlope0;
             double boundary = boundaryDistance();
             double interaction = Double.POSITIVE_INFINITY;
+            int fired = -1;
             int binI = 0;
             double tInteraction = 0;
-            if (mfp0 > eta) {
-                double mfpAt = mfp0 - eta;
-                binI = ChargedTable.binOfValue(table.mfp, mfpAt, bin0);
-                tInteraction = nodes[binI] + (mfpAt - table.mfp[binI]) / table.mfpSlope[binI];
-                interaction = range0 - (table.range[binI] + (tInteraction - nodes[binI]) * table.rangeSlope[binI]);
+            for (int p = 0; p < chargedProcesses; p++) {
+                double[] mfp = table.mfp[p];
+                double mfp0 = mfp[bin0] + (t - nodes[bin0]) * table.mfpSlope[p][bin0];
+                if (mfp0 > chargedClock[p]) {
+                    double mfpAt = mfp0 - chargedClock[p];
+                    int bin = ChargedTable.binOfValue(mfp, mfpAt, bin0);
+                    double tAt = nodes[bin] + (mfpAt - mfp[bin]) / table.mfpSlope[p][bin];
+                    double distance = range0 - (table.range[bin] + (tAt - nodes[bin]) * table.rangeSlope[bin]);
+                    if (distance < interaction) {
+                        interaction = distance;
+                        fired = p;
+                        binI = bin;
+                        tInteraction = tAt;
+                    }
+                }
             }
             double end = range0 - rangeEnd;
-            if (interaction <= boundary && interaction < end) {
+            if (fired >= 0 && interaction <= boundary && interaction < end) {
                 // discrete interaction at tInteraction after `interaction` mm
                 if (tangents) {
-                    double invMfpSlope = 1 / table.mfpSlope[binI];
+                    double mfpSlope0 = table.mfpSlope[fired][bin0];
+                    double invMfpSlope = 1 / table.mfpSlope[fired][binI];
+                    int o = fired * n;
                     for (int k = 0; k < n; k++) {
-                        double dT = (mfpSlope0 * tD[k] - etaD[k]) * invMfpSlope;
+                        double dT = (mfpSlope0 * tD[k] - chargedClockD[o + k]) * invMfpSlope;
                         double ds = rangeSlope0 * tD[k] - table.rangeSlope[binI] * dT;
                         xD[k] = tD[k] - dT;     // deposited
                         tD[k] = dT;
@@ -629,9 +649,7 @@ final class ShowerTransport {
                 depositHere(t - tInteraction, xD);
                 t = tInteraction;
                 z += w * interaction;
-                double brems = table.bremsstrahlung[binI] + (t - nodes[binI]) * table.bremsstrahlungSlope[binI];
-                double delta = table.deltaRay[binI] + (t - nodes[binI]) * table.deltaRaySlope[binI];
-                if (uniform() * (brems + delta) < brems) {
+                if (fired == ChargedTable.BREMSSTRAHLUNG) {
                     bremsstrahlung();
                 } else {
                     deltaRay(positron);
@@ -640,22 +658,34 @@ final class ShowerTransport {
                     stopHere(positron);
                     return;
                 }
-                newMeanFreePaths();
+                newChargedClocks();
             } else if (boundary < end) {
                 double rangeAt = range0 - boundary;
                 int binB = ChargedTable.binOfValue(table.range, rangeAt, bin0);
                 double tBoundary = nodes[binB] + (rangeAt - table.range[binB]) / table.rangeSlope[binB];
-                double mfpAt = table.mfp[binB] + (tBoundary - nodes[binB]) * table.mfpSlope[binB];
                 if (tangents) {
                     double invRangeSlope = 1 / table.rangeSlope[binB];
                     for (int k = 0; k < n; k++) {
                         double dT = (rangeSlope0 * tD[k] - sD[k]) * invRangeSlope;
-                        etaD[k] -= mfpSlope0 * tD[k] - table.mfpSlope[binB] * dT;
                         xD[k] = tD[k] - dT;
-                        tD[k] = dT;
+                        yD[k] = dT;
                     }
                 }
-                eta -= mfp0 - mfpAt;
+                // every clock loses the mean free paths of the path to the boundary
+                for (int p = 0; p < chargedProcesses; p++) {
+                    double[] mfp = table.mfp[p];
+                    double[] mfpSlope = table.mfpSlope[p];
+                    double mfp0 = mfp[bin0] + (t - nodes[bin0]) * mfpSlope[bin0];
+                    double mfpAt = mfp[binB] + (tBoundary - nodes[binB]) * mfpSlope[binB];
+                    if (tangents) {
+                        int o = p * n;
+                        for (int k = 0; k < n; k++) {
+                            chargedClockD[o + k] -= mfpSlope[bin0] * tD[k] - mfpSlope[binB] * yD[k];
+                        }
+                    }
+                    chargedClock[p] -= mfp0 - mfpAt;
+                }
+                Tangents.copy(yD, 0, tD, 0, n);
                 depositHere(t - tBoundary, xD);
                 t = tBoundary;
                 knownBin = binB;
@@ -1020,9 +1050,11 @@ final class ShowerTransport {
         return ((mix(rng) >>> 11) + 0.5) * 0x1.0p-53;
     }
 
-    private void newMeanFreePaths() {
-        eta = -Math.log(uniform());
-        Tangents.zero(etaD, 0, n);
+    private void newChargedClocks() {
+        for (int p = 0; p < chargedProcesses; p++) {
+            chargedClock[p] = -Math.log(uniform());
+        }
+        Tangents.zero(chargedClockD, 0, chargedProcesses * n);
     }
 
     /** Pushes the current particle state (t, z, w, region) as a new particle with the given substream seed. */
