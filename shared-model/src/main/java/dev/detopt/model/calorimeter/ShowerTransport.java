@@ -229,8 +229,9 @@ final class ShowerTransport {
     }
 
     /**
-     * Distance along the track to the region's exit edge (remembered in exitEdge), with its
-     * tangent in sD. Infinite (zero tangent) for w = 0.
+     * Distance along the track to the region's exit edge (remembered in exitEdge); infinite for
+     * w = 0. Its tangent, needed only when the particle does reach the edge, is
+     * {@link #boundaryDistanceTangent}.
      */
     private double boundaryDistance() {
         if (w > 0) {
@@ -239,18 +240,25 @@ final class ShowerTransport {
             exitEdge = region;
         } else {
             exitEdge = -1;
-            Tangents.zero(sD, 0, n);
             return Double.POSITIVE_INFINITY;
         }
-        double s = Math.max(0.0, (edges[exitEdge] - z) / w);
-        if (tangents) {
-            double invW = 1 / w;
-            int o = exitEdge * n;
-            for (int k = 0; k < n; k++) {
-                sD[k] = (edgeTangents[o + k] - zD[k] - s * wD[k]) * invW;
-            }
+        return Math.max(0.0, (edges[exitEdge] - z) / w);
+    }
+
+    /** Tangent of the boundary distance s into sD: (dz_edge − dz − s·dw) / w. */
+    private void boundaryDistanceTangent(double s) {
+        if (!tangents) {
+            return;
         }
-        return s;
+        if (exitEdge < 0) {
+            Tangents.zero(sD, 0, n);
+            return;
+        }
+        double invW = 1 / w;
+        int o = exitEdge * n;
+        for (int k = 0; k < n; k++) {
+            sD[k] = (edgeTangents[o + k] - zD[k] - s * wD[k]) * invW;
+        }
     }
 
     /** Moves onto the exit edge found by {@link #boundaryDistance} and into the next region. */
@@ -326,7 +334,7 @@ final class ShowerTransport {
                         sD[k] = (clockD[fo + k] - interaction * firedSlope * tD[k]) * invSigma;
                     }
                 }
-                consumeClocks(m, interaction, fired);
+                // the other clocks need no update: the photon is absorbed, converts, or renews them all
                 if (tangents) {
                     for (int k = 0; k < n; k++) {
                         zD[k] += interaction * wD[k] + w * sD[k];
@@ -351,7 +359,8 @@ final class ShowerTransport {
                 }
                 energyChanged = true;
             } else {
-                consumeClocks(m, boundary, -1);
+                boundaryDistanceTangent(boundary);
+                consumeClocks(m, boundary);
                 crossBoundary();
                 if (!enterNonEmptyRegion(PHOTON)) {
                     return;
@@ -436,15 +445,9 @@ final class ShowerTransport {
         }
     }
 
-    /**
-     * Flying a distance s (tangent in sD) through material m uses up Σ_p·s of every clock except
-     * the one that fired (its interaction resets it).
-     */
-    private void consumeClocks(int m, double s, int fired) {
+    /** Flying a distance s (tangent in sD) through material m uses up Σ_c·s of every clock c. */
+    private void consumeClocks(int m, double s) {
         for (int p = 0; p < CLOCKS; p++) {
-            if (p == fired) {
-                continue;
-            }
             double sigma = clockSigma[m * CLOCKS + p];
             if (tangents) {
                 double sigmaPerEnergy = clockSigmaPerEnergy[m * CLOCKS + p];
@@ -660,6 +663,7 @@ final class ShowerTransport {
                 }
                 newChargedClocks();
             } else if (boundary < end) {
+                boundaryDistanceTangent(boundary);
                 double rangeAt = range0 - boundary;
                 int binB = ChargedTable.binOfValue(table.range, rangeAt, bin0);
                 double tBoundary = nodes[binB] + (rangeAt - table.range[binB]) / table.rangeSlope[binB];
