@@ -233,6 +233,44 @@ class StudySpecsTest {
         assertThat(StudySpecs.parse(json.replace("score", "pathwise"), catalogWithPathwiseOnly()).isValid()).isTrue();
     }
 
+    /** Random edits of a valid spec must come back as problems or a spec, never as an exception. */
+    @Test
+    void neverThrowsOnMangledInput() {
+        String valid = Specs.gaussianLoss("{\"type\": \"adam\", \"learningRate\": 0.05}", 100, 30, 10)
+                .replace("\"objective\": {\"type\": \"expected-loss\"}", "\"objective\": {\"type\": \"profile-match\", "
+                        + "\"observables\": [\"y*\"], \"target\": {\"simulate\": {\"parameters\": {\"mu\": 1}, \"events\": 10}}}");
+        String[] replacements = {"null", "[]", "{}", "\"x\"", "-1", "0", "1e999", "NaN", "true", "9223372036854775808", "1.5"};
+        java.util.SplittableRandom random = new java.util.SplittableRandom(17);
+        int rejected = 0;
+        for (int trial = 0; trial < 400; trial++) {
+            StringBuilder text = new StringBuilder(valid);
+            for (int edit = 0; edit < 1 + random.nextInt(3); edit++) {
+                int at = random.nextInt(text.length());
+                switch (random.nextInt(3)) {
+                    case 0 -> text.deleteCharAt(at);
+                    case 1 -> text.insert(at, replacements[random.nextInt(replacements.length)]);
+                    default -> {
+                        int colon = text.indexOf(":", at);
+                        int end = colon < 0 ? -1 : Math.min(text.indexOf(",", colon) < 0 ? text.length() : text.indexOf(",", colon),
+                                text.indexOf("}", colon) < 0 ? text.length() : text.indexOf("}", colon));
+                        if (colon >= 0 && end > colon) {
+                            text.replace(colon + 1, end, " " + replacements[random.nextInt(replacements.length)]);
+                        }
+                    }
+                }
+            }
+            ParseResult result = StudySpecs.parse(text.toString());
+            if (!result.isValid()) {
+                rejected++;
+                assertThat(result.problems()).allSatisfy(p -> {
+                    assertThat(p.field()).isNotBlank();
+                    assertThat(p.message()).isNotBlank().doesNotContain("could not validate");
+                });
+            }
+        }
+        assertThat(rejected).isGreaterThan(300);
+    }
+
     @Test
     void parsesAJsonTreeToo() {
         var tree = dev.detopt.model.study.contract.WireJson.mapper().readTree(VALID);
