@@ -154,7 +154,7 @@ class StudySpecsTest {
     @Test
     void unknownSimulatorAndParameters() {
         assertThat(problems(VALID.replace("\"name\": \"gaussian\"", "\"name\": \"geant\"")))
-                .contains(new FieldProblem("simulator.name", "unknown simulator 'geant'; known: branching, gaussian"));
+                .contains(new FieldProblem("simulator.name", "unknown simulator 'geant'; known: branching, calorimeter, gaussian"));
         List<FieldProblem> unknownParameter = problems(VALID.replace("\"name\": \"mu\"", "\"name\": \"nu\""));
         assertThat(unknownParameter).containsExactly(new FieldProblem("parameters[0].name",
                 "simulator 'gaussian' has no parameter 'nu'; it has mu, sigma"));
