@@ -1,0 +1,93 @@
+package dev.detopt.service.security;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The first admin token of a local installation. When no admin token is configured
+ * ({@code detopt.security.bootstrap-admin-token}, static tokens) and the database holds no active
+ * one, a new token is stored (hashed), printed once to the log and written to
+ * {@code <embedded directory>/admin-token} with owner-only permissions.
+ */
+public class TokenBootstrap {
+
+    static final String ADMIN_TOKEN_FILE = "admin-token";
+    static final String WORKER_TOKEN_FILE = "worker-token";
+    static final String BOOTSTRAP_NAME = "bootstrap-admin";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TokenBootstrap.class);
+
+    private final ApiTokenService tokens;
+    private final ApiTokenRepository repository;
+    private final Path directory;
+
+    public TokenBootstrap(ApiTokenService tokens, ApiTokenRepository repository, Path directory) {
+        this.tokens = tokens;
+        this.repository = repository;
+        this.directory = directory;
+    }
+
+    /** Creates the admin token if there is none; returns its plaintext when it did. */
+    public Optional<String> ensureAdminToken() {
+        if (tokens.hasConfigured(Role.ADMIN) || repository.anyActive(Role.ADMIN)) {
+            return Optional.empty();
+        }
+        ApiTokenService.CreatedToken created = tokens.create(BOOTSTRAP_NAME, Role.ADMIN, "bootstrap");
+        Path file = directory.resolve(ADMIN_TOKEN_FILE);
+        boolean written = writePrivate(file, created.plaintext());
+        LOG.warn("""
+
+                ============================================================================
+                 detopt: created the first admin token (shown only this once):
+
+                     {}
+
+                 {}
+                 Use it as 'Authorization: Bearer <token>', e.g. to create more tokens:
+                   curl -H "Authorization: Bearer $(cat {})" localhost:8080/api/v1/admin/tokens
+                ============================================================================""",
+                created.plaintext(),
+                written ? "It is also in " + file.toAbsolutePath() + " (readable by you only)."
+                        : "It could not be written to " + file.toAbsolutePath() + ": copy it now.",
+                file);
+        return Optional.of(created.plaintext());
+    }
+
+    /** Puts the local worker token where hand-started local workers can read it. */
+    public void publishWorkerToken(String token) {
+        Path file = directory.resolve(WORKER_TOKEN_FILE);
+        if (writePrivate(file, token)) {
+            LOG.info("Local worker token (valid until this service stops) is in {}", file.toAbsolutePath());
+        }
+    }
+
+    /** Writes the file readable and writable by its owner only (where the file system knows POSIX modes). */
+    static boolean writePrivate(Path file, String content) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.deleteIfExists(temporary);
+            try {
+                Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException noPosix) {
+                Files.createFile(temporary);
+            } catch (FileAlreadyExistsException raced) {
+                return false;
+            }
+            Files.writeString(temporary, content + "\n", StandardCharsets.UTF_8);
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        } catch (IOException e) {
+            LOG.warn("Could not write {}", file.toAbsolutePath(), e);
+            return false;
+        }
+    }
+}
