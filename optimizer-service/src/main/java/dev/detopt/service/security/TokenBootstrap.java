@@ -37,6 +37,11 @@ public class TokenBootstrap {
 
     /** Creates the admin token if there is none; returns its plaintext when it did. */
     public Optional<String> ensureAdminToken() {
+        return ensureAdminToken("localhost:8080");
+    }
+
+    /** As {@link #ensureAdminToken()}; {@code address} (host:port) goes into the example command. */
+    public Optional<String> ensureAdminToken(String address) {
         if (tokens.hasConfigured(Role.ADMIN) || repository.anyActive(Role.ADMIN)) {
             return Optional.empty();
         }
@@ -52,12 +57,12 @@ public class TokenBootstrap {
 
                  {}
                  Use it as 'Authorization: Bearer <token>', e.g. to create more tokens:
-                   curl -H "Authorization: Bearer $(cat {})" localhost:8080/api/v1/admin/tokens
+                   curl -H "Authorization: Bearer $(cat {})" {}/api/v1/admin/tokens
                 ============================================================================""",
                 created.plaintext(),
                 written ? "It is also in " + file.toAbsolutePath() + " (readable by you only)."
                         : "It could not be written to " + file.toAbsolutePath() + ": copy it now.",
-                file);
+                file, address);
         return Optional.of(created.plaintext());
     }
 

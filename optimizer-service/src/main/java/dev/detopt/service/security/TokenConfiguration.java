@@ -38,7 +38,8 @@ public class TokenConfiguration {
     /** Runs after the context (and Flyway) is up, before the service reports itself ready. */
     @Bean
     ApplicationRunner localTokenBootstrap(ObjectProvider<EmbeddedInfrastructure> embedded, TokenBootstrap bootstrap,
-            LocalCredentials local, SecurityProperties security, DetoptProperties detopt) {
+            LocalCredentials local, SecurityProperties security, DetoptProperties detopt,
+            org.springframework.core.env.Environment environment) {
         return arguments -> {
             if (security.hasBootstrapAdminToken()) {
                 LOG.info("Admin token from detopt.security.bootstrap-admin-token (DETOPT_BOOTSTRAP_ADMIN_TOKEN) is accepted");
@@ -46,7 +47,8 @@ public class TokenConfiguration {
             if (!localMode(embedded)) {
                 return;
             }
-            bootstrap.ensureAdminToken();
+            bootstrap.ensureAdminToken("localhost:" + environment.getProperty("local.server.port",
+                    environment.getProperty("server.port", "8080")));
             if (detopt.embedded().persistent()) {
                 local.workerToken().ifPresent(bootstrap::publishWorkerToken);
             }

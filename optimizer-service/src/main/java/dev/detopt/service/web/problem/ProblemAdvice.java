@@ -201,7 +201,9 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
         HttpHeaders responseHeaders = new HttpHeaders();
         responseHeaders.addAll(headers);
         responseHeaders.setContentType(Problems.MEDIA_TYPE);
-        return ResponseEntity.status(problem.getStatus()).headers(responseHeaders).body(problem);
+        // Written as an ordered map so that every problem reads type, title, status, detail,
+        // instance, errors, as the security filters write it too.
+        return ResponseEntity.status(problem.getStatus()).headers(responseHeaders).body(Problems.asMap(problem));
     }
 
     private static HttpHeaders closeConnection() {

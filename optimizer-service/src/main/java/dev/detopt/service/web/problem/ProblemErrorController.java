@@ -5,7 +5,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -18,7 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
 public class ProblemErrorController implements ErrorController {
 
     @RequestMapping("${server.error.path:/error}")
-    ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
+    ResponseEntity<java.util.Map<String, Object>> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         HttpStatusCode status = code instanceof Integer value && value >= 400 && value < 600
                 ? HttpStatusCode.valueOf(value) : HttpStatus.INTERNAL_SERVER_ERROR;
@@ -27,6 +26,6 @@ public class ProblemErrorController implements ErrorController {
         String detail = status.is5xxServerError() ? "the server could not handle this request; the error is logged"
                 : Problems.titleOf(status);
         return ResponseEntity.status(status).contentType(Problems.MEDIA_TYPE)
-                .body(Problems.ofStatus(status, detail, instance));
+                .body(Problems.asMap(Problems.ofStatus(status, detail, instance)));
     }
 }
