@@ -125,6 +125,12 @@ class BadRequestBatteryTest {
                         TestTokens.VIEWER, null, null, 400, "bad-request", "step"),
                 new BadRequest("boolean query parameter of the wrong type", "GET", TOKENS + "?includeRevoked=perhaps",
                         TestTokens.ADMIN, null, null, 400, "bad-request", "includeRevoked"),
+                new BadRequest("encoded slash in the path (firewall)", "GET", "/api/v1/studies/a%2F..%2Fb", TestTokens.VIEWER,
+                        null, null, 400, "bad-request", null),
+                new BadRequest("encoded backslash in the path (firewall)", "GET", "/api/v1/admin/tokens%5C..", TestTokens.ADMIN,
+                        null, null, 400, "bad-request", null),
+                new BadRequest("semicolon path parameter (firewall)", "GET", "/api/v1/admin/tokens;x=1", TestTokens.ADMIN,
+                        null, null, 400, "bad-request", null),
                 new BadRequest("unknown token id", "GET", TOKENS + "/" + UUID.randomUUID(), TestTokens.ADMIN, null,
                         null, 404, "not-found", "id"))
                 .map(Arguments::of);
