@@ -45,6 +45,9 @@ public class ApiTokenService {
             acceptConfigured(properties.bootstrapAdminToken().trim(), Role.ADMIN, "bootstrap-admin (configuration)");
         }
         for (String entry : properties.staticTokens()) {
+            if (entry == null || entry.isBlank()) {
+                continue;
+            }
             int colon = entry.indexOf(':');
             Role role = colon < 0 ? null : Role.fromWireName(entry.substring(0, colon).trim()).orElse(null);
             String token = colon < 0 ? "" : entry.substring(colon + 1).trim();

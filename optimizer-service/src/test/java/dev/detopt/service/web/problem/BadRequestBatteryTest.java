@@ -187,6 +187,15 @@ class BadRequestBatteryTest {
     }
 
     @Test
+    void aProblemIsJsonEvenWhenTheClientAcceptsOnlyCsv() {
+        ApiClient.Response response = api.send(api.request(TOKENS + "/" + UUID.randomUUID(), TestTokens.ADMIN)
+                .header("Accept", "text/csv").GET().build());
+        assertThat(response.status()).isEqualTo(404);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.json().path("type").asString()).isEqualTo("https://detopt.dev/problems/not-found");
+    }
+
+    @Test
     void methodNotAllowedListsTheAllowedMethods() {
         ApiClient.Response response = api.method("PATCH", TOKENS, TestTokens.ADMIN, JSON, "{}");
         assertThat(response.status()).isEqualTo(405);
