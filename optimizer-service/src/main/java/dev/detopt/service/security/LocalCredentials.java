@@ -4,7 +4,8 @@ import java.util.Optional;
 
 /**
  * Credentials the service hands to worker processes it starts itself in local mode (embedded
- * database): a worker token made at start-up and accepted until the service stops. Empty in other
+ * database): a worker token accepted while the service runs, kept in {@code .detopt/worker-token}
+ * with a persistent embedded stack (see {@link TokenBootstrap#localWorkerToken}). Empty in other
  * modes, where workers get a token created through the admin API.
  */
 public final class LocalCredentials {

@@ -66,12 +66,32 @@ public class TokenBootstrap {
         return Optional.of(created.plaintext());
     }
 
-    /** Puts the local worker token where hand-started local workers can read it. */
-    public void publishWorkerToken(String token) {
-        Path file = directory.resolve(WORKER_TOKEN_FILE);
-        if (writePrivate(file, token)) {
-            LOG.info("Local worker token (valid until this service stops) is in {}", file.toAbsolutePath());
+    /**
+     * The token local workers use. With a persistent embedded stack it lives in
+     * {@code worker-token} next to the database (owner-only), so workers that outlive a killed
+     * service still authenticate after its restart; otherwise a new one per start, in memory only.
+     */
+    public String localWorkerToken(boolean persistent) {
+        if (!persistent) {
+            return BearerTokens.generate();
         }
+        Path file = directory.resolve(WORKER_TOKEN_FILE);
+        try {
+            if (Files.isRegularFile(file)) {
+                String existing = Files.readString(file, StandardCharsets.UTF_8).strip();
+                if (existing.startsWith(BearerTokens.PREFIX) && existing.length() > BearerTokens.PREFIX.length() + 40) {
+                    LOG.info("Local worker token from {}", file.toAbsolutePath());
+                    return existing;
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("Could not read {}; making a new local worker token", file.toAbsolutePath(), e);
+        }
+        String token = BearerTokens.generate();
+        if (writePrivate(file, token)) {
+            LOG.info("New local worker token in {}", file.toAbsolutePath());
+        }
+        return token;
     }
 
     /** Writes the file readable and writable by its owner only (where the file system knows POSIX modes). */

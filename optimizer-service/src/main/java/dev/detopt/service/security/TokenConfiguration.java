@@ -21,11 +21,12 @@ public class TokenConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(TokenConfiguration.class);
 
     @Bean
-    LocalCredentials localCredentials(ObjectProvider<EmbeddedInfrastructure> embedded, ApiTokenService tokens) {
+    LocalCredentials localCredentials(ObjectProvider<EmbeddedInfrastructure> embedded, ApiTokenService tokens,
+            TokenBootstrap bootstrap, DetoptProperties detopt) {
         if (!localMode(embedded)) {
             return LocalCredentials.none();
         }
-        String workerToken = BearerTokens.generate();
+        String workerToken = bootstrap.localWorkerToken(detopt.embedded().persistent());
         tokens.acceptConfigured(workerToken, Role.WORKER, "local-workers");
         return LocalCredentials.withWorkerToken(workerToken);
     }
@@ -38,8 +39,7 @@ public class TokenConfiguration {
     /** Runs after the context (and Flyway) is up, before the service reports itself ready. */
     @Bean
     ApplicationRunner localTokenBootstrap(ObjectProvider<EmbeddedInfrastructure> embedded, TokenBootstrap bootstrap,
-            LocalCredentials local, SecurityProperties security, DetoptProperties detopt,
-            org.springframework.core.env.Environment environment) {
+            SecurityProperties security, org.springframework.core.env.Environment environment) {
         return arguments -> {
             if (security.hasBootstrapAdminToken()) {
                 LOG.info("Admin token from detopt.security.bootstrap-admin-token (DETOPT_BOOTSTRAP_ADMIN_TOKEN) is accepted");
@@ -49,9 +49,6 @@ public class TokenConfiguration {
             }
             bootstrap.ensureAdminToken("localhost:" + environment.getProperty("local.server.port",
                     environment.getProperty("server.port", "8080")));
-            if (detopt.embedded().persistent()) {
-                local.workerToken().ifPresent(bootstrap::publishWorkerToken);
-            }
         };
     }
 

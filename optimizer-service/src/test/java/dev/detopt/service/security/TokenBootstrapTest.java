@@ -98,6 +98,21 @@ class TokenBootstrapTest {
                 (Object) BearerTokens.hash(token))).as("kept in memory only").isZero();
     }
 
+    @Test
+    void aPersistentLocalWorkerTokenSurvivesARestartAndATemporaryOneDoesNot() throws Exception {
+        TokenBootstrap first = new TokenBootstrap(null, repository, directory);
+        String token = first.localWorkerToken(true);
+        Path file = directory.resolve("worker-token");
+        assertThat(Files.readString(file).strip()).isEqualTo(token);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(new TokenBootstrap(null, repository, directory).localWorkerToken(true)).as("after a restart").isEqualTo(token);
+
+        Path elsewhere = directory.resolve("temporary");
+        TokenBootstrap temporary = new TokenBootstrap(null, repository, elsewhere);
+        assertThat(temporary.localWorkerToken(false)).isNotEqualTo(temporary.localWorkerToken(false)).startsWith("dtp_");
+        assertThat(Files.exists(elsewhere)).isFalse();
+    }
+
     private static SecurityProperties properties(String bootstrap, List<String> statics) {
         return new SecurityProperties(bootstrap, statics, Duration.ofSeconds(5), Duration.ofMinutes(1), true);
     }
