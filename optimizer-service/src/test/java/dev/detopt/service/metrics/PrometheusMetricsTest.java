@@ -2,7 +2,7 @@ package dev.detopt.service.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.detopt.service.ApiClient;
+import dev.detopt.service.HttpTestClient;
 import dev.detopt.service.ServiceTest;
 import java.time.Duration;
 import java.util.Arrays;
@@ -65,8 +65,8 @@ class PrometheusMetricsTest {
     }
 
     private String scrape(String accept) {
-        ApiClient api = new ApiClient(port);
-        ApiClient.Response response = api.send(api.request("/actuator/prometheus", null).header("Accept", accept).GET().build());
+        HttpTestClient api = new HttpTestClient(port);
+        HttpTestClient.Response response = api.send(api.request("/actuator/prometheus", null).header("Accept", accept).GET().build());
         assertThat(response.status()).isEqualTo(200);
         return response.body();
     }

@@ -2,7 +2,7 @@ package dev.detopt.service.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.detopt.service.ApiClient;
+import dev.detopt.service.HttpTestClient;
 import dev.detopt.service.ServiceTest;
 import dev.detopt.service.TestTokens;
 import java.security.MessageDigest;
@@ -30,16 +30,16 @@ class AdminTokenApiTest {
     @Autowired
     JdbcTemplate jdbc;
 
-    ApiClient api;
+    HttpTestClient api;
 
     @BeforeEach
     void client() {
-        api = new ApiClient(port);
+        api = new HttpTestClient(port);
     }
 
     @Test
     void createdTokenIsShownOnceAndStoredOnlyAsItsSha256() throws Exception {
-        ApiClient.Response created = api.postJson(TOKENS, TestTokens.ADMIN, "{\"name\":\"ci runner\",\"role\":\"operator\"}");
+        HttpTestClient.Response created = api.postJson(TOKENS, TestTokens.ADMIN, "{\"name\":\"ci runner\",\"role\":\"operator\"}");
         assertThat(created.status()).isEqualTo(201);
         JsonNode body = created.json();
         String token = body.path("token").asString();
@@ -58,7 +58,7 @@ class AdminTokenApiTest {
         // The new token works with its role, and is never shown again.
         assertThat(api.get("/api/v1/studies/_probe/" + UUID.randomUUID(), token).status()).isEqualTo(200);
         assertThat(api.get(TOKENS, token).status()).isEqualTo(403);
-        ApiClient.Response listed = api.get(TOKENS, TestTokens.ADMIN);
+        HttpTestClient.Response listed = api.get(TOKENS, TestTokens.ADMIN);
         assertThat(listed.body()).doesNotContain(token).doesNotContain(HexFormat.of().formatHex(expectedHash));
         JsonNode entry = find(listed.json(), id);
         assertThat(entry.has("token")).isFalse();
@@ -75,14 +75,14 @@ class AdminTokenApiTest {
         String studyRead = "/api/v1/studies/_probe/" + UUID.randomUUID();
         assertThat(api.get(studyRead, token).status()).isEqualTo(200);
 
-        ApiClient.Response revoked = api.delete(TOKENS + "/" + id, TestTokens.ADMIN);
+        HttpTestClient.Response revoked = api.delete(TOKENS + "/" + id, TestTokens.ADMIN);
         assertThat(revoked.status()).isEqualTo(200);
         String revokedAt = revoked.json().path("revokedAt").asString();
         assertThat(revokedAt).isNotEmpty();
         assertThat(revoked.json().path("active").asBoolean()).isFalse();
 
         assertThat(api.get(studyRead, token).status()).isEqualTo(401);
-        ApiClient.Response again = api.delete(TOKENS + "/" + id, TestTokens.ADMIN);
+        HttpTestClient.Response again = api.delete(TOKENS + "/" + id, TestTokens.ADMIN);
         assertThat(again.status()).isEqualTo(200);
         assertThat(again.json().path("revokedAt").asString()).isEqualTo(revokedAt);
 
@@ -101,7 +101,7 @@ class AdminTokenApiTest {
     @Test
     void unknownTokenIdIsA404NamingTheId() {
         UUID id = UUID.randomUUID();
-        ApiClient.Response response = api.delete(TOKENS + "/" + id, TestTokens.ADMIN);
+        HttpTestClient.Response response = api.delete(TOKENS + "/" + id, TestTokens.ADMIN);
         assertThat(response.status()).isEqualTo(404);
         assertThat(response.json().path("errors").get(0).path("field").asString()).isEqualTo("id");
         assertThat(response.json().path("detail").asString()).contains(id.toString());

@@ -2,7 +2,7 @@ package dev.detopt.service.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.detopt.service.ApiClient;
+import dev.detopt.service.HttpTestClient;
 import dev.detopt.service.ServiceTest;
 import dev.detopt.service.TestTokens;
 import java.util.UUID;
@@ -30,11 +30,11 @@ class RoleAccessTest {
     @LocalServerPort
     int port;
 
-    ApiClient api;
+    HttpTestClient api;
 
     @BeforeEach
     void client() {
-        api = new ApiClient(port);
+        api = new HttpTestClient(port);
     }
 
     @ParameterizedTest(name = "{0}: read study {1}, write study {2}, worker {3}, admin {4}")
@@ -55,7 +55,7 @@ class RoleAccessTest {
 
     @Test
     void forbiddenIsAProblemDocumentNamingTheRole() {
-        ApiClient.Response response = api.postJson(STUDY_WRITE, TestTokens.VIEWER, VALID_BODY);
+        HttpTestClient.Response response = api.postJson(STUDY_WRITE, TestTokens.VIEWER, VALID_BODY);
         assertThat(response.status()).isEqualTo(403);
         assertThat(response.contentType()).startsWith("application/problem+json");
         JsonNode problem = response.json();
@@ -68,7 +68,7 @@ class RoleAccessTest {
     @Test
     void withoutATokenTheApiAnswers401WithABearerChallenge() {
         for (String path : new String[] {STUDY_READ, WORKER, ADMIN, "/api/v1/anything"}) {
-            ApiClient.Response response = api.get(path, null);
+            HttpTestClient.Response response = api.get(path, null);
             assertThat(response.status()).as(path).isEqualTo(401);
             assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"detopt\"");
             assertThat(response.contentType()).startsWith("application/problem+json");
@@ -80,7 +80,7 @@ class RoleAccessTest {
     @Test
     void anUnknownTokenIs401EvenOnOpenEndpoints() {
         for (String path : new String[] {STUDY_READ, "/actuator/health"}) {
-            ApiClient.Response response = api.get(path, "not-a-real-token");
+            HttpTestClient.Response response = api.get(path, "not-a-real-token");
             assertThat(response.status()).as(path).isEqualTo(401);
             assertThat(response.headers().firstValue("WWW-Authenticate").orElseThrow()).contains("error=\"invalid_token\"");
             assertThat(response.json().path("detail").asString()).isEqualTo("the bearer token is unknown or revoked");
@@ -89,7 +89,7 @@ class RoleAccessTest {
 
     @Test
     void aNonBearerAuthorizationHeaderIs401() {
-        ApiClient.Response response = api.send(api.request(STUDY_READ, null)
+        HttpTestClient.Response response = api.send(api.request(STUDY_READ, null)
                 .header("Authorization", "Basic YWRtaW46YWRtaW4=").GET().build());
         assertThat(response.status()).isEqualTo(401);
         assertThat(response.json().path("detail").asString()).contains("Bearer <token>");
@@ -114,7 +114,7 @@ class RoleAccessTest {
     @Test
     void anEventStreamMayCarryTheTokenInTheQuery() {
         String path = STUDY_READ + "?access_token=" + TestTokens.VIEWER;
-        ApiClient.Response stream = api.send(api.request(path, null).header("Accept", "text/event-stream, application/json")
+        HttpTestClient.Response stream = api.send(api.request(path, null).header("Accept", "text/event-stream, application/json")
                 .GET().build());
         assertThat(stream.status()).isNotIn(401, 403);
         // Only for event streams: a plain GET ignores the parameter.

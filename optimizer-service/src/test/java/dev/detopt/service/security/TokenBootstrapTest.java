@@ -2,7 +2,7 @@ package dev.detopt.service.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.detopt.service.ApiClient;
+import dev.detopt.service.HttpTestClient;
 import dev.detopt.service.ServiceTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +52,7 @@ class TokenBootstrapTest {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM api_tokens WHERE token_hash = ? AND role = 'admin'"
                 + " AND name = 'bootstrap-admin' AND revoked_at IS NULL", Integer.class, (Object) BearerTokens.hash(token)))
                 .isEqualTo(1);
-        assertThat(new ApiClient(port).get("/api/v1/admin/tokens", token).status()).isEqualTo(200);
+        assertThat(new HttpTestClient(port).get("/api/v1/admin/tokens", token).status()).isEqualTo(200);
 
         // The next start finds the admin and makes no new one.
         assertThat(bootstrap.ensureAdminToken()).isEmpty();
@@ -91,7 +91,7 @@ class TokenBootstrapTest {
     @Test
     void localModeHasAWorkerTokenThatOnlyReachesWorkerEndpoints() {
         String token = local.workerToken().orElseThrow();
-        ApiClient api = new ApiClient(port);
+        HttpTestClient api = new HttpTestClient(port);
         assertThat(api.get("/api/v1/workers/_probe", token).json().path("caller").asString()).isEqualTo("local-workers");
         assertThat(api.get("/api/v1/studies/_probe/" + UUID.randomUUID(), token).status()).isEqualTo(403);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM api_tokens WHERE token_hash = ?", Integer.class,

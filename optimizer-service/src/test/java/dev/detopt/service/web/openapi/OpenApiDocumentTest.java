@@ -2,7 +2,7 @@ package dev.detopt.service.web.openapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.detopt.service.ApiClient;
+import dev.detopt.service.HttpTestClient;
 import dev.detopt.service.ServiceTest;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +33,7 @@ class OpenApiDocumentTest {
 
     @Test
     void everyApiMappingOfTheRunningServiceIsDocumented() {
-        ApiClient.Response response = new ApiClient(port).get("/v3/api-docs", null);
+        HttpTestClient.Response response = new HttpTestClient(port).get("/v3/api-docs", null);
         assertThat(response.status()).isEqualTo(200);
         JsonNode paths = response.json().path("paths");
 
@@ -66,7 +66,7 @@ class OpenApiDocumentTest {
 
     @Test
     void declaresTheBearerSchemeAndTheProblemDocument() {
-        JsonNode document = new ApiClient(port).get("/v3/api-docs", null).json();
+        JsonNode document = new HttpTestClient(port).get("/v3/api-docs", null).json();
         JsonNode bearer = document.path("components").path("securitySchemes").path("bearer");
         assertThat(bearer.path("type").asString()).isEqualTo("http");
         assertThat(bearer.path("scheme").asString()).isEqualTo("bearer");
@@ -84,7 +84,7 @@ class OpenApiDocumentTest {
 
     @Test
     void theSwaggerUiIsServed() {
-        ApiClient.Response ui = new ApiClient(port).send(new ApiClient(port).request("/swagger-ui/index.html", null).GET().build());
+        HttpTestClient.Response ui = new HttpTestClient(port).send(new HttpTestClient(port).request("/swagger-ui/index.html", null).GET().build());
         assertThat(ui.status()).isEqualTo(200);
         assertThat(ui.body()).containsIgnoringCase("swagger");
     }

@@ -2,7 +2,7 @@ package dev.detopt.service.web.problem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.detopt.service.ApiClient;
+import dev.detopt.service.HttpTestClient;
 import dev.detopt.service.ProbeController;
 import dev.detopt.service.ServiceTest;
 import dev.detopt.service.TestTokens;
@@ -142,11 +142,11 @@ class BadRequestBatteryTest {
     @Autowired
     JdbcTemplate jdbc;
 
-    ApiClient api;
+    HttpTestClient api;
 
     @BeforeEach
     void client() {
-        api = new ApiClient(port);
+        api = new HttpTestClient(port);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -155,7 +155,7 @@ class BadRequestBatteryTest {
         int tokensBefore = tokenRows();
         int acceptedBefore = ProbeController.ACCEPTED.get();
 
-        ApiClient.Response response = api.method(bad.method(), bad.path(), bad.token(), bad.contentType(), bad.body());
+        HttpTestClient.Response response = api.method(bad.method(), bad.path(), bad.token(), bad.contentType(), bad.body());
 
         assertThat(response.status()).as(response.body()).isEqualTo(bad.status());
         assertThat(response.contentType()).startsWith("application/problem+json");
@@ -181,14 +181,14 @@ class BadRequestBatteryTest {
     @Test
     void aValidProbeBodyIsAccepted() {
         int before = ProbeController.ACCEPTED.get();
-        ApiClient.Response response = api.postJson(PROBE, TestTokens.OPERATOR, body("name", "\"ok\""));
+        HttpTestClient.Response response = api.postJson(PROBE, TestTokens.OPERATOR, body("name", "\"ok\""));
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         assertThat(ProbeController.ACCEPTED.get()).isEqualTo(before + 1);
     }
 
     @Test
     void aProblemIsJsonEvenWhenTheClientAcceptsOnlyCsv() {
-        ApiClient.Response response = api.send(api.request(TOKENS + "/" + UUID.randomUUID(), TestTokens.ADMIN)
+        HttpTestClient.Response response = api.send(api.request(TOKENS + "/" + UUID.randomUUID(), TestTokens.ADMIN)
                 .header("Accept", "text/csv").GET().build());
         assertThat(response.status()).isEqualTo(404);
         assertThat(response.contentType()).startsWith("application/problem+json");
@@ -197,7 +197,7 @@ class BadRequestBatteryTest {
 
     @Test
     void methodNotAllowedListsTheAllowedMethods() {
-        ApiClient.Response response = api.method("PATCH", TOKENS, TestTokens.ADMIN, JSON, "{}");
+        HttpTestClient.Response response = api.method("PATCH", TOKENS, TestTokens.ADMIN, JSON, "{}");
         assertThat(response.status()).isEqualTo(405);
         assertThat(response.headers().firstValue("Allow").orElseThrow()).contains("GET").contains("POST");
     }
@@ -206,7 +206,7 @@ class BadRequestBatteryTest {
     void bodyLargerThanTheLimitIs413() {
         String huge = "{\"name\":\"" + "x".repeat(1_100_000) + "\",\"role\":\"viewer\"}";
         int before = tokenRows();
-        ApiClient.Response response = api.postJson(TOKENS, TestTokens.ADMIN, huge);
+        HttpTestClient.Response response = api.postJson(TOKENS, TestTokens.ADMIN, huge);
         assertThat(response.status()).isEqualTo(413);
         assertThat(response.contentType()).startsWith("application/problem+json");
         assertThat(response.json().path("type").asString()).isEqualTo("https://detopt.dev/problems/payload-too-large");
@@ -218,7 +218,7 @@ class BadRequestBatteryTest {
     void chunkedBodyGrowingPastTheLimitIs413() {
         byte[] huge = ("{\"name\":\"" + "x".repeat(1_100_000) + "\",\"role\":\"viewer\"}").getBytes();
         int before = tokenRows();
-        ApiClient.Response response = api.postChunked(TOKENS, TestTokens.ADMIN, huge);
+        HttpTestClient.Response response = api.postChunked(TOKENS, TestTokens.ADMIN, huge);
         assertThat(response.status()).isEqualTo(413);
         assertThat(response.json().path("type").asString()).isEqualTo("https://detopt.dev/problems/payload-too-large");
         assertThat(tokenRows()).isEqualTo(before);
@@ -226,7 +226,7 @@ class BadRequestBatteryTest {
 
     @Test
     void anUnexpectedErrorIsA500ThatRevealsNothing() {
-        ApiClient.Response response = api.get(PROBE + "/failure", TestTokens.VIEWER);
+        HttpTestClient.Response response = api.get(PROBE + "/failure", TestTokens.VIEWER);
         assertThat(response.status()).isEqualTo(500);
         assertThat(response.contentType()).startsWith("application/problem+json");
         assertThat(response.json().path("type").asString()).isEqualTo("https://detopt.dev/problems/internal-error");

@@ -11,14 +11,14 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** A plain HTTP client for the service under test: raw bodies, any header, no client-side checks. */
-public final class ApiClient {
+public final class HttpTestClient {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final int port;
 
-    public ApiClient(int port) {
+    public HttpTestClient(int port) {
         this.port = port;
     }
 
