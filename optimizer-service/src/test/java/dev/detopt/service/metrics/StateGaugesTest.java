@@ -2,7 +2,6 @@ package dev.detopt.service.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,7 +12,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
 
-/** The database gauges follow their source, with bounded per-study cardinality; the name policy. */
+/** The database gauges follow their source, with bounded per-study cardinality. */
 class StateGaugesTest {
 
     /** A source whose answers the test sets. */
@@ -87,14 +86,5 @@ class StateGaugesTest {
         none.start();
         assertThat(none.isRunning()).isFalse();
         assertThat(empty.find("detopt.tasks").gauges()).isEmpty();
-    }
-
-    @Test
-    void meterNamesEndingInCreatedAreRenamed() {
-        SimpleMeterRegistry filtered = new SimpleMeterRegistry();
-        filtered.config().meterFilter(new MeterNamePolicy().noCreatedSuffix());
-        Counter.builder("detopt.studies.created").register(filtered).increment();
-        assertThat(filtered.find("detopt.studies.created").counter()).isNull();
-        assertThat(filtered.get("detopt.studies.creations").counter().count()).isEqualTo(1.0);
     }
 }

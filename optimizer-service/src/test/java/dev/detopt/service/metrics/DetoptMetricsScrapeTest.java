@@ -5,17 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.detopt.service.HttpTestClient;
 import dev.detopt.service.ServiceTest;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-/** DetoptMetrics as Prometheus scrapes it: names, the application tag, no reserved suffix. */
+/** DetoptMetrics as Prometheus scrapes it, with the application tag. */
 @ServiceTest
-class PrometheusMetricsTest {
+class DetoptMetricsScrapeTest {
 
     private static final String TAG = "application=\"detopt-optimizer-service\"";
 
@@ -48,20 +46,6 @@ class PrometheusMetricsTest {
         assertThat(value(after, "detopt_step_duration_seconds_count") - value(before, "detopt_step_duration_seconds_count"))
                 .isEqualTo(1.0);
         assertThat(after).contains("detopt_step_duration_seconds_bucket{").contains("detopt_step_reduction_seconds_bucket{");
-    }
-
-    @Test
-    void noExposedFamilyEndsInTheReservedCreatedSuffix() {
-        for (String accept : List.of("text/plain", "application/openmetrics-text;version=1.0.0")) {
-            String scrape = scrape(accept);
-            List<String> created = Arrays.stream(scrape.split("\n"))
-                    .filter(line -> !line.startsWith("#") && !line.isBlank())
-                    .map(line -> line.split("[{ ]", 2)[0])
-                    .filter(name -> name.endsWith("_created"))
-                    .distinct()
-                    .toList();
-            assertThat(created).as(accept).isEmpty();
-        }
     }
 
     private String scrape(String accept) {
