@@ -8,9 +8,7 @@ import java.time.Instant;
 import org.springframework.stereotype.Component;
 
 /**
- * Counters and timers of the loop. The names and meanings are those of the service's metrics
- * plumbing ({@code dev.detopt.service.metrics.DetoptMetrics}, built in parallel): registering the
- * same meter id twice yields the same meter, so once both are present they count together.
+ * Counters and timers of the loop (the service's meter names are documented in docs/api.md).
  * <pre>
  * detopt_leases_granted_total, detopt_leases_expired_total, detopt_tasks_completed_total,
  * detopt_tasks_preempted_total, detopt_tasks_failed_total, detopt_events_simulated_total,

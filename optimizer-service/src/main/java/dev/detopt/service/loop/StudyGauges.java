@@ -18,9 +18,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Gauges read from the database every few seconds, so every replica reports the same numbers and
- * a scrape never queries the database. Names and tags follow the service's metrics plumbing
- * ({@code dev.detopt.service.metrics.StateGauges}, built in parallel; when that one gets a state
- * source, this class can go):
+ * a scrape never queries the database:
  * <pre>
  * detopt_tasks{state="queued"|"held"|"leased"|"completed"|"cancelled"}
  * detopt_studies_running

@@ -56,7 +56,7 @@ public class SecurityConfiguration {
                         AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(requests -> requests
                         // Error dispatches render the problem of a request already authorized (or refused).
-                        .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.FORWARD).permitAll()
+                        .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.FORWARD, DispatcherType.ASYNC).permitAll()
                         .requestMatchers("/error").permitAll()
                         .requestMatchers(OPEN_OPERATIONAL).permitAll()
                         .requestMatchers(OPEN_API_DOCS).permitAll()
