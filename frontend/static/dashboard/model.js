@@ -13,14 +13,15 @@ export function studyView(s) {
     estimator: first(s.estimator, spec.estimator?.kind),
     step: first(s.step, s.currentStep, s.stepsDone, s.steps),
     maxSteps: first(s.maxSteps, spec.maxSteps),
-    total: first(s.currentLoss, s.lastTotal, s.total, s.latest?.total, s.lastStep?.total),
-    best: first(s.bestLoss, s.bestTotal, s.best?.total),
+    total: first(s.lastTotal, s.currentLoss, s.total, s.latest?.total, s.lastStep?.total),
+    best: first(s.bestTotal, s.bestLoss, s.best?.total),
     bestStep: first(s.bestStep, s.best?.step),
-    eventsTotal: first(s.eventsTotal, s.events, s.latest?.eventsTotal, s.lastStep?.eventsTotal),
+    eventsTotal: first(s.eventsSimulated, s.eventsTotal, s.events, s.latest?.eventsTotal, s.lastStep?.eventsTotal),
     started: first(s.startedAt, s.createdAt),
     updated: first(s.updatedAt, s.createdAt),
     workers: first(s.workers, s.workerCount, s.activeWorkers),
     stopReason: first(s.stopReason, s.reason),
+    failure: s.failure,
     spec,
   };
 }

@@ -122,6 +122,7 @@ export function renderStudy(main, id) {
       card('Cost / budget', last ? `${num(numeric(last.cost))} / ${budget != null ? num(budget) : 'none'}` : '–', 'cost'),
       card('Simulator · estimator', `${view.simulator ?? '?'} · ${view.estimator ?? '?'}`, 'estimator'),
       view.stopReason ? card('Stopped', String(view.stopReason), 'stop-reason') : null,
+      view.failure ? card('Failure', String(view.failure), 'failure') : null,
       card('Updated', when(view.updated), 'updated')].filter(Boolean));
   }
 
