@@ -16,13 +16,13 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * The list of example specs for the dashboard's launch form. The pom copies {@code docs/examples/*.json}
- * into the jar's {@code static/examples/}, where Spring serves each file; a static folder cannot list
+ * into the jar's {@code static/assets/examples/}, where Spring serves each file; a static folder cannot list
  * itself, so this lists it once at startup (file name and the spec's {@code name}).
  */
 @RestController
 public class DashboardExamplesController {
 
-    /** One example: its file under {@code /examples/} and the study name inside it. */
+    /** One example: its file under {@code /assets/examples/} and the study name inside it. */
     public record Example(String file, String name) {
     }
 
@@ -32,13 +32,13 @@ public class DashboardExamplesController {
         this.examples = scan(json);
     }
 
-    @GetMapping("/examples/index.json")
+    @GetMapping("/assets/examples/index.json")
     public List<Example> examples() {
         return examples;
     }
 
     private static List<Example> scan(ObjectMapper json) throws IOException {
-        Resource[] resources = new PathMatchingResourcePatternResolver().getResources("classpath*:static/examples/*.json");
+        Resource[] resources = new PathMatchingResourcePatternResolver().getResources("classpath*:static/assets/examples/*.json");
         List<Example> found = new ArrayList<>();
         for (Resource resource : resources) {
             String file = resource.getFilename();

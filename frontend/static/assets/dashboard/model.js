@@ -109,23 +109,40 @@ export function taskCounts(answer) {
 
 export function eventRows(answer) {
   return itemsOf(answer).map(e => ({
+    id: e.id,
     at: first(e.at, e.time, e.timestamp, e.createdAt),
     type: first(e.type, e.kind, e.event),
     message: first(e.message, e.detail, e.details ? JSON.stringify(e.details) : undefined, ''),
   }));
 }
 
-export function workerRows(answer, studyId) {
-  return itemsOf(answer)
-    .filter(w => !studyId || w.studyIds == null || w.studyIds.includes(studyId))
-    .map(w => ({
-      id: first(w.id, w.workerId, w.name),
-      host: first(w.host, w.pod, w.hostname, ''),
-      alive: first(w.alive, w.status === 'ALIVE', w.live),
-      leases: first(w.leases, w.activeLeases, w.leased, 0),
-      preemptions: first(w.preemptions, 0),
-      lastHeartbeat: first(w.lastHeartbeat, w.lastSeen, w.heartbeatAt),
-    }));
+/**
+ * Workers of this study as its current step's tasks show them: lease owner, tasks it holds now,
+ * and the preemptions and expiries its tasks went through. (The worker registry itself is only
+ * open to worker tokens.)
+ */
+export function workerRows(tasksAnswer) {
+  const byOwner = new Map();
+  for (const t of tasksAnswer?.currentStepTasks || []) {
+    if (!t.leaseOwner) continue;
+    const w = byOwner.get(t.leaseOwner) || { id: t.leaseOwner, leases: 0, completed: 0, preemptions: 0, expiries: 0, leaseExpiresAt: null };
+    if (t.state === 'LEASED') {
+      w.leases++;
+      if (!w.leaseExpiresAt || t.leaseExpiresAt > w.leaseExpiresAt) w.leaseExpiresAt = t.leaseExpiresAt;
+    }
+    if (t.state === 'COMPLETED') w.completed++;
+    w.preemptions += t.preemptions || 0;
+    w.expiries += t.expiries || 0;
+    byOwner.set(t.leaseOwner, w);
+  }
+  return [...byOwner.values()];
+}
+
+/** {state: count} of the current step's tasks. */
+export function currentStepCounts(tasksAnswer) {
+  const counts = {};
+  for (const t of tasksAnswer?.currentStepTasks || []) counts[t.state] = (counts[t.state] || 0) + 1;
+  return counts;
 }
 
 /** Bounds, units, scales and (profile-match simulated) targets per parameter, from the spec. */

@@ -1,5 +1,5 @@
 // Thin wrapper around uPlot (from the WebJar): one line chart per panel, x = step.
-import uPlot from '../webjars/uplot/1.6.30/dist/uPlot.esm.js';
+import uPlot from '../../webjars/uplot/1.6.30/dist/uPlot.esm.js';
 
 export const COLORS = ['#2456c9', '#d9480f', '#2b8a3e', '#862e9c', '#0b7285', '#c2255c', '#5c940d', '#e67700'];
 

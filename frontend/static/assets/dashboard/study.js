@@ -4,7 +4,8 @@ import { Api, ApiError, download, openEventStream } from './api.js';
 import { COLORS, LineChart } from './charts.js';
 import { h, int, num, statusBadge, toast, when } from './dom.js';
 import {
-  actionsFor, eventRows, gradientNormStderr, numeric, parameterInfo, stepRows, studyView, taskCounts, workerRows,
+  actionsFor, currentStepCounts, eventRows, gradientNormStderr, numeric, parameterInfo, stepRows, studyView, taskCounts,
+  workerRows,
 } from './model.js';
 import { navigate, reportError, session } from './session.js';
 
@@ -14,7 +15,8 @@ const SLOW_POLL_MS = 15000;     // with a stream: workers and anything the strea
 const STREAM_THROTTLE_MS = 800; // at most one refetch per this interval while steps stream in
 const STREAM_RETRY_MS = 10000;
 const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
-const TASK_COLORS = { QUEUED: '#8f9bb3', LEASED: '#2456c9', RUNNING: '#2456c9', COMPLETED: '#2b8a3e', FAILED: '#b3261e', CANCELLED: '#c2255c', EXPIRED: '#e67700' };
+const TASK_COLORS = { QUEUED: '#8f9bb3', HELD: '#e67700', LEASED: '#2456c9', COMPLETED: '#2b8a3e', CANCELLED: '#c2255c' };
+const MAX_EVENTS = 500;
 
 export function renderStudy(main, id) {
   let disposed = false;
@@ -26,6 +28,8 @@ export function renderStudy(main, id) {
   let view = null;
   let rows = [];
   let rate = { events: null, at: null, perSecond: null };
+  let eventsCursor = 0;
+  let eventLog = [];
 
   const title = h('h1', { id: 'study-title' }, 'Study');
   const status = h('span');
@@ -192,36 +196,41 @@ export function renderStudy(main, id) {
   }
 
   function renderTasks(answer) {
-    const counts = taskCounts(answer);
-    const total = Object.values(counts).reduce((a, b) => a + b, 0);
-    const perSecond = answer?.eventsPerSecond ?? rate.perSecond;
-    tasksBox.replaceChildren(
-      total ? h('div', { class: 'bar', role: 'img', 'aria-label': 'tasks by state' },
-        Object.entries(counts).map(([state, n]) => h('span', {
-          style: `width:${(100 * n) / total}%;background:${TASK_COLORS[state] || '#adb5bd'}`, title: `${state}: ${n}`,
-        }))) : null,
+    const step = currentStepCounts(answer);
+    const stepTotal = Object.values(step).reduce((a, b) => a + b, 0);
+    const all = taskCounts(answer);
+    const color = state => TASK_COLORS[state] || '#adb5bd';
+    const preemptions = (answer?.currentStepTasks || []).reduce((n, t) => n + (t.preemptions || 0), 0);
+    tasksBox.replaceChildren(...[
+      h('p', { class: 'muted' }, `Step ${answer?.currentStep ?? '?'}: ${stepTotal} batch task${stepTotal === 1 ? '' : 's'}`),
+      stepTotal ? h('div', { class: 'bar', role: 'img', 'aria-label': `current step's tasks by state: ${
+        Object.entries(step).map(([k, n]) => `${n} ${k.toLowerCase()}`).join(', ')}` },
+      Object.entries(step).map(([state, n]) => h('span', {
+        style: `width:${(100 * n) / stepTotal}%;background:${color(state)}`, title: `${state}: ${n}`,
+      }))) : null,
       h('dl', { class: 'kv' },
-        Object.entries(counts).flatMap(([state, n]) => [
-          h('dt', {}, h('span', { class: 'legend-dot', style: `background:${TASK_COLORS[state] || '#adb5bd'}` }), state.toLowerCase()),
+        Object.entries(step).flatMap(([state, n]) => [
+          h('dt', {}, h('span', { class: 'legend-dot', style: `background:${color(state)}` }), state.toLowerCase()),
           h('dd', { 'data-task-state': state }, int(n))]),
-        h('dt', {}, 'events / s'), h('dd', {}, perSecond != null ? num(perSecond) : '–'),
-        answer?.preemptions != null ? [h('dt', {}, 'preemptions'), h('dd', {}, int(answer.preemptions))] : null,
-        answer?.failures != null ? [h('dt', {}, 'failures'), h('dd', {}, int(answer.failures))] : null));
-    if (!total) tasksBox.prepend(h('p', { class: 'muted' }, 'No tasks.'));
+        h('dt', {}, 'preemptions this step'), h('dd', {}, int(preemptions)),
+        h('dt', {}, 'events / s'), h('dd', { 'data-testid': 'events-per-second' }, rate.perSecond != null ? num(rate.perSecond) : '–'),
+        h('dt', {}, 'all tasks'), h('dd', {}, Object.entries(all).map(([k, n]) => `${n} ${k.toLowerCase()}`).join(', ') || '–')),
+    ].filter(Boolean));
+    renderWorkers(answer);
   }
 
   function renderWorkers(answer) {
-    const list = workerRows(answer, id);
-    workersBox.replaceChildren(list.length === 0 ? h('p', { class: 'muted' }, 'No workers have registered.')
+    const list = workerRows(answer);
+    workersBox.replaceChildren(list.length === 0 ? h('p', { class: 'muted' }, 'No worker holds a task of this step.')
       : h('table', {},
-        h('thead', {}, h('tr', {}, h('th', {}, 'Worker'), h('th', {}, 'Alive'), h('th', { class: 'num' }, 'Leases'),
-          h('th', { class: 'num' }, 'Preemptions'), h('th', {}, 'Heartbeat'))),
+        h('thead', {}, h('tr', {}, h('th', {}, 'Worker'), h('th', { class: 'num' }, 'Leases'),
+          h('th', { class: 'num' }, 'Done'), h('th', { class: 'num' }, 'Preempted'), h('th', {}, 'Lease until'))),
         h('tbody', {}, list.map(w => h('tr', {},
-          h('td', { class: 'mono', title: w.host }, String(w.id).slice(0, 18)),
-          h('td', {}, w.alive ? 'yes' : 'no'),
+          h('td', { class: 'mono', title: w.id }, String(w.id).slice(0, 24)),
           h('td', { class: 'num' }, int(w.leases)),
-          h('td', { class: 'num' }, int(w.preemptions)),
-          h('td', {}, when(w.lastHeartbeat)))))));
+          h('td', { class: 'num' }, int(w.completed)),
+          h('td', { class: 'num' }, int(w.preemptions + w.expiries)),
+          h('td', {}, when(w.leaseExpiresAt)))))));
   }
 
   function renderBest(answer) {
@@ -240,8 +249,11 @@ export function renderStudy(main, id) {
   }
 
   function renderEvents(answer) {
-    const list = eventRows(answer);
-    eventsList.replaceChildren(...(list.length ? list.map(e => h('li', {},
+    // Entries come from both the stream and the slow poll: keep each id once.
+    const fresh = eventRows(answer).filter(e => e.id == null || e.id > eventsCursor);
+    for (const e of fresh) if (e.id != null) eventsCursor = Math.max(eventsCursor, e.id);
+    if (fresh.length) eventLog = [...fresh.reverse(), ...eventLog].slice(0, MAX_EVENTS);
+    eventsList.replaceChildren(...(eventLog.length ? eventLog.map(e => h('li', {},
       h('time', {}, when(e.at)), h('strong', {}, e.type ?? ''), ' ', e.message ?? ''))
       : [h('li', { class: 'muted' }, 'No events yet.')]));
   }
@@ -272,7 +284,7 @@ export function renderStudy(main, id) {
     }
   }
 
-  /** Fetches what changed; `all` also fetches workers and the event log. */
+  /** Fetches what changed; `all` also fetches the event log. */
   async function refresh({ all = false } = {}) {
     lastRefresh = performance.now();
     try {
@@ -288,11 +300,9 @@ export function renderStudy(main, id) {
       if (best.status === 'fulfilled') renderBest(best.value);
       else if (best.reason instanceof ApiError && best.reason.status === 404) renderBest(null);
       if (all) {
-        const [workers, events] = await Promise.allSettled([Api.workers(), Api.events(id)]);
+        const events = await Api.events(id, eventsCursor).catch(() => null);
         if (disposed) return;
-        if (workers.status === 'fulfilled') renderWorkers(workers.value);
-        else workersBox.replaceChildren(h('p', { class: 'muted' }, 'Workers are not visible with this token.'));
-        if (events.status === 'fulfilled') renderEvents(events.value);
+        if (events) renderEvents(events);
       }
     } catch (e) {
       if (disposed) return;
@@ -305,25 +315,45 @@ export function renderStudy(main, id) {
     }
   }
 
-  /** Stream events trigger a refetch, at most one per STREAM_THROTTLE_MS. */
-  function onStreamEvent(name) {
+  /** Schedules a refetch of series and tasks, at most one per STREAM_THROTTLE_MS. */
+  function scheduleRefresh() {
     if (refreshPending) return;
     const wait = Math.max(0, STREAM_THROTTLE_MS - (performance.now() - lastRefresh));
     refreshPending = setTimeout(() => {
       refreshPending = null;
-      refresh({ all: name !== 'step' && name !== 'tasks' });
+      refresh();
     }, wait);
+  }
+
+  /**
+   * Stream events: `study` (summary + task counts) updates the header at once, `log` appends to the
+   * event log; new steps and task changes refetch the downsampled series (throttled), so the plot
+   * shows what the service's downsampling keeps however many steps stream in.
+   */
+  function onStreamEvent(name, data) {
+    if (name === 'study' && data?.study) {
+      renderHeader({ ...data.study, spec: data.study.spec ?? view?.spec });
+      scheduleRefresh();
+    } else if (name === 'log' && data) {
+      renderEvents({ items: [data], next: data.id });
+    } else if (name === 'deleted') {
+      main.replaceChildren(h('p', {}, 'This study was deleted. ', h('a', { href: '#/' }, 'Back to the list')));
+      dispose();
+    } else {
+      scheduleRefresh();
+    }
   }
 
   function connect() {
     if (disposed || (view && TERMINAL.has(view.status))) return;
-    closeStream = openEventStream(`studies/${encodeURIComponent(id)}/stream`, {
+    const fromStep = rows.length ? rows.at(-1).step + 1 : 0;
+    closeStream = openEventStream(`studies/${encodeURIComponent(id)}/stream?fromStep=${fromStep}&afterEvent=${eventsCursor}`, {
       onOpen: () => {
         streaming = true;
         live.textContent = 'live';
         live.classList.add('on');
       },
-      onEvent: name => onStreamEvent(name),
+      onEvent: onStreamEvent,
       onClose: () => {
         streaming = false;
         live.textContent = 'polling';

@@ -85,11 +85,10 @@ export const Api = {
   createStudy: specText => request('studies', { method: 'POST', body: specText }),
   control: (id, action) => request(`studies/${encodeURIComponent(id)}/${action}`, { method: 'POST' }),
   remove: id => request(`studies/${encodeURIComponent(id)}`, { method: 'DELETE' }),
-  series: (id, points) => request(`studies/${encodeURIComponent(id)}/series?points=${points}`),
+  series: (id, points) => request(`studies/${encodeURIComponent(id)}/series?maxPoints=${points}`),
   tasks: id => request(`studies/${encodeURIComponent(id)}/tasks`),
-  events: id => request(`studies/${encodeURIComponent(id)}/events?size=200`),
+  events: (id, after) => request(`studies/${encodeURIComponent(id)}/events?after=${after}&limit=200`),
   best: id => request(`studies/${encodeURIComponent(id)}/best`),
-  workers: () => request('workers'),
   exportPath: (id, format) => `studies/${encodeURIComponent(id)}/export?format=${format}`,
 };
 

@@ -77,7 +77,7 @@ export function renderLaunch(main, params) {
 
   async function loadExampleList() {
     try {
-      const response = await fetch('examples/index.json');
+      const response = await fetch('assets/examples/index.json');
       if (!response.ok) return;
       const list = await response.json();
       if (disposed) return;
@@ -94,7 +94,7 @@ export function renderLaunch(main, params) {
       return;
     }
     try {
-      const response = await fetch(`examples/${encodeURIComponent(file)}`);
+      const response = await fetch(`assets/examples/${encodeURIComponent(file)}`);
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const text = await response.text();
       if (!disposed) setText(text.trimEnd() + '\n');
