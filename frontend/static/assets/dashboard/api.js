@@ -89,6 +89,7 @@ export const Api = {
   tasks: id => request(`studies/${encodeURIComponent(id)}/tasks`),
   events: (id, after) => request(`studies/${encodeURIComponent(id)}/events?after=${after}&limit=200`),
   best: id => request(`studies/${encodeURIComponent(id)}/best`),
+  fleet: () => request('fleet/workers?size=100'),
   exportPath: (id, format) => `studies/${encodeURIComponent(id)}/export?format=${format}`,
 };
 

@@ -116,26 +116,48 @@ export function eventRows(answer) {
   }));
 }
 
-/**
- * Workers of this study as its current step's tasks show them: lease owner, tasks it holds now,
- * and the preemptions and expiries its tasks went through. (The worker registry itself is only
- * open to worker tokens.)
- */
-export function workerRows(tasksAnswer) {
+const ALIVE_WITHIN_MS = 60_000;
+
+/** Per lease owner of the current step's tasks: leases held now, tasks done, preemptions, expiries. */
+function leaseOwners(tasksAnswer) {
   const byOwner = new Map();
   for (const t of tasksAnswer?.currentStepTasks || []) {
     if (!t.leaseOwner) continue;
-    const w = byOwner.get(t.leaseOwner) || { id: t.leaseOwner, leases: 0, completed: 0, preemptions: 0, expiries: 0, leaseExpiresAt: null };
-    if (t.state === 'LEASED') {
-      w.leases++;
-      if (!w.leaseExpiresAt || t.leaseExpiresAt > w.leaseExpiresAt) w.leaseExpiresAt = t.leaseExpiresAt;
-    }
+    const w = byOwner.get(t.leaseOwner) || { leases: 0, completed: 0, preemptions: 0, expiries: 0 };
+    if (t.state === 'LEASED') w.leases++;
     if (t.state === 'COMPLETED') w.completed++;
     w.preemptions += t.preemptions || 0;
     w.expiries += t.expiries || 0;
     byOwner.set(t.leaseOwner, w);
   }
-  return [...byOwner.values()];
+  return byOwner;
+}
+
+/**
+ * Workers for the study page: the fleet (GET /fleet/workers) with, per worker, the tasks of this
+ * study's current step it holds; without the fleet list, the lease owners of those tasks alone.
+ * Sorted: workers on this study first, then alive ones.
+ */
+export function workerRows(fleetAnswer, tasksAnswer, now = Date.now()) {
+  const owners = leaseOwners(tasksAnswer);
+  const fleet = itemsOf(fleetAnswer);
+  const rows = fleet.length ? fleet.map(w => {
+    const seen = first(w.lastSeenAt, w.lastHeartbeat);
+    return {
+      id: first(w.id, w.workerId),
+      host: first(w.pod, w.host, ''),
+      alive: seen ? now - new Date(seen).getTime() < ALIVE_WITHIN_MS : null,
+      leases: first(w.leases, 0),
+      here: owners.get(first(w.id, w.workerId))?.leases ?? 0,
+      preemptions: first(w.preemptions, 0) + first(w.leaseExpiries, 0),
+      completions: first(w.completions, null),
+      lastSeen: seen,
+    };
+  }) : [...owners.entries()].map(([id, o]) => ({
+    id, host: '', alive: null, leases: o.leases, here: o.leases, preemptions: o.preemptions + o.expiries,
+    completions: o.completed, lastSeen: null,
+  }));
+  return rows.sort((a, b) => (b.here - a.here) || ((b.alive ? 1 : 0) - (a.alive ? 1 : 0)));
 }
 
 /** {state: count} of the current step's tasks. */

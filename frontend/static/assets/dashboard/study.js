@@ -29,6 +29,8 @@ export function renderStudy(main, id) {
   let rows = [];
   let rate = { events: null, at: null, perSecond: null };
   let eventsCursor = 0;
+  let fleet = null;
+  let lastTasks = null;
   let eventLog = [];
 
   const title = h('h1', { id: 'study-title' }, 'Study');
@@ -123,7 +125,8 @@ export function renderStudy(main, id) {
       card('Best total', view.best != null ? `${num(view.best)} @ ${view.bestStep ?? '?'}` : '–', 'best-total'),
       card('Events simulated', int(eventsTotal), 'events'),
       card('Events / s', rate.perSecond != null ? num(rate.perSecond) : '–', 'rate'),
-      card('Cost / budget', last ? `${num(numeric(last.cost))} / ${budget != null ? num(budget) : 'none'}` : '–', 'cost'),
+      view.spec?.cost ? card('Cost / budget', last ? `${num(numeric(last.cost))} / ${budget != null ? num(budget) : 'no budget'}` : '–', 'cost')
+        : card('Cost', 'no cost model', 'cost'),
       card('Simulator · estimator', `${view.simulator ?? '?'} · ${view.estimator ?? '?'}`, 'estimator'),
       view.stopReason ? card('Stopped', String(view.stopReason), 'stop-reason') : null,
       view.failure ? card('Failure', String(view.failure), 'failure') : null,
@@ -150,7 +153,7 @@ export function renderStudy(main, id) {
       rows.map(r => r.total),
       rows.map(r => numeric(r.physics)),
       rows.map(r => numeric(r.penalty)),
-      rows.map(r => numeric(r.cost)),
+      rows.map(r => (view?.spec?.cost ? numeric(r.cost) : null)),
     ]);
     const info = parameterInfo(view?.spec);
     const scales = Object.fromEntries(Object.entries(info).map(([n, p]) => [n, p.scale]));
@@ -161,8 +164,10 @@ export function renderStudy(main, id) {
       norms.map((n, i) => (n != null && ses[i] != null ? n + ses[i] : null)),
       norms.map((n, i) => (n != null && ses[i] != null ? Math.max(0, n - ses[i]) : null)),
     ]);
+    const hasCost = !!view?.spec?.cost;
     const budget = view?.spec?.cost?.budget ?? null;
-    costChart.setData(xs, [rows.map(r => numeric(r.cost)), rows.map(() => budget)]);
+    if (hasCost) costChart.setData(xs, [rows.map(r => numeric(r.cost)), rows.map(() => budget)]);
+    else costBox.innerHTML = '<div class="empty">This spec has no cost model.</div>';
     renderParameters(xs, info);
   }
 
@@ -216,21 +221,26 @@ export function renderStudy(main, id) {
         h('dt', {}, 'events / s'), h('dd', { 'data-testid': 'events-per-second' }, rate.perSecond != null ? num(rate.perSecond) : '–'),
         h('dt', {}, 'all tasks'), h('dd', {}, Object.entries(all).map(([k, n]) => `${n} ${k.toLowerCase()}`).join(', ') || '–')),
     ].filter(Boolean));
-    renderWorkers(answer);
+    lastTasks = answer;
+    renderWorkers();
   }
 
-  function renderWorkers(answer) {
-    const list = workerRows(answer);
-    workersBox.replaceChildren(list.length === 0 ? h('p', { class: 'muted' }, 'No worker holds a task of this step.')
-      : h('table', {},
-        h('thead', {}, h('tr', {}, h('th', {}, 'Worker'), h('th', { class: 'num' }, 'Leases'),
-          h('th', { class: 'num' }, 'Done'), h('th', { class: 'num' }, 'Preempted'), h('th', {}, 'Lease until'))),
-        h('tbody', {}, list.map(w => h('tr', {},
-          h('td', { class: 'mono', title: w.id }, String(w.id).slice(0, 24)),
-          h('td', { class: 'num' }, int(w.leases)),
-          h('td', { class: 'num' }, int(w.completed)),
-          h('td', { class: 'num' }, int(w.preemptions + w.expiries)),
-          h('td', {}, when(w.leaseExpiresAt)))))));
+  function renderWorkers() {
+    const list = workerRows(fleet, lastTasks);
+    const yes = w => (w.alive == null ? '?' : w.alive ? 'yes' : 'no');
+    workersBox.replaceChildren(list.length === 0 ? h('p', { class: 'muted' }, 'No workers have registered.')
+      : h('div', { class: 'table-scroll' }, h('table', { class: 'compact' },
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Worker'), h('th', { scope: 'col' }, 'Alive'),
+          h('th', { scope: 'col', class: 'num', title: 'leases held, of them on this step of this study' }, 'Leases (here)'),
+          h('th', { scope: 'col', class: 'num' }, 'Preempted'), h('th', { scope: 'col', class: 'num' }, 'Done'),
+          h('th', { scope: 'col' }, 'Last seen'))),
+        h('tbody', {}, list.slice(0, 50).map(w => h('tr', { 'data-worker': w.id },
+          h('td', { class: 'mono', title: w.host ? `${w.id} on ${w.host}` : w.id }, String(w.id).slice(0, 24)),
+          h('td', {}, yes(w)),
+          h('td', { class: 'num' }, `${int(w.leases)} (${int(w.here)})`),
+          h('td', { class: 'num' }, int(w.preemptions)),
+          h('td', { class: 'num' }, int(w.completions)),
+          h('td', {}, when(w.lastSeen))))))));
   }
 
   function renderBest(answer) {
@@ -284,7 +294,7 @@ export function renderStudy(main, id) {
     }
   }
 
-  /** Fetches what changed; `all` also fetches the event log. */
+  /** Fetches what changed; `all` also fetches the event log and the worker fleet. */
   async function refresh({ all = false } = {}) {
     lastRefresh = performance.now();
     try {
@@ -300,9 +310,12 @@ export function renderStudy(main, id) {
       if (best.status === 'fulfilled') renderBest(best.value);
       else if (best.reason instanceof ApiError && best.reason.status === 404) renderBest(null);
       if (all) {
-        const events = await Api.events(id, eventsCursor).catch(() => null);
+        const [events, workers] = await Promise.all([
+          Api.events(id, eventsCursor).catch(() => null), Api.fleet().catch(() => null)]);
         if (disposed) return;
         if (events) renderEvents(events);
+        fleet = workers;
+        renderWorkers();
       }
     } catch (e) {
       if (disposed) return;

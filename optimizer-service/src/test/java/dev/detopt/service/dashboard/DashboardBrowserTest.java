@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
@@ -48,9 +49,21 @@ class DashboardBrowserTest {
         }
     }
 
+    /** The page a test is on, photographed after the test whatever happened (for diagnosis). */
+    private Page current;
+
     @AfterEach
-    void noScriptErrors() {
+    void photographAndCheckScriptErrors(TestInfo test) {
+        if (current != null && !current.isClosed()) {
+            HeadlessChromium.screenshot(current, "last-" + test.getTestMethod().orElseThrow().getName());
+            current.context().close();
+        }
         assertThat(chromium.pageErrors).as("uncaught errors in the page").isEmpty();
+    }
+
+    private Page newPage() {
+        current = chromium.newPage();
+        return current;
     }
 
     private String url(String hash) {
@@ -62,6 +75,8 @@ class DashboardBrowserTest {
         page.fill("#login-token", token);
         page.press("#login-token", "Enter");
         assertThat(page.getByTestId("session-role")).hasText("role: " + role);
+        // The dialog closes right before the view is re-rendered for the new role.
+        assertThat(page.locator("#login-dialog")).isHidden();
     }
 
     private static int shownStep(Page page) {
@@ -89,7 +104,7 @@ class DashboardBrowserTest {
         ApiClient api = new ApiClient(port);
         String studyId = null;
         try (TestWorker worker = new TestWorker(api, "dashboard-browser-worker")) {
-            Page page = chromium.newPage();
+            Page page = newPage();
             page.navigate(url("#/"));
             signIn(page, TestTokens.OPERATOR, "operator");
 
@@ -127,7 +142,6 @@ class DashboardBrowserTest {
             assertThat(row.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
                     new Locator.GetByRoleOptions().setName("pause dashboard browser test"))).isVisible();
             HeadlessChromium.screenshot(page, "dashboard-list");
-            page.context().close();
         } finally {
             if (studyId != null) {
                 api.post("/api/v1/studies/" + studyId + "/cancel", (String) null, TestTokens.OPERATOR);
@@ -143,7 +157,7 @@ class DashboardBrowserTest {
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         String id = created.json().path("id").asString();
 
-        Page page = chromium.newPage();
+        Page page = newPage();
         page.navigate(url("#/"));
         signIn(page, TestTokens.VIEWER, "viewer");
         Locator row = page.locator("tr[data-study-id='" + id + "']");
@@ -155,16 +169,14 @@ class DashboardBrowserTest {
         assertThat(page.locator("#study-title")).hasText("viewer sees this");
         assertThat(page.locator("[data-action]")).hasCount(0);
         assertThat(page.getByText("Export JSON")).isVisible();
-        page.context().close();
     }
 
     @Test
     void launchFormOffersTheExampleSpecs() {
-        Page page = chromium.newPage();
+        Page page = newPage();
         page.navigate(url("#/new"));
         assertThat(page.locator("#example-select option[value='c-branching-radius.json']")).hasCount(1);
         page.selectOption("#example-select", "c-branching-radius.json");
         assertThat(page.locator("#spec-editor")).hasValue(Pattern.compile("\"simulator\": \\{\"name\": \"branching\""));
-        page.context().close();
     }
 }
