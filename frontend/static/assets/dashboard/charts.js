@@ -1,6 +1,9 @@
 // Thin wrapper around uPlot (from the WebJar): one line chart per panel, x = step.
 import uPlot from '../../webjars/uplot/1.6.30/dist/uPlot.esm.js';
 
+/** Steps are integers: no tick at step 0.5. */
+const STEP_INCREMENTS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6];
+
 export const COLORS = ['#2456c9', '#d9480f', '#2b8a3e', '#862e9c', '#0b7285', '#c2255c', '#5c940d', '#e67700'];
 
 /**
@@ -66,7 +69,7 @@ export class LineChart {
       y: this.log ? { distr: 3, log: 10 } : { auto: true },
     };
     const axes = [
-      { label: 'step', labelSize: 18, size: 36 },
+      { label: 'step', labelSize: 18, size: 36, incrs: STEP_INCREMENTS },
       { label: this.yLabel, labelSize: 18, size: 64, values: (u, vals) => vals.map(formatTick) },
     ];
     // A series with its own `scale` (e.g. cost in currency next to losses) gets a right-hand axis.

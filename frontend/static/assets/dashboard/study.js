@@ -69,11 +69,11 @@ export function renderStudy(main, id) {
       h('h2', { id: 'params-h' }, 'Parameters (bounds dashed, target dotted)'), paramsBox),
     h('div', { class: 'grid' },
       h('section', { class: 'panel', 'aria-labelledby': 'cost-h' }, h('h2', { id: 'cost-h' }, 'Cost and budget'), costBox),
-      h('section', { class: 'panel', 'aria-labelledby': 'tasks-h' }, h('h2', { id: 'tasks-h' }, 'Tasks'), tasksBox)),
-    h('div', { class: 'grid narrow' },
-      h('section', { class: 'panel', 'aria-labelledby': 'best-h' }, h('h2', { id: 'best-h' }, 'Best design so far'), bestBox),
-      h('section', { class: 'panel', 'aria-labelledby': 'workers-h' }, h('h2', { id: 'workers-h' }, 'Workers'), workersBox),
-      h('section', { class: 'panel', 'aria-labelledby': 'events-h' }, h('h2', { id: 'events-h' }, 'Event log'), eventsList)));
+      h('section', { class: 'panel', 'aria-labelledby': 'best-h' }, h('h2', { id: 'best-h' }, 'Best design so far'), bestBox)),
+    h('div', { class: 'grid' },
+      h('section', { class: 'panel', 'aria-labelledby': 'tasks-h' }, h('h2', { id: 'tasks-h' }, 'Tasks'), tasksBox),
+      h('section', { class: 'panel', 'aria-labelledby': 'workers-h' }, h('h2', { id: 'workers-h' }, 'Workers'), workersBox)),
+    h('section', { class: 'panel', 'aria-labelledby': 'events-h' }, h('h2', { id: 'events-h' }, 'Event log'), eventsList));
 
   const lossChart = new LineChart(lossBox, {
     yLabel: 'loss',

@@ -123,7 +123,8 @@ class DashboardBrowserTest {
             assertThat(page.locator("#loss-chart canvas")).hasCount(1);
             assertThat(page.getByTestId("steps-plotted")).containsText("points");
             page.waitForCondition(() -> shownStep(page) >= 3);
-            HeadlessChromium.screenshot(page, "dashboard-study");
+            page.check("#loss-log");
+            assertThat(page.locator("#loss-chart canvas")).hasCount(1);
 
             page.click("[data-action=pause]");
             assertThat(page.getByTestId("status")).hasText("paused");
@@ -135,6 +136,10 @@ class DashboardBrowserTest {
             page.click("[data-action=resume]");
             assertThat(page.getByTestId("status")).hasText("running");
             page.waitForCondition(() -> shownStep(page) > pausedAt + 2);
+            assertThat(page.getByTestId("live")).hasText("live");
+            // A few dozen steps make a more telling picture for docs/dashboard.md.
+            page.waitForCondition(() -> shownStep(page) >= 40);
+            HeadlessChromium.screenshot(page, "dashboard-study");
 
             page.navigate(url("#/"));
             Locator row = page.locator("tr[data-study-id='" + studyId + "']");
