@@ -23,6 +23,7 @@ public final class TestWorker implements AutoCloseable {
     private final BatchExecutor executor;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicInteger completed = new AtomicInteger();
+    private final AtomicInteger stepsCompleted = new AtomicInteger();
     private final AtomicReference<Throwable> error = new AtomicReference<>();
     private final Thread thread;
 
@@ -55,6 +56,9 @@ public final class TestWorker implements AutoCloseable {
                     // 409: the lease was lost meanwhile (cancelled, expired); the task is someone else's.
                     if (answer.status() == 200) {
                         completed.incrementAndGet();
+                        if (answer.json().path("stepCompleted").asBoolean()) {
+                            stepsCompleted.incrementAndGet();
+                        }
                     } else if (answer.status() != 409) {
                         throw new AssertionError("complete answered " + answer.status() + ": " + answer.body());
                     }
@@ -69,6 +73,11 @@ public final class TestWorker implements AutoCloseable {
 
     public int completed() {
         return completed.get();
+    }
+
+    /** Completions the service answered with stepCompleted = true (this worker's request advanced a step). */
+    public int stepsCompleted() {
+        return stepsCompleted.get();
     }
 
     /** Stops after the current request and rethrows anything that went wrong. */

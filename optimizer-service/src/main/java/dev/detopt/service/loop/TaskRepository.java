@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -203,12 +204,7 @@ public class TaskRepository {
             counts.put(state, 0L);
         }
         jdbc.sql("SELECT state, count(*) AS n FROM tasks WHERE study_id = ? GROUP BY state").param(studyId)
-                .query((ResultSet rs) -> {
-                    while (rs.next()) {
-                        counts.put(TaskState.valueOf(rs.getString("state")), rs.getLong("n"));
-                    }
-                    return null;
-                });
+                .query((RowCallbackHandler) rs -> counts.put(TaskState.valueOf(rs.getString("state")), rs.getLong("n")));
         return counts;
     }
 
@@ -227,12 +223,7 @@ public class TaskRepository {
             counts.put(state, 0L);
         }
         jdbc.sql("SELECT state, count(*) AS n FROM tasks GROUP BY state")
-                .query((ResultSet rs) -> {
-                    while (rs.next()) {
-                        counts.put(TaskState.valueOf(rs.getString("state")), rs.getLong("n"));
-                    }
-                    return null;
-                });
+                .query((RowCallbackHandler) rs -> counts.put(TaskState.valueOf(rs.getString("state")), rs.getLong("n")));
         return counts;
     }
 

@@ -52,6 +52,10 @@ public class WorkerRepository {
         jdbc.sql(sql).params(delta, id).update();
     }
 
+    public long count() {
+        return jdbc.sql("SELECT count(*) FROM workers").query(Long.class).single();
+    }
+
     public List<WorkerRow> list(int limit, long offset) {
         return jdbc.sql("""
                         SELECT w.*, (SELECT count(*) FROM tasks t WHERE t.state = 'LEASED' AND t.lease_owner = w.id) AS leases
