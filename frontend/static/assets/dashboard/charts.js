@@ -1,5 +1,12 @@
 // Thin wrapper around uPlot (from the WebJar): one line chart per panel, x = step.
-import uPlot from '../../webjars/uplot/1.6.30/dist/uPlot.esm.js';
+
+// Loaded on its own so that the rest of the dashboard still works if the WebJar path is not served.
+let uPlot = null;
+try {
+  uPlot = (await import('../../webjars/uplot/1.6.30/dist/uPlot.esm.js')).default;
+} catch (e) {
+  console.error('uPlot could not be loaded; charts are disabled', e);
+}
 
 /** Steps are integers: no tick at step 0.5. */
 const STEP_INCREMENTS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6];
@@ -58,6 +65,10 @@ export class LineChart {
     this.container.innerHTML = '';
     if (this.data[0].length === 0) {
       this.container.innerHTML = '<div class="empty">No steps yet</div>';
+      return;
+    }
+    if (!uPlot) {
+      this.container.innerHTML = '<div class="empty">Charts unavailable: /webjars/uplot could not be loaded.</div>';
       return;
     }
     const bands = [];
