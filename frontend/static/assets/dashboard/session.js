@@ -1,5 +1,5 @@
 // Session state shared by the views: the token's role, login dialog, error reporting, navigation.
-import { ApiError } from './api.js';
+import { ApiError, storedToken } from './api.js';
 import { toast } from './dom.js';
 
 /** What the current token may do; `canWrite` hides every write control when false. */
@@ -17,7 +17,7 @@ export function showLogin(message) {
 /** Shows an API failure; a 401 opens the login dialog. */
 export function reportError(e, what = 'Request failed') {
   if (e instanceof ApiError && e.status === 401) {
-    showLogin('Your token was not accepted. Sign in again.');
+    showLogin(storedToken() ? 'Your token was not accepted. Sign in again.' : 'Sign in with an API token to see the studies.');
     return;
   }
   toast(`${what}: ${e.message}`, { error: true });
