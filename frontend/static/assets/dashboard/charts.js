@@ -3,7 +3,7 @@
 // Loaded on its own so that the rest of the dashboard still works if the WebJar path is not served.
 let uPlot = null;
 try {
-  uPlot = (await import('../../webjars/uplot/1.6.30/dist/uPlot.esm.js')).default;
+  uPlot = (await import('../vendor/uplot/1.6.30/dist/uPlot.esm.js')).default;
 } catch (e) {
   console.error('uPlot could not be loaded; charts are disabled', e);
 }
@@ -68,7 +68,7 @@ export class LineChart {
       return;
     }
     if (!uPlot) {
-      this.container.innerHTML = '<div class="empty">Charts unavailable: /webjars/uplot could not be loaded.</div>';
+      this.container.innerHTML = '<div class="empty">Charts unavailable: uPlot could not be loaded.</div>';
       return;
     }
     const bands = [];

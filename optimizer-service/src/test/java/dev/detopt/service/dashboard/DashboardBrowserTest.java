@@ -13,6 +13,7 @@ import dev.detopt.service.TestWorker;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -158,6 +159,10 @@ class DashboardBrowserTest {
     @Test
     void viewerSeesStudiesButNoWriteControls() {
         ApiClient api = new ApiClient(port);
+        // Roles only exist where the service checks tokens (the security module); without it every
+        // caller may write and there is no viewer to tell apart.
+        Assumptions.assumeTrue(api.get("/api/v1/studies", null).status() == 401,
+                "the service does not check tokens, so it has no read-only role");
         ApiClient.Response created = api.post("/api/v1/studies", TestSpecs.gaussian(5, 10, 10, 5)
                 .replace("gaussian test", "viewer sees this"), TestTokens.OPERATOR);
         assertThat(created.status()).as(created.body()).isEqualTo(201);
