@@ -18,6 +18,8 @@ export function renderList(main, params) {
     h('option', { value: '' }, 'all'),
     STATUSES.map(s => h('option', { value: s, selected: s === status }, s.toLowerCase())));
   const body = h('tbody');
+  const head = h('thead');
+  let showWorkers = false;
   const pager = h('div', { class: 'pager' });
   const summary = h('span', { class: 'muted', 'aria-live': 'polite' });
 
@@ -32,13 +34,7 @@ export function renderList(main, params) {
       h('table', { 'data-testid': 'studies-table' },
         h('caption', { class: 'muted', style: 'caption-side: bottom; text-align: left; padding: .4rem .6rem' },
           'Loss values are the latest step\'s total L and the lowest total so far.'),
-        h('thead', {}, h('tr', {},
-          h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'Status'),
-          h('th', { scope: 'col' }, 'Simulator'), h('th', { scope: 'col' }, 'Estimator'),
-          h('th', { scope: 'col', class: 'num' }, 'Step'), h('th', { scope: 'col', class: 'num' }, 'Loss'),
-          h('th', { scope: 'col', class: 'num' }, 'Best'), h('th', { scope: 'col' }, 'Started'),
-          h('th', { scope: 'col' }, 'Updated'), h('th', { scope: 'col', class: 'num' }, 'Workers'),
-          session.canWrite && h('th', { scope: 'col' }, 'Actions'))),
+        head,
         body)),
     pager);
 
@@ -62,6 +58,17 @@ export function renderList(main, params) {
     }
   }
 
+  function header() {
+    head.replaceChildren(h('tr', {},
+      h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'Status'),
+      h('th', { scope: 'col' }, 'Simulator'), h('th', { scope: 'col' }, 'Estimator'),
+      h('th', { scope: 'col', class: 'num' }, 'Step'), h('th', { scope: 'col', class: 'num' }, 'Loss'),
+      h('th', { scope: 'col', class: 'num' }, 'Best'), h('th', { scope: 'col' }, 'Started'),
+      h('th', { scope: 'col' }, 'Updated'),
+      showWorkers && h('th', { scope: 'col', class: 'num' }, 'Workers'),
+      session.canWrite && h('th', { scope: 'col' }, 'Actions')));
+  }
+
   function row(raw) {
     const s = studyView(raw);
     return h('tr', { 'data-study-id': s.id },
@@ -74,7 +81,7 @@ export function renderList(main, params) {
       h('td', { class: 'num' }, num(s.best)),
       h('td', {}, when(s.started)),
       h('td', {}, when(s.updated)),
-      h('td', { class: 'num' }, int(s.workers)),
+      showWorkers && h('td', { class: 'num' }, int(s.workers)),
       session.canWrite && h('td', {}, h('div', { class: 'buttons' },
         actionsFor(s.status).map(a => h('button', {
           type: 'button', class: `small ${a === 'cancel' || a === 'delete' ? 'danger' : ''}`,
@@ -96,6 +103,9 @@ export function renderList(main, params) {
         return;
       }
       lastFingerprint = fingerprint;
+      // The worker count is shown only when the API reports one.
+      showWorkers = items.some(raw => studyView(raw).hasWorkerCount);
+      header();
       body.replaceChildren(...(items.length ? items.map(row)
         : [h('tr', {}, h('td', { colspan: 11, class: 'muted' }, status ? `No ${status.toLowerCase()} studies.` : 'No studies yet.'))]));
       const pages = total != null ? Math.max(1, Math.ceil(total / PAGE_SIZE)) : null;

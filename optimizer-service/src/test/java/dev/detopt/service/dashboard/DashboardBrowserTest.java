@@ -31,6 +31,30 @@ class DashboardBrowserTest {
 
     private static final Pattern STEP_CARD = Pattern.compile("^(\\d+) / ");
 
+    /**
+     * The Gaussian toy with a simulated target for μ and a cost on σ with a budget, so that every
+     * panel of the study page has something to show (target line, cost against budget, penalty).
+     */
+    private static final String DEMO_SPEC = """
+            {
+              "name": "dashboard browser test",
+              "simulator": {"name": "gaussian", "config": {"center": 2.0}},
+              "parameters": [
+                {"name": "mu", "unit": "cm", "initial": -1.0, "lower": -5, "upper": 5},
+                {"name": "sigma", "unit": "cm", "initial": 1.0, "lower": 0.05, "upper": 3}
+              ],
+              "estimator": {"kind": "pathwise"},
+              "objective": {"type": "profile-match", "observables": ["y"],
+                            "target": {"simulate": {"parameters": {"mu": 2.0}, "events": 2000, "seed": 5}}},
+              "cost": {"materialPrices": {"body": 100}, "budget": 60, "penalty": {"shape": "additive", "lambda": 1.0}},
+              "optimizer": {"type": "adam", "learningRate": 0.05},
+              "eventsPerStep": 40,
+              "eventsPerBatch": 20,
+              "maxSteps": 100000,
+              "seed": 11
+            }
+            """;
+
     private static HeadlessChromium chromium;
 
     @LocalServerPort
@@ -81,6 +105,12 @@ class DashboardBrowserTest {
         assertThat(page.locator("#login-dialog")).isHidden();
     }
 
+    /** The last step the loss plot holds, from its "N points, steps 0–K" label (-1 when empty). */
+    private static int lastPlottedStep(Page page) {
+        Matcher m = Pattern.compile("steps \\d+–(\\d+)").matcher(page.getByTestId("steps-plotted").innerText());
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
     private static int shownStep(Page page) {
         Matcher m = STEP_CARD.matcher(page.getByTestId("step").innerText().trim());
         assertThat(m.find()).as("step card text").isTrue();
@@ -113,7 +143,7 @@ class DashboardBrowserTest {
             badSpecShowsTheFieldError(page);
 
             // Many small steps so the study is still running while the test pauses and resumes it.
-            String spec = TestSpecs.gaussian(100_000, 40, 20, 11).replace("gaussian test", "dashboard browser test");
+            String spec = DEMO_SPEC;
             page.fill("#spec-editor", spec);
             page.click("#create-start");
             page.waitForURL(Pattern.compile(".*#/studies/[0-9a-f-]{36}$"));
@@ -140,7 +170,7 @@ class DashboardBrowserTest {
             page.waitForCondition(() -> shownStep(page) > pausedAt + 2);
             assertThat(page.getByTestId("live")).hasText("live");
             // A few dozen steps make a more telling picture for docs/dashboard.md.
-            page.waitForCondition(() -> shownStep(page) >= 40);
+            page.waitForCondition(() -> shownStep(page) >= 40 && lastPlottedStep(page) >= 40);
             HeadlessChromium.screenshot(page, "dashboard-study");
 
             page.navigate(url("#/"));
@@ -148,6 +178,7 @@ class DashboardBrowserTest {
             assertThat(row.getByTestId("status")).hasText("running");
             assertThat(row.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
                     new Locator.GetByRoleOptions().setName("pause dashboard browser test"))).isVisible();
+            page.setViewportSize(1400, 420);
             HeadlessChromium.screenshot(page, "dashboard-list");
         } finally {
             if (studyId != null) {
