@@ -106,3 +106,5 @@ setUpLogin();
 window.addEventListener('hashchange', route);
 await resolveRole();
 route();
+// Tells tests (and anyone curious) that the listeners are in place and the first view is drawn.
+document.documentElement.dataset.ready = 'true';

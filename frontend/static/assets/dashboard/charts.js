@@ -1,12 +1,15 @@
 // Thin wrapper around uPlot (from the WebJar): one line chart per panel, x = step.
 
-// Loaded on its own so that the rest of the dashboard still works if the WebJar path is not served.
+// Loaded on its own, without holding up the rest of the dashboard, which still works (without
+// charts) if the library cannot be loaded.
 let uPlot = null;
-try {
-  uPlot = (await import('../vendor/uplot/1.6.30/dist/uPlot.esm.js')).default;
-} catch (e) {
-  console.error('uPlot could not be loaded; charts are disabled', e);
-}
+let uPlotFailed = false;
+const uPlotLoading = import('../vendor/uplot/1.6.30/dist/uPlot.esm.js')
+  .then(module => { uPlot = module.default; })
+  .catch(e => {
+    uPlotFailed = true;
+    console.error('uPlot could not be loaded; charts are disabled', e);
+  });
 
 /** Steps are integers: no tick at step 0.5. */
 const STEP_INCREMENTS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6];
@@ -68,7 +71,11 @@ export class LineChart {
       return;
     }
     if (!uPlot) {
-      this.container.innerHTML = '<div class="empty">Charts unavailable: uPlot could not be loaded.</div>';
+      if (uPlotFailed) this.container.innerHTML = '<div class="empty">Charts unavailable: uPlot could not be loaded.</div>';
+      else if (!this.waitingForUPlot) {
+        this.waitingForUPlot = true;
+        uPlotLoading.then(() => { if (!this.destroyed) this.rebuild(); });
+      }
       return;
     }
     const bands = [];
@@ -130,6 +137,7 @@ export class LineChart {
   }
 
   destroy() {
+    this.destroyed = true;
     this.resizeObserver.disconnect();
     this.destroyPlot();
   }

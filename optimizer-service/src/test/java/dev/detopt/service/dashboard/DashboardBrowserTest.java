@@ -96,6 +96,7 @@ class DashboardBrowserTest {
     }
 
     private static void signIn(Page page, String token, String role) {
+        page.waitForSelector("html[data-ready]");
         // Without a token the dashboard opens the dialog itself on the API's first 401; open it otherwise.
         page.evaluate("document.getElementById('login-dialog').open || document.getElementById('login-button').click()");
         page.fill("#login-token", token);
@@ -217,6 +218,7 @@ class DashboardBrowserTest {
     void launchFormOffersTheExampleSpecs() {
         Page page = newPage();
         page.navigate(url("#/new"));
+        page.waitForSelector("html[data-ready]");
         assertThat(page.locator("#example-select option[value='c-branching-radius.json']")).hasCount(1);
         page.selectOption("#example-select", "c-branching-radius.json");
         assertThat(page.locator("#spec-editor")).hasValue(Pattern.compile("\"simulator\": \\{\"name\": \"branching\""));
