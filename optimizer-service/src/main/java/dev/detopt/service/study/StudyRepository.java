@@ -42,6 +42,12 @@ public class StudyRepository {
         return jdbc.sql("SELECT " + COLUMNS + " FROM studies WHERE id = ? FOR UPDATE").param(id).query(MAPPER).optional();
     }
 
+    /** Locks the study a task belongs to (one round trip for the complete path). */
+    public Optional<StudyRow> lockByTask(long taskId) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM studies WHERE id = (SELECT study_id FROM tasks WHERE id = ?) FOR UPDATE")
+                .param(taskId).query(MAPPER).optional();
+    }
+
     public List<StudyRow> list(StudyStatus status, int limit, long offset) {
         if (status == null) {
             return jdbc.sql("SELECT " + COLUMNS + " FROM studies ORDER BY created_at DESC, id LIMIT ? OFFSET ?")

@@ -89,16 +89,15 @@ class TwoReplicasTest {
     ConfigurableApplicationContext secondInstance() {
         DetoptProperties.S3 s3 = properties.s3();
         return new SpringApplicationBuilder(OptimizerServiceApplication.class)
-                .properties(
-                        "server.port=0",
-                        "detopt.db.url=" + environment.getProperty("spring.datasource.url"),
-                        "detopt.db.user=" + environment.getProperty("spring.datasource.username"),
-                        "detopt.s3.endpoint=" + s3.endpoint(),
-                        "detopt.s3.bucket=" + s3.bucket(),
-                        "detopt.s3.access-key=" + s3.accessKey(),
-                        "detopt.s3.secret-key=" + s3.secretKey(),
-                        "detopt.security.static-tokens=" + environment.getProperty("detopt.security.static-tokens"))
-                .run();
+                .run(
+                        "--server.port=0",
+                        "--detopt.db.url=" + environment.getProperty("spring.datasource.url"),
+                        "--detopt.db.user=" + environment.getProperty("spring.datasource.username"),
+                        "--detopt.s3.endpoint=" + s3.endpoint(),
+                        "--detopt.s3.bucket=" + s3.bucket(),
+                        "--detopt.s3.access-key=" + s3.accessKey(),
+                        "--detopt.s3.secret-key=" + s3.secretKey(),
+                        "--detopt.security.static-tokens=" + environment.getProperty("detopt.security.static-tokens"));
     }
 
     static UUID uuid(String id) {
