@@ -135,6 +135,8 @@ class DashboardBrowserTest {
     @Test
     void operatorLaunchesAStudyFromTheFormWatchesItPausesAndResumesIt() throws Exception {
         ApiClient api = new ApiClient(port);
+        // Test classes share one service and queue: this test's worker should see only its own study.
+        api.cancelActiveStudies();
         String studyId = null;
         try (TestWorker worker = new TestWorker(api, "dashboard-browser-worker")) {
             Page page = newPage();
