@@ -29,6 +29,9 @@ export class LineChart {
     this.log = log;
     this.height = height;
     this.data = [[], ...series.map(() => [])];
+    // The canvas has no text; the figure's label and uPlot's legend table describe it.
+    container.setAttribute('role', 'figure');
+    container.setAttribute('aria-label', `${yLabel || 'value'} by step: ${series.map(x => x.label).join(', ')}`);
     this.plot = null;
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(container);
