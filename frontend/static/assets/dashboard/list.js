@@ -13,6 +13,7 @@ export function renderList(main, params) {
   let timer = null;
   let disposed = false;
   let lastFingerprint = null;
+  let generation = 0;
 
   const filter = h('select', { id: 'status-filter', onchange: () => { status = filter.value; page = 0; syncHash(); load(); } },
     h('option', { value: '' }, 'all'),
@@ -90,10 +91,12 @@ export function renderList(main, params) {
   }
 
   async function load() {
+    // Only the latest load reschedules, so a filter change or an action never starts a second loop.
+    const mine = ++generation;
     clearTimeout(timer);
     try {
       const answer = await Api.listStudies({ status, page, size: PAGE_SIZE });
-      if (disposed) return;
+      if (disposed || mine !== generation) return;
       const items = itemsOf(answer);
       const total = totalOf(answer);
       // Re-render only on change, so keyboard focus on a row's button survives the refresh.
@@ -118,7 +121,8 @@ export function renderList(main, params) {
           onclick: () => { page++; syncHash(); load(); },
         }, 'Next →'));
     } catch (e) {
-      if (!disposed) reportError(e, 'Could not load the studies');
+      if (disposed || mine !== generation) return;
+      reportError(e, 'Could not load the studies');
     }
     if (!disposed) timer = setTimeout(load, REFRESH_MS);
   }

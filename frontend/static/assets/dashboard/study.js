@@ -23,6 +23,7 @@ export function renderStudy(main, id) {
   let closeStream = null;
   let streaming = false;
   let pollTimer = null;
+  let polling = false;
   let refreshPending = null;
   let lastRefresh = 0;
   let view = null;
@@ -371,16 +372,27 @@ export function renderStudy(main, id) {
         streaming = false;
         live.textContent = 'polling';
         live.classList.remove('on');
-        if (!disposed) setTimeout(connect, STREAM_RETRY_MS);
+        if (disposed) return;
+        // Back to frequent polling at once rather than after the slow interval the stream allowed.
+        clearTimeout(pollTimer);
+        if (!polling) pollTimer = setTimeout(poll, POLL_MS);
+        setTimeout(connect, STREAM_RETRY_MS);
       },
     });
   }
 
+  /** One polling loop: a poll in flight reschedules itself when it ends, so timers never pile up. */
   async function poll() {
-    if (disposed) return;
-    await refresh({ all: true });
+    if (disposed || polling) return;
+    polling = true;
+    try {
+      await refresh({ all: true });
+    } finally {
+      polling = false;
+    }
     if (disposed) return;
     const done = view && TERMINAL.has(view.status);
+    clearTimeout(pollTimer);
     pollTimer = setTimeout(poll, done ? SLOW_POLL_MS * 2 : streaming ? SLOW_POLL_MS : POLL_MS);
   }
 
