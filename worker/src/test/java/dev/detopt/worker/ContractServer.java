@@ -94,6 +94,11 @@ final class ContractServer implements AutoCloseable {
         return rows.get(id);
     }
 
+    /** Takes a queued task out of the queue (as a cancelled study would). */
+    synchronized void withdraw(long id) {
+        rows.get(id).state = "WITHDRAWN";
+    }
+
     synchronized void abandonOnHeartbeat(long id) {
         abandon.add(id);
     }
@@ -113,7 +118,8 @@ final class ContractServer implements AutoCloseable {
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new AssertionError("no matching event within " + timeout + "; events: " + events);
+                throw new AssertionError("no matching event within " + timeout + "; last events: "
+                        + events.subList(Math.max(0, events.size() - 20), events.size()));
             }
             wait(Math.max(1, left / 1_000_000));
         }

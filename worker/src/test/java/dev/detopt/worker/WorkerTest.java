@@ -11,14 +11,11 @@ import dev.detopt.storage.S3ObjectStore;
 import dev.detopt.storage.embedded.EmbeddedS3Server;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * stop with final checkpoint and release, abandonment, a refused token.
  */
 class WorkerTest {
-    static final String TOKEN = "worker-token-for-tests";
+    static final String TOKEN = WorkerTestEnvironment.TOKEN;
     static final Duration WAIT = Duration.ofSeconds(60);
 
     private static EmbeddedS3Server s3;
@@ -68,20 +65,9 @@ class WorkerTest {
         server.close();
     }
 
-    static Map<String, String> environment(String serviceUrl, String token) {
-        Map<String, String> env = new HashMap<>();
-        env.put("DETOPT_SERVICE_URL", serviceUrl);
-        env.put("DETOPT_WORKER_TOKEN", token);
-        env.put("DETOPT_WORKER_THREADS", "2");
-        env.put("DETOPT_S3_ENDPOINT", s3.endpoint());
-        env.put("DETOPT_S3_BUCKET", "worker-test");
-        env.put("DETOPT_S3_ACCESS_KEY", "test-access");
-        env.put("DETOPT_S3_SECRET_KEY", "test-secret-key");
-        return env;
-    }
-
     private void startWorker(Map<String, String> overrides, String token) {
-        Map<String, String> env = environment(server.url(), token);
+        Map<String, String> env = WorkerTestEnvironment.of(server.url(), s3);
+        env.put("DETOPT_WORKER_TOKEN", token);
         env.putAll(overrides);
         WorkerConfig config = WorkerConfig.from(env::get);
         CompletableFuture<Void> stop = new CompletableFuture<>();
@@ -202,12 +188,5 @@ class WorkerTest {
         startWorker(Map.of(), "wrong-token");
         assertThat(exit.get(30, TimeUnit.SECONDS)).isEqualTo(Worker.EXIT_REFUSED);
         worker = null;
-    }
-
-    /** The sequence number after "next=" in a checkpoint event. */
-    static long nextEvent(String checkpointEvent) {
-        Matcher matcher = Pattern.compile("next=(\\d+)").matcher(checkpointEvent);
-        assertThat(matcher.find()).isTrue();
-        return Long.parseLong(matcher.group(1));
     }
 }

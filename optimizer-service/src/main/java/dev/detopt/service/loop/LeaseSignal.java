@@ -14,6 +14,7 @@ public class LeaseSignal {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private long generation;
+    private int waiting;
 
     public long generation() {
         lock.lock();
@@ -37,11 +38,23 @@ public class LeaseSignal {
     /** Waits until the generation differs from {@code seen} or the timeout passes. */
     public void awaitChange(long seen, long timeoutNanos) throws InterruptedException {
         lock.lock();
+        waiting++;
         try {
             long remaining = timeoutNanos;
             while (generation == seen && remaining > 0) {
                 remaining = changed.awaitNanos(remaining);
             }
+        } finally {
+            waiting--;
+            lock.unlock();
+        }
+    }
+
+    /** Lease requests waiting right now in this JVM. */
+    public int waiting() {
+        lock.lock();
+        try {
+            return waiting;
         } finally {
             lock.unlock();
         }
