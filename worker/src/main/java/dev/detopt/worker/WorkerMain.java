@@ -1,11 +1,20 @@
 package dev.detopt.worker;
 
+import dev.detopt.model.study.catalog.SimulatorCatalog;
+import dev.detopt.storage.ObjectStore;
+import dev.detopt.storage.S3ObjectStore;
+import dev.detopt.storage.S3Settings;
 import java.io.PrintStream;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import sun.misc.Signal;
 
 /**
- * Entry point of {@code detopt-worker.jar}. For now it prints its configuration and usage; the
- * lease → simulate → checkpoint → complete loop comes with the worker issue (7).
+ * Entry point of {@code detopt-worker.jar}: reads the environment, connects to the object store
+ * (when configured) and runs the {@link Worker} loop until SIGTERM or SIGINT. Exit codes: 0 after
+ * a stop request (checkpoint written, leases released), 2 for bad configuration, 3 when the
+ * service refuses the worker's token.
  */
 public final class WorkerMain {
 
@@ -13,6 +22,9 @@ public final class WorkerMain {
     }
 
     public static void main(String[] args) {
+        System.setProperty("java.util.logging.SimpleFormatter.format",
+                System.getProperty("java.util.logging.SimpleFormatter.format",
+                        "%1$tFT%1$tT.%1$tLZ %4$s [%3$s] %5$s%6$s%n"));
         System.exit(run(args, System.out, System.err));
     }
 
@@ -33,9 +45,37 @@ public final class WorkerMain {
             err.println("detopt-worker: " + e.getMessage());
             return 2;
         }
-        out.println("detopt-worker (placeholder: the task loop is not built yet)");
-        out.println(config.describe());
-        return 0;
+        out.println("detopt-worker starting\n" + config.describe());
+        CompletableFuture<Void> stopSignal = new CompletableFuture<>();
+        Optional<S3Settings> s3 = config.s3();
+        ObjectStore store = s3.map(S3ObjectStore::new).orElse(null);
+        try {
+            ServiceClient client = new ServiceClient(config.serviceUrl(), config.token(), stopSignal);
+            Worker worker = new Worker(config, client, store == null ? null : new CheckpointStore(store),
+                    SimulatorCatalog.standard(), stopSignal);
+            onTermination(worker::requestStop);
+            return worker.run();
+        } finally {
+            if (store != null) {
+                store.close();
+            }
+        }
+    }
+
+    /**
+     * SIGTERM (Kubernetes, spot notice, {@code Process.destroy()}) and SIGINT (Ctrl-C) ask the
+     * worker to stop instead of ending the JVM, so that it can checkpoint, release its lease and
+     * exit 0 by itself.
+     */
+    private static void onTermination(Runnable stop) {
+        for (String name : new String[] {"TERM", "INT"}) {
+            try {
+                Signal.handle(new Signal(name), signal -> stop.run());
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                // Signal not available on this platform: fall back to a hook that runs the same stop.
+                Runtime.getRuntime().addShutdownHook(new Thread(stop, "detopt-stop-" + name));
+            }
+        }
     }
 
     static void usage(PrintStream out) {
@@ -43,8 +83,10 @@ public final class WorkerMain {
         out.println("Leases simulation batches from the optimizer-service and runs them. Configured by environment:");
         for (Map.Entry<String, String[]> variable : WorkerConfig.VARIABLES.entrySet()) {
             String[] meaning = variable.getValue();
-            out.printf("  %-22s %s%s%n", variable.getKey(), meaning[0],
+            out.printf("  %-27s %s%s%n", variable.getKey(), meaning[0],
                     meaning[1].isEmpty() ? "" : " (default: " + meaning[1] + ")");
         }
+        out.println("Exit codes: 0 stopped by SIGTERM/SIGINT (checkpoint written, lease released), 2 bad configuration,");
+        out.println("3 the service refused the worker token.");
     }
 }

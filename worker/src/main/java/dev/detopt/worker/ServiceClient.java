@@ -1,0 +1,304 @@
+package dev.detopt.worker;
+
+import dev.detopt.model.study.contract.BatchResult;
+import dev.detopt.model.study.contract.BatchTask;
+import dev.detopt.model.study.contract.WireJson;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The worker's side of the service's {@code /api/v1/workers} API (JDK HTTP client, JSON through
+ * the shared {@link WireJson} mapper). Transient failures (connection refused or reset, 408, 425,
+ * 429, 5xx) are retried with exponential backoff and jitter within each call's time budget; a call
+ * marked abortable gives up at once when the worker is told to stop, so a SIGTERM never waits for
+ * a long poll or a backoff. Envelopes are read leniently (the service may add fields); the batch
+ * task inside a lease is read strictly, as the contract demands.
+ */
+public final class ServiceClient {
+    private static final System.Logger LOG = System.getLogger(ServiceClient.class.getName());
+    private static final Set<Integer> TRANSIENT = Set.of(408, 425, 429, 500, 502, 503, 504);
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
+
+    /** How long a call may keep retrying, and whether a stop request ends it early. */
+    public record CallPolicy(Duration budget, boolean abortOnStop) {
+        /** Retries until the worker stops (registering, polling for work). */
+        public static final CallPolicy UNTIL_STOPPED = new CallPolicy(Duration.ofDays(3650), true);
+    }
+
+    public record Registration(String workerId, int leaseSeconds, int heartbeatSeconds) {
+    }
+
+    /** One leased task; {@code checkpointKey} is where the last attempt's checkpoint lies (null: none). */
+    public record Lease(long taskId, String leaseToken, Instant leaseExpiresAt, int attempt, String checkpointKey,
+                        BatchTask task) {
+    }
+
+    public record LeaseProgress(long taskId, String leaseToken, long eventsDone) {
+    }
+
+    public record LeaseRef(long taskId, String leaseToken) {
+    }
+
+    public record Completion(boolean accepted, boolean stepCompleted) {
+    }
+
+    /** A non-transient answer (4xx other than those retried). */
+    public static class ServiceException extends RuntimeException {
+        private final int status;
+
+        public ServiceException(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
+    /** 409: the lease is no longer ours (expired, superseded, study cancelled). */
+    public static final class LeaseLostException extends ServiceException {
+        public LeaseLostException(String message) {
+            super(409, message);
+        }
+    }
+
+    /** The service did not answer within the call's budget. */
+    public static final class ServiceUnavailableException extends RuntimeException {
+        public ServiceUnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** The call was abandoned because the worker is stopping. */
+    public static final class StoppedException extends RuntimeException {
+        public StoppedException() {
+            super("the worker is stopping", null, false, false);
+        }
+    }
+
+    private final HttpClient http;
+    private final String baseUrl;
+    private final String token;
+    private final CompletableFuture<?> stopSignal;
+
+    /**
+     * @param stopSignal completes when the worker must stop; abortable calls end at once with
+     *                   {@link StoppedException}
+     */
+    public ServiceClient(String baseUrl, String token, CompletableFuture<?> stopSignal) {
+        this.baseUrl = baseUrl;
+        this.token = token;
+        this.stopSignal = stopSignal;
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+    }
+
+    public Registration register(String workerId, String host, String pod, String node, int threads, CallPolicy policy) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("workerId", emptyToNull(workerId));
+        body.put("host", host);
+        body.put("pod", emptyToNull(pod));
+        body.put("node", emptyToNull(node));
+        body.put("threads", threads);
+        JsonNode answer = call("POST", "/api/v1/workers/register", body, REQUEST_TIMEOUT, policy);
+        return new Registration(text(answer, "workerId"), answer.path("leaseSeconds").asInt(30),
+                answer.path("heartbeatSeconds").asInt(10));
+    }
+
+    /** Long-polls for up to {@code max} tasks; empty when none arrived within {@code waitSeconds}. */
+    public List<Lease> lease(String workerId, int max, int waitSeconds, CallPolicy policy) {
+        JsonNode answer = call("POST", "/api/v1/workers/" + workerId + "/lease?max=" + max + "&waitSeconds=" + waitSeconds,
+                null, REQUEST_TIMEOUT.plusSeconds(waitSeconds), policy);
+        List<Lease> leases = new ArrayList<>();
+        for (JsonNode item : answer.path("tasks")) {
+            String expires = text(item, "leaseExpiresAt");
+            leases.add(new Lease(item.path("taskId").asLong(), text(item, "leaseToken"),
+                    expires == null ? null : Instant.parse(expires), item.path("attempt").asInt(1),
+                    text(item, "checkpointKey"), WireJson.mapper().treeToValue(item.get("task"), BatchTask.class)));
+        }
+        return leases;
+    }
+
+    /** Extends the leases; returns the ids the service wants abandoned. */
+    public Set<Long> heartbeat(String workerId, List<LeaseProgress> leases, CallPolicy policy) {
+        JsonNode answer = call("POST", "/api/v1/workers/" + workerId + "/heartbeat", Map.of("leases", leases),
+                REQUEST_TIMEOUT, policy);
+        Set<Long> abandon = new HashSet<>();
+        for (JsonNode id : answer.path("abandon")) {
+            abandon.add(id.asLong());
+        }
+        return abandon;
+    }
+
+    public void checkpoint(String workerId, LeaseRef lease, String key, long nextEvent, String sha256, CallPolicy policy) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("leaseToken", lease.leaseToken());
+        body.put("key", key);
+        body.put("nextEvent", nextEvent);
+        body.put("sha256", sha256);
+        call("POST", "/api/v1/workers/" + workerId + "/tasks/" + lease.taskId() + "/checkpoint", body, REQUEST_TIMEOUT, policy);
+    }
+
+    public Completion complete(String workerId, LeaseRef lease, BatchResult result, CallPolicy policy) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("leaseToken", lease.leaseToken());
+        body.put("result", result);
+        JsonNode answer = call("POST", "/api/v1/workers/" + workerId + "/tasks/" + lease.taskId() + "/complete", body,
+                REQUEST_TIMEOUT, policy);
+        return new Completion(answer.path("accepted").asBoolean(true), answer.path("stepCompleted").asBoolean(false));
+    }
+
+    public void fail(String workerId, LeaseRef lease, String reason, boolean preempted, CallPolicy policy) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("leaseToken", lease.leaseToken());
+        body.put("reason", reason.length() > 2000 ? reason.substring(0, 2000) : reason);
+        body.put("preempted", preempted);
+        call("POST", "/api/v1/workers/" + workerId + "/tasks/" + lease.taskId() + "/fail", body, REQUEST_TIMEOUT, policy);
+    }
+
+    public void release(String workerId, List<LeaseRef> leases, String reason, CallPolicy policy) {
+        call("POST", "/api/v1/workers/" + workerId + "/release", Map.of("leases", leases, "reason", reason),
+                REQUEST_TIMEOUT, policy);
+    }
+
+    private JsonNode call(String method, String path, Object body, Duration timeout, CallPolicy policy) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(timeout)
+                .header("Accept", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(WireJson.write(body), StandardCharsets.UTF_8));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (!token.isEmpty()) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpRequest built = request.build();
+        long deadline = System.nanoTime() + Math.min(policy.budget().toNanos(), Long.MAX_VALUE / 4);
+        long backoff = FIRST_BACKOFF.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            String failure;
+            Throwable cause = null;
+            try {
+                HttpResponse<String> response = send(built, policy.abortOnStop());
+                int status = response.statusCode();
+                if (status / 100 == 2) {
+                    return response.body() == null || response.body().isBlank() ? WireJson.mapper().createObjectNode()
+                            : WireJson.mapper().readTree(response.body());
+                }
+                if (!TRANSIENT.contains(status)) {
+                    String message = method + " " + path + " → " + status + ": " + problemDetail(response.body());
+                    throw status == 409 ? new LeaseLostException(message) : new ServiceException(status, message);
+                }
+                failure = "HTTP " + status;
+            } catch (IOException e) {
+                failure = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+                cause = e;
+            }
+            long now = System.nanoTime();
+            long pause = ThreadLocalRandom.current().nextLong(backoff / 2, backoff + 1);
+            if (now + pause > deadline) {
+                throw new ServiceUnavailableException(method + " " + path + " failed after " + attempt + " attempts: "
+                        + failure, cause);
+            }
+            LOG.log(attempt == 1 ? System.Logger.Level.DEBUG : System.Logger.Level.INFO,
+                    method + " " + path + ": " + failure + "; retrying in " + pause / 1_000_000 + " ms");
+            pauseOrStop(pause, policy.abortOnStop());
+            backoff = Math.min(backoff * 2, MAX_BACKOFF.toNanos());
+        }
+    }
+
+    private HttpResponse<String> send(HttpRequest request, boolean abortOnStop) throws IOException {
+        CompletableFuture<HttpResponse<String>> response = http.sendAsync(request,
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        try {
+            if (abortOnStop) {
+                CompletableFuture.anyOf(response, stopSignal).join();
+                if (!response.isDone()) {
+                    response.cancel(true);
+                    throw new StoppedException();
+                }
+            }
+            return response.get();
+        } catch (InterruptedException e) {
+            response.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new StoppedException();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause());
+        } catch (CancellationException e) {
+            throw new StoppedException();
+        }
+    }
+
+    private void pauseOrStop(long nanos, boolean abortOnStop) {
+        try {
+            if (abortOnStop) {
+                stopSignal.get(nanos, TimeUnit.NANOSECONDS);
+                throw new StoppedException();
+            }
+            TimeUnit.NANOSECONDS.sleep(nanos);
+        } catch (TimeoutException e) {
+            // the pause is over
+        } catch (ExecutionException e) {
+            throw new StoppedException();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoppedException();
+        }
+    }
+
+    /** The RFC 9457 {@code detail} (or title) of an error body, else the body itself, shortened. */
+    private static String problemDetail(String body) {
+        if (body == null || body.isBlank()) {
+            return "(no body)";
+        }
+        try {
+            JsonNode problem = WireJson.mapper().readTree(body);
+            String detail = text(problem, "detail");
+            String title = text(problem, "title");
+            if (detail != null || title != null) {
+                return detail != null ? detail : title;
+            }
+        } catch (RuntimeException notJson) {
+            // fall through to the raw body
+        }
+        return body.length() > 300 ? body.substring(0, 300) + "…" : body;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asString();
+    }
+
+    private static String emptyToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+}
