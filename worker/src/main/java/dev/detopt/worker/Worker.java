@@ -96,7 +96,9 @@ public final class Worker {
         ActiveTask(Lease lease, int attempt) {
             this.lease = lease;
             this.ref = new LeaseRef(lease.taskId(), lease.leaseToken());
-            this.checkpointKey = CheckpointStore.key(lease.task(), attempt);
+            // The service says where this attempt's checkpoints go; the same layout when it does not.
+            String assigned = lease.task().checkpointKey();
+            this.checkpointKey = assigned == null || assigned.isBlank() ? CheckpointStore.key(lease.task(), attempt) : assigned;
             this.kind = ChunkPlanner.kindOf(lease.task());
             this.checkpointedEvent = lease.task().eventFrom();
             this.lastCheckpointNanos = System.nanoTime();

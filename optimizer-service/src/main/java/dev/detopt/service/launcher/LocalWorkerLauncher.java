@@ -140,11 +140,11 @@ public final class LocalWorkerLauncher implements WorkerLauncher {
         try {
             Process process = builder.start();
             slot.process = process;
-            slot.state = "running";
             slot.starts++;
             LOG.info("worker {} started, pid {}{}", slot.name(), process.pid(), slot.starts > 1 ? " (restart " + (slot.starts - 1) + ")" : "");
             process.onExit().thenAccept(exited -> exited(slot, exited));
         } catch (IOException e) {
+            slot.process = null;
             slot.state = "failed to start: " + e.getMessage();
             LOG.error("cannot start worker {}: {}", slot.name(), e.getMessage());
             scheduleRestart(slot);
@@ -153,7 +153,6 @@ public final class LocalWorkerLauncher implements WorkerLauncher {
 
     private void exited(Slot slot, Process process) {
         int code = process.exitValue();
-        slot.state = "exited(" + code + ")";
         if (closing) {
             return;
         }
@@ -179,8 +178,14 @@ public final class LocalWorkerLauncher implements WorkerLauncher {
 
     @Override
     public synchronized List<WorkerInstance> instances() {
-        return slots.stream().map(slot -> new WorkerInstance(slot.name(),
-                slot.process == null ? -1 : slot.process.pid(), slot.state)).toList();
+        return slots.stream().map(slot -> {
+            Process process = slot.process;
+            if (process == null) {
+                return new WorkerInstance(slot.name(), -1, slot.state);
+            }
+            return new WorkerInstance(slot.name(), process.pid(),
+                    process.isAlive() ? "running" : "exited(" + process.exitValue() + ")");
+        }).toList();
     }
 
     @Override
