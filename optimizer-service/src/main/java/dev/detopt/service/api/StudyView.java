@@ -1,0 +1,49 @@
+package dev.detopt.service.api;
+
+import dev.detopt.service.study.StudyRow;
+import java.time.Instant;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A study as the API shows it. {@code spec} and {@code state} (the exact stored JSON) are only
+ * in the single-study view; lists leave them out.
+ */
+public record StudyView(
+        UUID id,
+        String name,
+        String status,
+        String owner,
+        String simulator,
+        String estimator,
+        int step,
+        int maxSteps,
+        long eventsSimulated,
+        Double lastTotal,
+        Double bestTotal,
+        Integer bestStep,
+        String stopReason,
+        String failure,
+        long version,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant startedAt,
+        Instant finishedAt,
+        JsonNode spec,
+        JsonNode state) {
+
+    static StudyView summary(StudyRow row) {
+        return of(row, null, null);
+    }
+
+    static StudyView of(StudyRow row, JsonNode spec, JsonNode state) {
+        return new StudyView(row.id(), row.name(), row.status().name(), row.owner(), row.simulator(), row.estimator(),
+                row.step(), row.maxSteps(), row.eventsSimulated(), finite(row.lastTotal()), finite(row.bestTotal()),
+                row.bestStep(), row.stopReason(), row.failure(), row.version(), row.createdAt(), row.updatedAt(),
+                row.startedAt(), row.finishedAt(), spec, state);
+    }
+
+    private static Double finite(Double value) {
+        return value == null || !Double.isFinite(value) ? null : value;
+    }
+}

@@ -1,0 +1,242 @@
+package dev.detopt.service.api;
+
+import dev.detopt.model.study.contract.BatchResult;
+import dev.detopt.model.study.contract.WireJson;
+import dev.detopt.service.loop.LeasePoller;
+import dev.detopt.service.loop.LoopProperties;
+import dev.detopt.service.loop.TaskRepository;
+import dev.detopt.service.loop.WorkerQueue;
+import dev.detopt.service.web.ApiProblem;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The worker API (role worker): register, lease, heartbeat, checkpoint, complete, fail, release. */
+@RestController
+@RequestMapping("/api/v1/workers")
+public class WorkerController {
+    private static final int MAX_ID_LENGTH = 200;
+
+    private final WorkerQueue queue;
+    private final LeasePoller poller;
+    private final TaskRepository tasks;
+    private final LoopProperties properties;
+
+    public WorkerController(WorkerQueue queue, LeasePoller poller, TaskRepository tasks, LoopProperties properties) {
+        this.queue = queue;
+        this.poller = poller;
+        this.tasks = tasks;
+        this.properties = properties;
+    }
+
+    public record RegisterRequest(String workerId, String host, String pod, String node, Integer threads) {
+    }
+
+    public record RegisterResponse(String workerId, int leaseSeconds, int heartbeatSeconds) {
+    }
+
+    public record LeaseItem(long taskId, UUID leaseToken, Instant leaseExpiresAt, int attempt, String checkpointKey,
+                            JsonNode task) {
+    }
+
+    public record LeaseResponse(List<LeaseItem> tasks) {
+    }
+
+    public record LeaseRef(Long taskId, UUID leaseToken, Long eventsDone) {
+    }
+
+    public record HeartbeatRequest(List<LeaseRef> leases) {
+    }
+
+    public record CheckpointRequest(UUID leaseToken, String key, Long nextEvent, String sha256) {
+    }
+
+    public record CompleteRequest(UUID leaseToken, BatchResult result) {
+    }
+
+    public record FailRequest(UUID leaseToken, String reason, Boolean preempted) {
+    }
+
+    public record ReleaseRequest(List<LeaseRef> leases, String reason) {
+    }
+
+    public record QueueResponse(long queued, long leased) {
+    }
+
+    @PostMapping("/register")
+    public RegisterResponse register(@RequestBody RegisterRequest request) {
+        List<ApiProblem.FieldError> errors = new ArrayList<>();
+        if (request.workerId() != null) {
+            checkId("workerId", request.workerId(), errors);
+        }
+        if (request.threads() != null && (request.threads() < 1 || request.threads() > 4096)) {
+            errors.add(new ApiProblem.FieldError("threads", "must be between 1 and 4096"));
+        }
+        text("host", request.host(), errors);
+        text("pod", request.pod(), errors);
+        text("node", request.node(), errors);
+        throwIfAny(errors);
+        String id = queue.register(request.workerId(), request.host(), request.pod(), request.node(), request.threads());
+        return new RegisterResponse(id, properties.leaseSeconds(), properties.heartbeatSeconds());
+    }
+
+    @PostMapping("/{workerId}/lease")
+    public LeaseResponse lease(@PathVariable String workerId, @RequestParam(defaultValue = "1") int max,
+                               @RequestParam(defaultValue = "0") int waitSeconds) throws InterruptedException {
+        pathId(workerId);
+        if (max < 1 || max > properties.maxTasksPerLease()) {
+            throw ApiProblem.badRequest("max", "must be between 1 and " + properties.maxTasksPerLease());
+        }
+        if (waitSeconds < 0 || waitSeconds > properties.maxWaitSeconds()) {
+            throw ApiProblem.badRequest("waitSeconds", "must be between 0 and " + properties.maxWaitSeconds());
+        }
+        List<LeaseItem> items = new ArrayList<>();
+        for (TaskRepository.Lease lease : poller.lease(workerId, max, waitSeconds)) {
+            ObjectNode task = (ObjectNode) WireJson.mapper().readTree(lease.taskJson());
+            task.put("checkpointKey", "studies/" + lease.studyId() + "/steps/" + lease.step() + "/batches/"
+                    + lease.batchIndex() + "/attempt-" + lease.attempt() + ".json");
+            items.add(new LeaseItem(lease.taskId(), lease.leaseToken(), lease.leaseExpiresAt(), lease.attempt(),
+                    lease.checkpointKey(), task));
+        }
+        return new LeaseResponse(items);
+    }
+
+    @PostMapping("/{workerId}/heartbeat")
+    public WorkerQueue.HeartbeatAnswer heartbeat(@PathVariable String workerId, @RequestBody HeartbeatRequest request) {
+        pathId(workerId);
+        return queue.heartbeat(workerId, leases(request.leases(), true));
+    }
+
+    @PostMapping("/{workerId}/tasks/{taskId}/checkpoint")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    public void checkpoint(@PathVariable String workerId, @PathVariable long taskId, @RequestBody CheckpointRequest request) {
+        pathId(workerId);
+        List<ApiProblem.FieldError> errors = new ArrayList<>();
+        require("leaseToken", request.leaseToken(), errors);
+        if (request.key() == null || request.key().isBlank() || request.key().length() > 1024) {
+            errors.add(new ApiProblem.FieldError("key", "must be a non-empty object key of at most 1024 characters"));
+        }
+        if (request.nextEvent() == null || request.nextEvent() < 0) {
+            errors.add(new ApiProblem.FieldError("nextEvent", "must be a non-negative event index"));
+        }
+        if (request.sha256() != null && !request.sha256().matches("[0-9a-fA-F]{64}")) {
+            errors.add(new ApiProblem.FieldError("sha256", "must be 64 hexadecimal digits"));
+        }
+        throwIfAny(errors);
+        queue.checkpoint(workerId, taskId, request.leaseToken(), request.key(), request.nextEvent(), request.sha256());
+    }
+
+    @PostMapping("/{workerId}/tasks/{taskId}/complete")
+    public WorkerQueue.Completion complete(@PathVariable String workerId, @PathVariable long taskId,
+                                           @RequestBody CompleteRequest request) {
+        pathId(workerId);
+        List<ApiProblem.FieldError> errors = new ArrayList<>();
+        require("leaseToken", request.leaseToken(), errors);
+        require("result", request.result(), errors);
+        throwIfAny(errors);
+        return queue.complete(workerId, taskId, request.leaseToken(), request.result());
+    }
+
+    @PostMapping("/{workerId}/tasks/{taskId}/fail")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    public void fail(@PathVariable String workerId, @PathVariable long taskId, @RequestBody FailRequest request) {
+        pathId(workerId);
+        List<ApiProblem.FieldError> errors = new ArrayList<>();
+        require("leaseToken", request.leaseToken(), errors);
+        if (request.reason() != null && request.reason().length() > 10_000) {
+            errors.add(new ApiProblem.FieldError("reason", "must be at most 10000 characters"));
+        }
+        throwIfAny(errors);
+        queue.fail(workerId, taskId, request.leaseToken(), request.reason(), Boolean.TRUE.equals(request.preempted()));
+    }
+
+    @PostMapping("/{workerId}/release")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    public void release(@PathVariable String workerId, @RequestBody ReleaseRequest request) {
+        pathId(workerId);
+        if (request.reason() != null && !request.reason().equals("shutdown") && !request.reason().equals("preempted")) {
+            throw ApiProblem.invalid(List.of(new ApiProblem.FieldError("reason", "must be shutdown or preempted")));
+        }
+        queue.release(workerId, leases(request.leases(), false), "preempted".equals(request.reason()));
+    }
+
+    @GetMapping("/queue")
+    public QueueResponse queue() {
+        long[] counts = tasks.queuedAndLeased();
+        return new QueueResponse(counts[0], counts[1]);
+    }
+
+    private static List<WorkerQueue.HeldLease> leases(List<LeaseRef> refs, boolean heartbeat) {
+        if (refs == null) {
+            throw ApiProblem.invalid(List.of(new ApiProblem.FieldError("leases", "is required (may be empty)")));
+        }
+        if (refs.size() > 10_000) {
+            throw ApiProblem.invalid(List.of(new ApiProblem.FieldError("leases", "at most 10000 leases per request")));
+        }
+        List<ApiProblem.FieldError> errors = new ArrayList<>();
+        List<WorkerQueue.HeldLease> leases = new ArrayList<>();
+        for (int i = 0; i < refs.size(); i++) {
+            LeaseRef ref = refs.get(i);
+            if (ref == null) {
+                errors.add(new ApiProblem.FieldError("leases[" + i + "]", "must not be null"));
+                continue;
+            }
+            require("leases[" + i + "].taskId", ref.taskId(), errors);
+            require("leases[" + i + "].leaseToken", ref.leaseToken(), errors);
+            if (heartbeat && ref.eventsDone() != null && ref.eventsDone() < 0) {
+                errors.add(new ApiProblem.FieldError("leases[" + i + "].eventsDone", "must not be negative"));
+            }
+            if (ref.taskId() != null && ref.leaseToken() != null) {
+                leases.add(new WorkerQueue.HeldLease(ref.taskId(), ref.leaseToken(),
+                        ref.eventsDone() == null ? 0 : ref.eventsDone()));
+            }
+        }
+        throwIfAny(errors);
+        return leases;
+    }
+
+    private static void pathId(String workerId) {
+        List<ApiProblem.FieldError> errors = new ArrayList<>();
+        checkId("workerId", workerId, errors);
+        if (!errors.isEmpty()) {
+            throw new ApiProblem(HttpStatus.BAD_REQUEST, "bad-request", "Bad request", errors.getFirst().message(), errors);
+        }
+    }
+
+    private static void checkId(String field, String id, List<ApiProblem.FieldError> errors) {
+        if (id.isBlank() || id.length() > MAX_ID_LENGTH || !id.matches("[A-Za-z0-9._:@-]+")) {
+            errors.add(new ApiProblem.FieldError(field, "must be 1-" + MAX_ID_LENGTH
+                    + " characters of letters, digits and . _ : @ -"));
+        }
+    }
+
+    private static void text(String field, String value, List<ApiProblem.FieldError> errors) {
+        if (value != null && value.length() > 500) {
+            errors.add(new ApiProblem.FieldError(field, "must be at most 500 characters"));
+        }
+    }
+
+    private static void require(String field, Object value, List<ApiProblem.FieldError> errors) {
+        if (value == null) {
+            errors.add(new ApiProblem.FieldError(field, "is required"));
+        }
+    }
+
+    private static void throwIfAny(List<ApiProblem.FieldError> errors) {
+        if (!errors.isEmpty()) {
+            throw ApiProblem.invalid(errors);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.detopt.service.loop;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** One row of {@code tasks} (without the task and result JSON). */
+public record TaskRow(
+        long id,
+        UUID studyId,
+        int step,
+        int batchIndex,
+        long eventFrom,
+        long eventTo,
+        TaskState state,
+        int attempt,
+        String leaseOwner,
+        UUID leaseToken,
+        Instant leaseExpiresAt,
+        boolean leaseExpired,
+        String checkpointKey,
+        UUID completedToken,
+        Boolean stepCompleted,
+        int failures,
+        int preemptions,
+        int expiries) {
+
+    public boolean holds(UUID token) {
+        return state == TaskState.LEASED && token.equals(leaseToken) && !leaseExpired;
+    }
+}

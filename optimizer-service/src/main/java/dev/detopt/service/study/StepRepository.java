@@ -1,0 +1,80 @@
+package dev.detopt.service.study;
+
+import dev.detopt.model.study.StepRecord;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** SQL of the {@code steps} table: one row per completed step, the record as exact JSON. */
+@Repository
+public class StepRepository {
+
+    /** A stored step: the record's exact JSON and the service's timing of it. */
+    public record StoredStep(int step, String recordJson, Instant startedAt, Instant completedAt, Long durationMillis) {
+    }
+
+    /** The plotted numbers of one step. */
+    public record SeriesPoint(int step, double physics, double cost, double penalty, double total, double gradientNorm,
+                              long eventsTotal, String recordJson) {
+    }
+
+    private final JdbcClient jdbc;
+
+    public StepRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void insert(UUID studyId, StepRecord record, String recordJson, Instant startedAt) {
+        jdbc.sql("INSERT INTO steps (study_id, step, record, physics, physics_stderr, cost, penalty, total, gradient_norm,"
+                        + " events, events_total, started_at, duration_millis)"
+                        + " VALUES (?, ?, ?::json, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                        + " (extract(epoch FROM (clock_timestamp() - ?::timestamptz)) * 1000)::bigint)")
+                .params(studyId, record.step(), recordJson, finite(record.physics()), finite(record.physicsStderr()),
+                        finite(record.cost()), finite(record.penalty()), finite(record.total()),
+                        finite(record.gradientNorm()), record.events(), record.eventsTotal(),
+                        startedAt == null ? null : java.sql.Timestamp.from(startedAt),
+                        startedAt == null ? null : java.sql.Timestamp.from(startedAt))
+                .update();
+    }
+
+    /** NaN and ±∞ are stored as SQL NULL in the numeric columns (the exact record keeps them). */
+    private static Double finite(double value) {
+        return Double.isFinite(value) ? value : null;
+    }
+
+    public List<StoredStep> page(UUID studyId, int fromStep, int limit) {
+        return jdbc.sql("SELECT step, record::text AS record, started_at, completed_at, duration_millis FROM steps"
+                        + " WHERE study_id = ? AND step >= ? ORDER BY step LIMIT ?")
+                .params(studyId, fromStep, limit)
+                .query((rs, row) -> new StoredStep(rs.getInt("step"), rs.getString("record"),
+                        StudyRepository.instant(rs, "started_at"), StudyRepository.instant(rs, "completed_at"),
+                        rs.getObject("duration_millis", Long.class)))
+                .list();
+    }
+
+    public List<String> allRecords(UUID studyId) {
+        return jdbc.sql("SELECT record::text FROM steps WHERE study_id = ? ORDER BY step")
+                .param(studyId).query(String.class).list();
+    }
+
+    public long count(UUID studyId) {
+        return jdbc.sql("SELECT count(*) FROM steps WHERE study_id = ?").param(studyId).query(Long.class).single();
+    }
+
+    public List<SeriesPoint> series(UUID studyId) {
+        return jdbc.sql("SELECT step, physics, cost, penalty, total, gradient_norm, events_total, record::text AS record"
+                        + " FROM steps WHERE study_id = ? ORDER BY step")
+                .param(studyId)
+                .query((rs, row) -> new SeriesPoint(rs.getInt("step"), nan(rs.getObject("physics", Double.class)),
+                        nan(rs.getObject("cost", Double.class)), nan(rs.getObject("penalty", Double.class)),
+                        nan(rs.getObject("total", Double.class)), nan(rs.getObject("gradient_norm", Double.class)),
+                        rs.getLong("events_total"), rs.getString("record")))
+                .list();
+    }
+
+    private static double nan(Double value) {
+        return value == null ? Double.NaN : value;
+    }
+}

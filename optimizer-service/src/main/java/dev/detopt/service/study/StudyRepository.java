@@ -1,0 +1,141 @@
+package dev.detopt.service.study;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** SQL of the {@code studies} table. Every change raises {@code version} (watched by SSE). */
+@Repository
+public class StudyRepository {
+    private static final String COLUMNS = "id, name, status, owner, spec::text AS spec, state::text AS state, version, step,"
+            + " max_steps, simulator, estimator, last_total, best_total, best_step, events_simulated, stop_reason, failure,"
+            + " created_at, updated_at, started_at, finished_at, step_started_at";
+
+    static final RowMapper<StudyRow> MAPPER = StudyRepository::map;
+
+    private final JdbcClient jdbc;
+
+    public StudyRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void insert(UUID id, String name, String owner, String specJson, String simulator, String estimator, int maxSteps) {
+        jdbc.sql("INSERT INTO studies (id, name, status, owner, spec, simulator, estimator, max_steps)"
+                        + " VALUES (?, ?, 'CREATED', ?, ?::jsonb, ?, ?, ?)")
+                .params(id, name, owner, specJson, simulator, estimator, maxSteps)
+                .update();
+    }
+
+    public Optional<StudyRow> find(UUID id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM studies WHERE id = ?").param(id).query(MAPPER).optional();
+    }
+
+    /** Locks the row until the transaction ends: the one place where a study's state changes. */
+    public Optional<StudyRow> lock(UUID id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM studies WHERE id = ? FOR UPDATE").param(id).query(MAPPER).optional();
+    }
+
+    public List<StudyRow> list(StudyStatus status, int limit, long offset) {
+        if (status == null) {
+            return jdbc.sql("SELECT " + COLUMNS + " FROM studies ORDER BY created_at DESC, id LIMIT ? OFFSET ?")
+                    .params(limit, offset).query(MAPPER).list();
+        }
+        return jdbc.sql("SELECT " + COLUMNS + " FROM studies WHERE status = ? ORDER BY created_at DESC, id LIMIT ? OFFSET ?")
+                .params(status.name(), limit, offset).query(MAPPER).list();
+    }
+
+    public long count(StudyStatus status) {
+        if (status == null) {
+            return jdbc.sql("SELECT count(*) FROM studies").query(Long.class).single();
+        }
+        return jdbc.sql("SELECT count(*) FROM studies WHERE status = ?").param(status.name()).query(Long.class).single();
+    }
+
+    /** The study's row version, or empty when it was deleted. */
+    public Optional<Long> version(UUID id) {
+        return jdbc.sql("SELECT version FROM studies WHERE id = ?").param(id).query(Long.class).optional();
+    }
+
+    public List<UUID> idsWithStatus(StudyStatus status) {
+        return jdbc.sql("SELECT id FROM studies WHERE status = ?").param(status.name()).query(UUID.class).list();
+    }
+
+    public void markStarted(UUID id, String stateJson, int step) {
+        jdbc.sql("UPDATE studies SET status = 'RUNNING', state = ?::json, step = ?, version = version + 1,"
+                        + " started_at = now(), step_started_at = now(), updated_at = now() WHERE id = ?")
+                .params(stateJson, step, id).update();
+    }
+
+    public void setStatus(UUID id, StudyStatus status) {
+        jdbc.sql("UPDATE studies SET status = ?, version = version + 1, updated_at = now(),"
+                        + " finished_at = CASE WHEN ? THEN now() ELSE finished_at END WHERE id = ?")
+                .params(status.name(), status.terminal(), id).update();
+    }
+
+    public void markFailed(UUID id, String failure) {
+        jdbc.sql("UPDATE studies SET status = 'FAILED', failure = ?, version = version + 1, updated_at = now(),"
+                        + " finished_at = now() WHERE id = ?")
+                .params(failure, id).update();
+    }
+
+    /** Records the state after a completed step; {@code finished} ends the study as COMPLETED. */
+    public void advance(UUID id, String stateJson, int step, double lastTotal, Double bestTotal, Integer bestStep,
+                        long eventsSimulated, String stopReason) {
+        jdbc.sql("UPDATE studies SET state = ?::json, step = ?, last_total = ?, best_total = ?, best_step = ?,"
+                        + " events_simulated = ?, stop_reason = ?, step_started_at = now(), version = version + 1,"
+                        + " updated_at = now(),"
+                        + " status = CASE WHEN ?::text IS NULL THEN status ELSE 'COMPLETED' END,"
+                        + " finished_at = CASE WHEN ?::text IS NULL THEN finished_at ELSE now() END"
+                        + " WHERE id = ?")
+                .params(stateJson, step, lastTotal, bestTotal, bestStep, eventsSimulated, stopReason, stopReason,
+                        stopReason, id)
+                .update();
+    }
+
+    /** Raises the version without other changes (task counts changed: SSE watchers refresh). */
+    public void touch(UUID id) {
+        jdbc.sql("UPDATE studies SET version = version + 1 WHERE id = ?").param(id).update();
+    }
+
+    public boolean delete(UUID id) {
+        return jdbc.sql("DELETE FROM studies WHERE id = ?").param(id).update() > 0;
+    }
+
+    private static StudyRow map(ResultSet rs, int row) throws SQLException {
+        return new StudyRow(
+                rs.getObject("id", UUID.class),
+                rs.getString("name"),
+                StudyStatus.valueOf(rs.getString("status")),
+                rs.getString("owner"),
+                rs.getString("spec"),
+                rs.getString("state"),
+                rs.getLong("version"),
+                rs.getInt("step"),
+                rs.getInt("max_steps"),
+                rs.getString("simulator"),
+                rs.getString("estimator"),
+                rs.getObject("last_total", Double.class),
+                rs.getObject("best_total", Double.class),
+                rs.getObject("best_step", Integer.class),
+                rs.getLong("events_simulated"),
+                rs.getString("stop_reason"),
+                rs.getString("failure"),
+                instant(rs, "created_at"),
+                instant(rs, "updated_at"),
+                instant(rs, "started_at"),
+                instant(rs, "finished_at"),
+                instant(rs, "step_started_at"));
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp timestamp = rs.getTimestamp(column);
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+}

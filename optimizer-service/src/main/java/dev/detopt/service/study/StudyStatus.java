@@ -1,0 +1,19 @@
+package dev.detopt.service.study;
+
+import java.util.Set;
+
+/** Lifecycle of a study. Terminal states never change again. */
+public enum StudyStatus {
+    CREATED, RUNNING, PAUSED, COMPLETED, FAILED, CANCELLED;
+
+    public boolean terminal() {
+        return this == COMPLETED || this == FAILED || this == CANCELLED;
+    }
+
+    /** Workers may hold leases of (and complete) tasks of a study in these states. */
+    public boolean active() {
+        return this == RUNNING || this == PAUSED;
+    }
+
+    public static final Set<StudyStatus> DELETABLE = Set.of(CREATED, PAUSED, COMPLETED, FAILED, CANCELLED);
+}
