@@ -158,6 +158,12 @@ public final class Worker {
         } finally {
             heartbeats.shutdownNow();
             uploader.shutdown();
+            try {
+                // Let a last deletion of finished checkpoints finish before the store is closed.
+                uploader.awaitTermination(UPLOAD_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             LOG.log(Level.INFO, "worker " + workerId + " stopped");
         }
     }
