@@ -102,8 +102,9 @@ public final class LocalWorkerLauncher implements WorkerLauncher {
         if (configured != null) {
             return Files.isRegularFile(configured) ? configured.toAbsolutePath() : null;
         }
-        for (Path candidate : List.of(Path.of("worker", "target", "detopt-worker.jar"), Path.of("detopt-worker.jar"),
-                Path.of("..", "worker", "target", "detopt-worker.jar"))) {
+        // Relative to the working directory only (the repository root for ./run-local): service
+        // tests run in optimizer-service/ and must not pick up a built worker by accident.
+        for (Path candidate : List.of(Path.of("worker", "target", "detopt-worker.jar"), Path.of("detopt-worker.jar"))) {
             if (Files.isRegularFile(candidate)) {
                 return candidate.toAbsolutePath().normalize();
             }
