@@ -70,6 +70,7 @@ class WorkerAgainstServiceTest {
         env.put("DETOPT_WORKER_THREADS", "2");
         env.put("DETOPT_WORKER_ID", workerId);
         env.put("DETOPT_CHECKPOINT_INTERVAL", "0.3");
+        env.put("DETOPT_CHECKPOINT_EVENTS", "300000");
         env.put("DETOPT_S3_ENDPOINT", s3.endpoint());
         env.put("DETOPT_S3_BUCKET", s3.bucket());
         env.put("DETOPT_S3_ACCESS_KEY", s3.accessKey());
@@ -126,12 +127,12 @@ class WorkerAgainstServiceTest {
         String spec = TestSpecs.branching(5, 40, 10, 21);
         UUID id = createAndStart(spec);
         try (InProcessWorker worker = new InProcessWorker("real-worker-a")) {
-            awaitStatus(id, "COMPLETED", Duration.ofSeconds(90));
+            awaitStatus(id, "COMPLETED", Duration.ofSeconds(120));
         }
         StudyHistory reference = new StudyRunner(StudySpecs.fromJson(spec), 1).run(record -> { });
         assertThat(storedRecords(id)).containsExactlyElementsOf(json(reference.steps()));
-        assertThat(jdbc.queryForObject("SELECT completions FROM workers WHERE id = 'real-worker-a'", Long.class))
-                .isEqualTo(5 * 4);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM tasks WHERE study_id = ? AND completed_by = 'real-worker-a'",
+                Long.class, id)).isEqualTo(5 * 4);
     }
 
     @Test
@@ -179,5 +180,48 @@ class WorkerAgainstServiceTest {
         try (ObjectStore store = new S3ObjectStore(s3)) {
             await().atMost(Duration.ofSeconds(10)).until(() -> store.list("studies/" + id + "/").isEmpty());
         }
+    }
+
+    @Test
+    void aCorruptCheckpointMakesTheBatchRestartFromScratchAndTheStudyStillMatches() throws Exception {
+        // Large enough for several checkpoints even on a fast machine.
+        String spec = TestSpecs.gaussian(1, 24_000_000, 24_000_000, 9);
+        UUID id = createAndStart(spec);
+        String sql = "SELECT coalesce(checkpoint_next_event, 0) FROM tasks WHERE study_id = ?";
+        try (InProcessWorker first = new InProcessWorker("corrupt-a")) {
+            for (int reports = 0; reports < 3; reports++) {
+                long before = jdbc.queryForObject(sql, Long.class, id);
+                // Generous: a lease held by an earlier test's abandoned long poll expires first (30 s).
+                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> jdbc.queryForObject(sql, Long.class, id) > before);
+            }
+        }
+        Map<String, Object> task = jdbc.queryForMap("SELECT checkpoint_key, checkpoint_next_event FROM tasks WHERE study_id = ?", id);
+        String key = (String) task.get("checkpoint_key");
+        long stoppedAt = (Long) task.get("checkpoint_next_event");
+        S3Settings s3 = new S3Settings(detopt.s3().endpoint(), detopt.s3().region(), detopt.s3().bucket(),
+                detopt.s3().accessKey(), detopt.s3().secretKey());
+        try (ObjectStore store = new S3ObjectStore(s3)) {
+            String stored = new String(store.get(key).orElseThrow(), java.nio.charset.StandardCharsets.UTF_8);
+            String corrupted = stored.replaceFirst("\"sumY\":\\[\"(-?\\d+):", "\"sumY\":[\"$1:AB");
+            assertThat(corrupted).isNotEqualTo(stored);
+            store.put(key, corrupted.getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/json");
+        }
+
+        try (InProcessWorker second = new InProcessWorker("corrupt-b")) {
+            // The next attempt's first checkpoint report (its key names the new attempt).
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20)).until(() -> !key.equals(
+                    jdbc.queryForObject("SELECT checkpoint_key FROM tasks WHERE study_id = ?", String.class, id)));
+            Long restartedAt = jdbc.queryForObject("SELECT checkpoint_next_event FROM tasks WHERE study_id = ?", Long.class, id);
+            // Its first checkpoint lies before where the first worker stopped: it started over.
+            assertThat(restartedAt).isNotNull().isLessThan(stoppedAt);
+            awaitStatus(id, "COMPLETED", Duration.ofSeconds(180));
+        }
+        StudyHistory reference = new StudyRunner(StudySpecs.fromJson(spec), 2).run(record -> { });
+        assertThat(storedRecords(id)).containsExactlyElementsOf(json(reference.steps()));
+    }
+
+    String status(UUID id) {
+        return api.get("/api/v1/studies/" + id, TestTokens.VIEWER).json().path("status").asString();
     }
 }
