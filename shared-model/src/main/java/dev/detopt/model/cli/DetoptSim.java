@@ -8,6 +8,8 @@ import picocli.CommandLine.Command;
         description = "Simulate detectors, estimate gradients and run reference optimizations.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                ProfileCommand.class,
+                BenchCommand.class,
                 OptimizeCommand.class,
                 DemoCommand.class,
                 EstimateCommand.class,

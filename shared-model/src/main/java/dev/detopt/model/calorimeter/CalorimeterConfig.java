@@ -1,0 +1,139 @@
+package dev.detopt.model.calorimeter;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Fixed (non-differentiated) settings of the sampling calorimeter. Record components are the JSON
+ * fields. The design parameters e, a, g are not here: they are the simulator's parameters.
+ *
+ * @param layers                 number of absorber+gap layers (default 50)
+ * @param transverseSizeMm       side of the square transverse face in mm (default 400); used for
+ *                               volumes and cost only: transport is 1-D longitudinal (docs/simulation.md)
+ * @param particle               primary: "e-", "e+" or "gamma" (default "e-")
+ * @param deltaRays              simulate Møller/Bhabha delta rays above {@code deltaCutMev}; when false the
+ *                               full (unrestricted) ionisation loss is continuous (default false)
+ * @param photonCutMev           bremsstrahlung photon production threshold; softer photons are a
+ *                               continuous loss (default 1 MeV)
+ * @param deltaCutMev            delta-ray production threshold (default 1 MeV)
+ * @param electronTrackingCutMev e± below this kinetic energy deposit it where they are (default 1 MeV)
+ * @param photonTrackingCutMev   photons below this energy are absorbed (default 0.1 MeV)
+ * @param residualRange          true (default): energy that falls below a tracking cut (e± below the cut,
+ *                               sub-cut Compton electrons, photo-absorbed photons) is carried by an
+ *                               electron along its residual CSDA range on a straight line, so deposits
+ *                               move continuously with the layer boundaries; false: it is deposited at
+ *                               the point (Geant4-like), which biases pathwise geometry derivatives
+ */
+public record CalorimeterConfig(int layers, double transverseSizeMm, String particle, boolean deltaRays,
+                                double photonCutMev, double deltaCutMev, double electronTrackingCutMev,
+                                double photonTrackingCutMev, boolean residualRange) {
+
+    public static final List<String> PARTICLES = List.of("e-", "e+", "gamma");
+    /** Lowest e± kinetic energy in the tables; with residualRange the last 10 keV are deposited at the end point. */
+    public static final double RESIDUAL_RANGE_FLOOR_MEV = 0.01;
+    /** Highest primary energy the tables cover (10 TeV). */
+    public static final double MAX_ENERGY_MEV = 1.0e7;
+
+    public static CalorimeterConfig defaults() {
+        return new CalorimeterConfig(50, 400.0, "e-", false, 1.0, 1.0, 1.0, 0.1, true);
+    }
+
+    /** JSON creator: fields left out take their default, so {"layers": 30} is a valid configuration. */
+    @JsonCreator
+    static CalorimeterConfig fromJson(@JsonProperty("layers") Integer layers,
+                                      @JsonProperty("transverseSizeMm") Double transverseSizeMm,
+                                      @JsonProperty("particle") String particle,
+                                      @JsonProperty("deltaRays") Boolean deltaRays,
+                                      @JsonProperty("photonCutMev") Double photonCutMev,
+                                      @JsonProperty("deltaCutMev") Double deltaCutMev,
+                                      @JsonProperty("electronTrackingCutMev") Double electronTrackingCutMev,
+                                      @JsonProperty("photonTrackingCutMev") Double photonTrackingCutMev,
+                                      @JsonProperty("residualRange") Boolean residualRange) {
+        CalorimeterConfig d = defaults();
+        return new CalorimeterConfig(
+                layers != null ? layers : d.layers,
+                transverseSizeMm != null ? transverseSizeMm : d.transverseSizeMm,
+                particle != null ? particle : d.particle,
+                deltaRays != null ? deltaRays : d.deltaRays,
+                photonCutMev != null ? photonCutMev : d.photonCutMev,
+                deltaCutMev != null ? deltaCutMev : d.deltaCutMev,
+                electronTrackingCutMev != null ? electronTrackingCutMev : d.electronTrackingCutMev,
+                photonTrackingCutMev != null ? photonTrackingCutMev : d.photonTrackingCutMev,
+                residualRange != null ? residualRange : d.residualRange);
+    }
+
+    public CalorimeterConfig withLayers(int n) {
+        return new CalorimeterConfig(n, transverseSizeMm, particle, deltaRays, photonCutMev, deltaCutMev,
+                electronTrackingCutMev, photonTrackingCutMev, residualRange);
+    }
+
+    public CalorimeterConfig withParticle(String p) {
+        return new CalorimeterConfig(layers, transverseSizeMm, p, deltaRays, photonCutMev, deltaCutMev,
+                electronTrackingCutMev, photonTrackingCutMev, residualRange);
+    }
+
+    public CalorimeterConfig withResidualRange(boolean on) {
+        return new CalorimeterConfig(layers, transverseSizeMm, particle, deltaRays, photonCutMev, deltaCutMev,
+                electronTrackingCutMev, photonTrackingCutMev, on);
+    }
+
+    public CalorimeterConfig withDeltaRays(boolean on) {
+        return new CalorimeterConfig(layers, transverseSizeMm, particle, on, photonCutMev, deltaCutMev,
+                electronTrackingCutMev, photonTrackingCutMev, residualRange);
+    }
+
+    /** Human-readable problems; empty when the configuration is valid. */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        if (layers < 1 || layers > 10_000) {
+            problems.add("layers must be between 1 and 10000, was " + layers);
+        }
+        if (!(transverseSizeMm > 0) || !Double.isFinite(transverseSizeMm)) {
+            problems.add("transverseSizeMm must be positive and finite, was " + transverseSizeMm);
+        }
+        if (particle == null || !PARTICLES.contains(particle)) {
+            problems.add("particle must be one of " + PARTICLES + ", was " + particle);
+        }
+        positiveEnergy(problems, "photonCutMev", photonCutMev);
+        positiveEnergy(problems, "deltaCutMev", deltaCutMev);
+        positiveEnergy(problems, "electronTrackingCutMev", electronTrackingCutMev);
+        if (electronTrackingCutMev < RESIDUAL_RANGE_FLOOR_MEV) {
+            problems.add("electronTrackingCutMev must be at least " + RESIDUAL_RANGE_FLOOR_MEV + " MeV, was " + electronTrackingCutMev);
+        }
+        positiveEnergy(problems, "photonTrackingCutMev", photonTrackingCutMev);
+        if (photonTrackingCutMev > photonCutMev) {
+            problems.add("photonTrackingCutMev (" + photonTrackingCutMev + ") must not exceed photonCutMev ("
+                    + photonCutMev + "): produced photons would be dropped at once");
+        }
+        return problems;
+    }
+
+    private static void positiveEnergy(List<String> problems, String name, double value) {
+        if (!(value > 0) || value > 1000.0) {
+            problems.add(name + " must be in (0, 1000] MeV, was " + value);
+        }
+    }
+
+    /** Absorber (PbWO4) volume in cm³ for absorber thickness aMm: layers · a · side². */
+    public double absorberVolumeCm3(double aMm) {
+        return layers * aMm * transverseSizeMm * transverseSizeMm / 1000.0;
+    }
+
+    /** Gap (liquid argon) volume in cm³ for gap thickness gMm: layers · g · side². */
+    public double gapVolumeCm3(double gMm) {
+        return layers * gMm * transverseSizeMm * transverseSizeMm / 1000.0;
+    }
+
+    /** Readout channels: one per active (gap) layer; the 1-D model has no transverse segmentation. */
+    public int readoutChannels() {
+        return layers;
+    }
+
+    /** Total depth in mm. */
+    public double depthMm(double aMm, double gMm) {
+        return layers * (aMm + gMm);
+    }
+}

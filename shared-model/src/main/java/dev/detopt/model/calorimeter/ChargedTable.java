@@ -1,0 +1,142 @@
+package dev.detopt.model.calorimeter;
+
+/**
+ * Energy-loss tables of electrons or positrons in one material, on a logarithmic kinetic-energy
+ * grid starting at the tracking cut (or, with residual ranges, at 10 keV). Between nodes every quantity is linear in the kinetic energy
+ * t, so each inverse is exact and every function is continuous with a piecewise-constant slope:
+ * <ul>
+ *   <li>{@code range(t)}: path length (mm) from t down to the tracking cut, ∫ dt/S(t);</li>
+ *   <li>{@code mfp[p](t)}: number of mean free paths of process p (0 bremsstrahlung, 1 delta
+ *       rays) on that path, ∫ Σ_p(t)/S(t) dt. Where a discrete interaction happens follows from
+ *       these alone, so it does not depend on how the track is split into steps (no step-limit
+ *       artefacts).</li>
+ * </ul>
+ */
+final class ChargedTable {
+    static final int BINS_PER_DECADE = 50;
+    private static final int SIMPSON_INTERVALS = 8;
+
+    final double lowestEnergy;
+    final double lnLowest;
+    final double binsPerLn;
+    final int nodes;
+    final double[] energy;
+    final double[] range;
+    final double[] rangeSlope;
+    static final int BREMSSTRAHLUNG = 0;
+    static final int DELTA_RAY = 1;
+    /** Mean free paths per process [process][node], and slopes per bin. */
+    final double[][] mfp = new double[2][];
+    final double[][] mfpSlope = new double[2][];
+    /** range(tracking cut): the residual range starts there. */
+    final double rangeAtTrackingCut;
+    final int trackingCutBin;
+
+    ChargedTable(ElectromagneticPhysics physics, boolean positron, CalorimeterConfig config, double highestEnergy) {
+        lowestEnergy = config.residualRange() ? CalorimeterConfig.RESIDUAL_RANGE_FLOOR_MEV : config.electronTrackingCutMev();
+        double trackingCut = config.electronTrackingCutMev();
+        lnLowest = Math.log(lowestEnergy);
+        binsPerLn = BINS_PER_DECADE / Math.log(10.0);
+        nodes = (int) Math.ceil((Math.log(highestEnergy) - lnLowest) * binsPerLn) + 2;
+        energy = new double[nodes];
+        range = new double[nodes];
+        mfp[BREMSSTRAHLUNG] = new double[nodes];
+        mfp[DELTA_RAY] = new double[nodes];
+        for (int i = 0; i < nodes; i++) {
+            energy[i] = Math.exp(lnLowest + i / binsPerLn);
+        }
+        energy[0] = lowestEnergy;
+        for (int i = 1; i < nodes; i++) {
+            // Simpson's rule in ln t on each bin: ∫ t/S dln t and ∫ t Σ/S dln t
+            double lo = Math.log(energy[i - 1]);
+            double hi = Math.log(energy[i]);
+            double h = (hi - lo) / SIMPSON_INTERVALS;
+            double rangeSum = 0;
+            double bremsstrahlungSum = 0;
+            double deltaRaySum = 0;
+            for (int j = 0; j <= SIMPSON_INTERVALS; j++) {
+                double t = Math.exp(lo + j * h);
+                double weight = j == 0 || j == SIMPSON_INTERVALS ? 1 : (j % 2 == 1 ? 4 : 2);
+                double loss = physics.continuousLoss(t, positron, config.deltaCutMev(), config.deltaRays(), config.photonCutMev());
+                rangeSum += weight * t / loss;
+                bremsstrahlungSum += weight * t * discreteCrossSection(physics, t, positron, config, trackingCut, true) / loss;
+                deltaRaySum += weight * t * discreteCrossSection(physics, t, positron, config, trackingCut, false) / loss;
+            }
+            range[i] = range[i - 1] + rangeSum * h / 3;
+            mfp[BREMSSTRAHLUNG][i] = mfp[BREMSSTRAHLUNG][i - 1] + bremsstrahlungSum * h / 3;
+            mfp[DELTA_RAY][i] = mfp[DELTA_RAY][i - 1] + deltaRaySum * h / 3;
+        }
+        rangeSlope = slopes(range);
+        mfpSlope[BREMSSTRAHLUNG] = slopes(mfp[BREMSSTRAHLUNG]);
+        mfpSlope[DELTA_RAY] = slopes(mfp[DELTA_RAY]);
+        int cutBin = bin(trackingCut);
+        trackingCutBin = cutBin;
+        rangeAtTrackingCut = range[cutBin] + (trackingCut - energy[cutBin]) * rangeSlope[cutBin];
+    }
+
+    /** Bremsstrahlung or delta-ray cross section; zero below the tracking cut (no secondaries there). */
+    private static double discreteCrossSection(ElectromagneticPhysics physics, double t, boolean positron,
+                                               CalorimeterConfig config, double trackingCut, boolean bremsstrahlung) {
+        if (t < trackingCut) {
+            return 0.0;
+        }
+        if (bremsstrahlung) {
+            return physics.bremsstrahlungCrossSection(t, config.photonCutMev());
+        }
+        return config.deltaRays() ? physics.deltaRayCrossSection(t, positron, config.deltaCutMev()) : 0.0;
+    }
+
+    private double[] slopes(double[] values) {
+        double[] s = new double[nodes];
+        for (int i = 0; i + 1 < nodes; i++) {
+            s[i] = (values[i + 1] - values[i]) / (energy[i + 1] - energy[i]);
+        }
+        s[nodes - 1] = s[nodes - 2];
+        return s;
+    }
+
+    /** Bin i with energy[i] ≤ t &lt; energy[i+1] (clamped to the table). */
+    int bin(double t) {
+        int i = (int) ((Math.log(t) - lnLowest) * binsPerLn);
+        if (i < 0) {
+            return 0;
+        }
+        if (i > nodes - 2) {
+            return nodes - 2;
+        }
+        // guard against rounding of the logarithm at a node
+        if (t < energy[i] && i > 0) {
+            return i - 1;
+        }
+        if (i + 1 < nodes - 1 && t >= energy[i + 1]) {
+            return i + 1;
+        }
+        return i;
+    }
+
+    /** The bin at or below {@code start} whose [values[i], values[i+1]) contains v (values increasing). */
+    static int binOfValue(double[] values, double v, int start) {
+        int i = start;
+        // usually v lies in the start bin or the one below; otherwise search the bins below
+        if (i > 0 && v < values[i]) {
+            if (v >= values[i - 1]) {
+                return i - 1;
+            }
+            int lo = 0;
+            int hi = i - 1;  // values[hi] > v
+            while (hi - lo > 1) {
+                int mid = (lo + hi) >>> 1;
+                if (values[mid] <= v) {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
+        while (i + 2 < values.length && v >= values[i + 1]) {
+            i++;
+        }
+        return i;
+    }
+}

@@ -1,0 +1,1124 @@
+package dev.detopt.model.calorimeter;
+
+import dev.detopt.model.ad.Tangents;
+
+import java.util.Arrays;
+
+import static dev.detopt.model.calorimeter.PhysicsConstants.ELECTRON_MASS_MEV;
+
+/**
+ * Transports one electromagnetic shower through the absorber/gap stack and records the energy
+ * deposited per region and the leakage, each with n forward-mode tangents (n = 0 is the plain
+ * primal simulation that finite differences use).
+ *
+ * <p>Model (docs/simulation.md): 1-D longitudinal transport along straight tracks; a particle has a
+ * depth z and a direction cosine w. Region r is absorber layer r/2 (r even) or gap layer r/2 (r odd);
+ * boundaries are linear in a and g, so their tangents are exact integers times the seeds.
+ * Photons run one exponential clock per process group; e± follow range and mean-free-path tables,
+ * so that every distance, energy and deposit is a continuous, piecewise-smooth function of (e, a, g)
+ * for fixed random numbers except where a discrete choice flips (docs/simulation.md lists them). All sampling is by inversion (Newton on the analytic CDF, derivative by
+ * the implicit-function theorem), so the random numbers an interaction consumes never depend on θ.
+ *
+ * <p>Random numbers: each particle owns a SplitMix64 substream (the algorithm of
+ * {@link java.util.SplittableRandom}) seeded from its parent's stream; the primary's seed comes from
+ * the event's {@code L64X128MixRandom}. A changed discrete decision therefore only changes the
+ * particle's own subtree, which keeps common-random-number finite differences usable.
+ *
+ * <p>Tangent storage is struct-of-arrays: values are doubles, tangents live in primitive arrays
+ * (per particle, n entries) and are updated with {@link Tangents} kernels. Thread-confined; the
+ * event loop allocates nothing once the particle stack has grown to its working size.
+ */
+final class ShowerTransport {
+    static final int ELECTRON = 0;
+    static final int POSITRON = 1;
+    static final int PHOTON = 2;
+
+    private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+    private static final double TWO_MASS = 2 * ELECTRON_MASS_MEV;
+
+    private final int layers;
+    private final int regions;
+    private final int n;
+    private final boolean tangents;
+    private final MaterialTables tables;
+    private final double photonCut;
+    private final double deltaCut;
+    private final boolean deltaRays;
+    private final double electronCut;
+    private final double photonTrackingCut;
+    private final boolean residualRange;
+    /** e± stop at this kinetic energy and deposit the rest at the end point. */
+    private final double stopEnergy;
+    private final int primaryType;
+
+    /** Tangent of e, a and g with respect to each differentiated parameter (unit vectors). */
+    private final double[] seedE;
+    private final double[] seedA;
+    private final double[] seedG;
+
+    private double a;
+    private double g;
+
+    // results of the last event
+    final double[] deposit;
+    final double[] depositTangent;
+    double leakage;
+    final double[] leakageTangent;
+
+    // particle stack, struct of arrays
+    private int size;
+    private int[] stackType = new int[64];
+    private int[] stackRegion = new int[64];
+    private long[] stackSeed = new long[64];
+    private double[] stackEnergy = new double[64];
+    private double[] stackZ = new double[64];
+    private double[] stackW = new double[64];
+    private double[] stackEnergyTangent;
+    private double[] stackZTangent;
+    private double[] stackWTangent;
+
+    // the particle being tracked
+    private int region;
+    private long rng;
+    private double t;
+    private double z;
+    private double w;
+    /** e±: mean free paths left before the next bremsstrahlung [0] and delta ray [1], with tangents. */
+    private final double[] chargedClock = new double[2];
+    private final double[] chargedClockD;
+    /** 2 with delta rays, else 1 (bremsstrahlung only). */
+    private final int chargedProcesses;
+    private final double[] tD;
+    private final double[] zD;
+    private final double[] wD;
+
+    // scratch tangents
+    /** Edge positions for the current a, g, and their (constant) tangents, n per edge. */
+    private final double[] edges;
+    private final double[] edgeTangents;
+    private int exitEdge;
+    private final double[] sD;
+    private final double[] xD;
+    private final double[] yD;
+    private final double[] cD;
+    private final double[] rotD;
+    private final double[] rot2D;
+
+    /** Derivative of the last sample with respect to the energy it was sampled at. */
+    private double sampleSlope;
+
+    ShowerTransport(CalorimeterConfig config, MaterialTables tables, int[] differentiated) {
+        this.layers = config.layers();
+        this.regions = 2 * layers;
+        this.n = differentiated.length;
+        this.tangents = n > 0;
+        this.tables = tables;
+        this.photonCut = config.photonCutMev();
+        this.deltaCut = config.deltaCutMev();
+        this.deltaRays = config.deltaRays();
+        this.electronCut = config.electronTrackingCutMev();
+        this.photonTrackingCut = config.photonTrackingCutMev();
+        this.residualRange = config.residualRange();
+        this.chargedProcesses = config.deltaRays() ? 2 : 1;
+        this.stopEnergy = tables.electron[0].lowestEnergy;
+        this.primaryType = switch (config.particle()) {
+            case "e-" -> ELECTRON;
+            case "e+" -> POSITRON;
+            case "gamma" -> PHOTON;
+            default -> throw new IllegalArgumentException("unknown particle " + config.particle());
+        };
+        seedE = new double[n];
+        seedA = new double[n];
+        seedG = new double[n];
+        for (int k = 0; k < n; k++) {
+            switch (differentiated[k]) {
+                case 0 -> seedE[k] = 1;
+                case 1 -> seedA[k] = 1;
+                case 2 -> seedG[k] = 1;
+                default -> throw new IllegalArgumentException("no parameter " + differentiated[k]);
+            }
+        }
+        deposit = new double[regions];
+        depositTangent = new double[regions * n];
+        leakageTangent = new double[n];
+        stackEnergyTangent = new double[64 * n];
+        stackZTangent = new double[64 * n];
+        stackWTangent = new double[64 * n];
+        tD = new double[n];
+        zD = new double[n];
+        wD = new double[n];
+        chargedClockD = new double[2 * n];
+        clockD = new double[CLOCKS * n];
+        edges = new double[regions + 1];
+        edgeTangents = new double[(regions + 1) * n];
+        for (int b = 0; b <= regions; b++) {
+            int absorbers = (b + 1) >> 1;
+            int gaps = b >> 1;
+            for (int k = 0; k < n; k++) {
+                edgeTangents[b * n + k] = absorbers * seedA[k] + gaps * seedG[k];
+            }
+        }
+        sD = new double[n];
+        xD = new double[n];
+        yD = new double[n];
+        cD = new double[n];
+        rotD = new double[n];
+        rot2D = new double[n];
+    }
+
+    /** d(sample)/d(energy) of the last sample* call (κ for Compton); for tests. */
+    double lastSampleSlope() {
+        return sampleSlope;
+    }
+
+    int tangentCount() {
+        return n;
+    }
+
+    /** Simulates one primary of kinetic energy e into a stack with absorber a and gap g (mm). */
+    void simulate(double e, double a, double g, long seed) {
+        this.a = a;
+        this.g = g;
+        for (int b = 0; b <= regions; b++) {
+            edges[b] = ((b + 1) >> 1) * a + (b >> 1) * g;
+        }
+        Arrays.fill(deposit, 0.0);
+        Arrays.fill(depositTangent, 0.0);
+        leakage = 0.0;
+        Arrays.fill(leakageTangent, 0.0);
+        size = 0;
+        // primary at z = 0 along +z; its energy's tangent is the seed of e
+        t = e;
+        Tangents.copy(seedE, 0, tD, 0, n);
+        z = 0;
+        Tangents.zero(zD, 0, n);
+        w = 1;
+        Tangents.zero(wD, 0, n);
+        region = 0;
+        push(primaryType, seed);
+        while (size > 0) {
+            int type = pop();
+            if (!enterNonEmptyRegion(type)) {
+                continue;
+            }
+            if (type == PHOTON) {
+                trackPhoton();
+            } else {
+                trackCharged(type == POSITRON);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- geometry
+
+    /** Position of edge b (0 … regions): b = 2i is the front of layer i, 2i+1 its absorber/gap interface. */
+    private double edge(int b) {
+        return edges[b];
+    }
+
+    /** Skips zero-thickness regions along w; false (after booking leakage) if the particle left the stack. */
+    private boolean enterNonEmptyRegion(int type) {
+        while (region >= 0 && region < regions && edges[region + 1] <= edges[region]) {
+            region += w >= 0 ? 1 : -1;
+        }
+        if (region < 0 || region >= regions) {
+            leak(type);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Distance along the track to the region's exit edge (remembered in exitEdge); infinite for
+     * w = 0. Its tangent, needed only when the particle does reach the edge, is
+     * {@link #boundaryDistanceTangent}.
+     */
+    private double boundaryDistance() {
+        if (w > 0) {
+            exitEdge = region + 1;
+        } else if (w < 0) {
+            exitEdge = region;
+        } else {
+            exitEdge = -1;
+            return Double.POSITIVE_INFINITY;
+        }
+        return Math.max(0.0, (edges[exitEdge] - z) / w);
+    }
+
+    /** Tangent of the boundary distance s into sD: (dz_edge − dz − s·dw) / w. */
+    private void boundaryDistanceTangent(double s) {
+        if (!tangents) {
+            return;
+        }
+        if (exitEdge < 0) {
+            Tangents.zero(sD, 0, n);
+            return;
+        }
+        double invW = 1 / w;
+        int o = exitEdge * n;
+        for (int k = 0; k < n; k++) {
+            sD[k] = (edgeTangents[o + k] - zD[k] - s * wD[k]) * invW;
+        }
+    }
+
+    /** Moves onto the exit edge found by {@link #boundaryDistance} and into the next region. */
+    private void crossBoundary() {
+        moveToEdge(exitEdge);
+        region += w > 0 ? 1 : -1;
+    }
+
+    private void moveToEdge(int b) {
+        z = edges[b];
+        Tangents.copy(edgeTangents, b * n, zD, 0, n);
+    }
+
+    private void depositHere(double energy, double[] energyD) {
+        deposit[region] += energy;
+        if (tangents) {
+            Tangents.add(energyD, 0, depositTangent, region * n, n);
+        }
+    }
+
+    private void leak(int type) {
+        leakage += type == POSITRON ? t + TWO_MASS : t;
+        Tangents.add(tD, 0, leakageTangent, 0, n);
+    }
+
+    // ---------------------------------------------------------------- photons
+
+    /**
+     * Photon transport with one exponential clock per process (photo-effect, Compton, pair): each
+     * process has its own number of mean free paths left, consumed at its own rate, and the first
+     * clock to run out fires. This is the same distribution as one clock plus a choice in
+     * proportion to the cross sections, but the choice no longer depends on which material the
+     * interaction point falls in: a moving boundary only flips the outcome where two clocks run out
+     * together, which keeps the pathwise bias of geometry derivatives small (docs/simulation.md).
+     */
+    private void trackPhoton() {
+        if (t < photonTrackingCut) {
+            absorbPhoton();
+            return;
+        }
+        for (int c = 0; c < CLOCKS; c++) {
+            newClock(c);
+        }
+        boolean energyChanged = true;
+        while (true) {
+            if (energyChanged) {
+                photonCrossSections();
+                energyChanged = false;
+            }
+            int m = region & 1;
+            int fired = -1;
+            double interaction = Double.POSITIVE_INFINITY;
+            for (int c = 0; c < CLOCKS; c++) {
+                double sigma = clockSigma[m * CLOCKS + c];
+                if (sigma > 0) {
+                    double distance = clock[c] / sigma;
+                    if (distance < interaction) {
+                        interaction = distance;
+                        fired = c;
+                    }
+                }
+            }
+            double boundary = boundaryDistance();
+            if (interaction < boundary) {
+                int firedIndex = m * CLOCKS + fired;
+                double firedSigma = clockSigma[firedIndex];
+                if (tangents) {
+                    // s = η_f / Σ_f: ds = (dη_f − s·Σ_f'·dE) / Σ_f
+                    double invSigma = 1 / firedSigma;
+                    double firedSlope = clockSigmaPerEnergy[firedIndex];
+                    int fo = fired * n;
+                    for (int k = 0; k < n; k++) {
+                        sD[k] = (clockD[fo + k] - interaction * firedSlope * tD[k]) * invSigma;
+                    }
+                }
+                // the other clocks need no update: the photon is absorbed, converts, or renews them all
+                if (tangents) {
+                    for (int k = 0; k < n; k++) {
+                        zD[k] += interaction * wD[k] + w * sD[k];
+                    }
+                }
+                z += w * interaction;
+                int process = chooseProcess(m, fired);
+                if (process == PHOTOELECTRIC) {
+                    absorbPhoton();
+                    return;
+                }
+                if (process == PAIR_PRODUCTION) {
+                    pairProduction();
+                    return;
+                }
+                if (!comptonScattering()) {
+                    return;
+                }
+                // new energy, new clocks (memoryless): no clock carries tangents across energies
+                for (int c = 0; c < CLOCKS; c++) {
+                    newClock(c);
+                }
+                energyChanged = true;
+            } else {
+                boundaryDistanceTangent(boundary);
+                consumeClocks(m, boundary);
+                crossBoundary();
+                if (!enterNonEmptyRegion(PHOTON)) {
+                    return;
+                }
+                skipWholePeriods();
+            }
+        }
+    }
+
+    private static final int PHOTOELECTRIC = 0;
+    private static final int COMPTON_SCATTERING = 1;
+    private static final int PAIR_PRODUCTION = 2;
+    private static final int PROCESSES = 3;
+    /** Which clock each process runs on: photo-effect and Compton share one, pair production has its own. */
+    private static final int[] CLOCK_OF = {0, 0, 1};
+    private static final int CLOCKS = 2;
+    private final double[] clockSigma = new double[2 * CLOCKS];
+    private final double[] clockSigmaPerEnergy = new double[2 * CLOCKS];
+
+    /** The process of a fired clock: in proportion to the member cross sections in material m. */
+    private int chooseProcess(int m, int fired) {
+        int first = -1;
+        int count = 0;
+        for (int p = 0; p < PROCESSES; p++) {
+            if (CLOCK_OF[p] == fired) {
+                count++;
+                if (first < 0) {
+                    first = p;
+                }
+            }
+        }
+        if (count == 1) {
+            return first;
+        }
+        double choice = uniform() * clockSigma[m * CLOCKS + fired];
+        int last = first;
+        for (int p = 0; p < PROCESSES; p++) {
+            if (CLOCK_OF[p] == fired) {
+                last = p;
+                choice -= photonSigma[m * PROCESSES + p];
+                if (choice < 0) {
+                    return p;
+                }
+            }
+        }
+        return last;
+    }
+
+    /** Mean free paths left per photon process, and their tangents (n per process). */
+    private final double[] clock = new double[CLOCKS];
+    private double[] clockD;
+    /** Σ per [material · PROCESSES + process] at the photon energy, and dΣ/dE. */
+    private final double[] photonSigma = new double[2 * PROCESSES];
+    private final double[] photonSigmaPerEnergy = new double[2 * PROCESSES];
+
+    private void newClock(int process) {
+        clock[process] = -Math.log(uniform());
+        Tangents.zero(clockD, process * n, n);
+    }
+
+    private void photonCrossSections() {
+        double lnE = Math.log(t);
+        int bin = tables.photon[0].bin(lnE);
+        for (int m = 0; m < 2; m++) {
+            PhotonTable table = tables.photon[m];
+            double dLn = lnE - table.lnEnergy[bin];
+            int o = m * PROCESSES;
+            photonSigma[o + PHOTOELECTRIC] = table.photoelectric[bin] + dLn * table.photoelectricSlope[bin];
+            photonSigma[o + COMPTON_SCATTERING] = table.compton[bin] + dLn * table.comptonSlope[bin];
+            photonSigma[o + PAIR_PRODUCTION] = t > TWO_MASS ? Math.max(0.0, table.pair[bin] + dLn * table.pairSlope[bin]) : 0.0;
+            photonSigmaPerEnergy[o + PHOTOELECTRIC] = table.photoelectricSlope[bin] / t;
+            photonSigmaPerEnergy[o + COMPTON_SCATTERING] = table.comptonSlope[bin] / t;
+            photonSigmaPerEnergy[o + PAIR_PRODUCTION] = photonSigma[o + PAIR_PRODUCTION] > 0 ? table.pairSlope[bin] / t : 0.0;
+            for (int c = 0; c < CLOCKS; c++) {
+                clockSigma[m * CLOCKS + c] = 0;
+                clockSigmaPerEnergy[m * CLOCKS + c] = 0;
+            }
+            for (int p = 0; p < PROCESSES; p++) {
+                clockSigma[m * CLOCKS + CLOCK_OF[p]] += photonSigma[o + p];
+                clockSigmaPerEnergy[m * CLOCKS + CLOCK_OF[p]] += photonSigmaPerEnergy[o + p];
+            }
+        }
+    }
+
+    /** Flying a distance s (tangent in sD) through material m uses up Σ_c·s of every clock c. */
+    private void consumeClocks(int m, double s) {
+        for (int p = 0; p < CLOCKS; p++) {
+            double sigma = clockSigma[m * CLOCKS + p];
+            if (tangents) {
+                double sigmaPerEnergy = clockSigmaPerEnergy[m * CLOCKS + p];
+                int o = p * n;
+                for (int k = 0; k < n; k++) {
+                    clockD[o + k] -= sD[k] * sigma + s * sigmaPerEnergy * tD[k];
+                }
+            }
+            clock[p] -= s * sigma;
+        }
+    }
+
+    /**
+     * A photon standing on an edge crosses whole absorber+gap periods, each costing every clock
+     * the same number of mean free paths, without interacting: jump over them at once. The result
+     * (position, clocks and their tangents) is what crossing them one by one gives.
+     */
+    private void skipWholePeriods() {
+        if (w == 0) {
+            return;
+        }
+        double absW = Math.abs(w);
+        int standing = w > 0 ? region : region + 1;
+        // stay inside the stack: leaving it is left to the ordinary step
+        int room = w > 0 ? (regions - 1 - standing) / 2 : (standing - 1) / 2;
+        if (room < 1) {
+            return;
+        }
+        double periods = room;
+        for (int p = 0; p < CLOCKS; p++) {
+            double perPeriod = (a * clockSigma[p] + g * clockSigma[CLOCKS + p]) / absW;
+            if (perPeriod > 0) {
+                periods = Math.min(periods, Math.floor(clock[p] / perPeriod));
+            }
+        }
+        if (!(periods >= 1)) {
+            return;
+        }
+        int whole = (int) periods;
+        double signW = w > 0 ? 1 : -1;
+        for (int p = 0; p < CLOCKS; p++) {
+            double sigma0 = clockSigma[p];
+            double sigma1 = clockSigma[CLOCKS + p];
+            double perPeriod = (a * sigma0 + g * sigma1) / absW;
+            if (tangents) {
+                double slope0 = clockSigmaPerEnergy[p];
+                double slope1 = clockSigmaPerEnergy[CLOCKS + p];
+                int o = p * n;
+                for (int k = 0; k < n; k++) {
+                    double dPerPeriod = (seedA[k] * sigma0 + a * slope0 * tD[k] + seedG[k] * sigma1 + g * slope1 * tD[k]) / absW
+                            - perPeriod * signW * wD[k] / absW;
+                    clockD[o + k] -= whole * dPerPeriod;
+                }
+            }
+            clock[p] = Math.max(0.0, clock[p] - whole * perPeriod);
+        }
+        int target = w > 0 ? standing + 2 * whole : standing - 2 * whole;
+        moveToEdge(target);
+        region = w > 0 ? target : target - 1;
+    }
+
+    /** Compton scattering; returns whether the photon is still tracked. */
+    private boolean comptonScattering() {
+        double kappa = t / ELECTRON_MASS_MEV;
+        double epsilon = sampleCompton(kappa, uniform());
+        double cosPhi = Math.cos(2 * Math.PI * uniform());
+        double dEpsilonDEnergy = sampleSlope / ELECTRON_MASS_MEV;
+        double scattered = epsilon * t;
+        double electron = t - scattered;
+        double oneMinusCos = (1 / epsilon - 1) / kappa;
+        double cosPhoton = 1 - oneMinusCos;
+        if (tangents) {
+            for (int k = 0; k < n; k++) {
+                double dEpsilon = dEpsilonDEnergy * tD[k];
+                double dKappa = tD[k] / ELECTRON_MASS_MEV;
+                xD[k] = epsilon * tD[k] + t * dEpsilon;                     // scattered photon energy
+                yD[k] = tD[k] - xD[k];                                      // electron energy
+                cD[k] = dEpsilon / (epsilon * epsilon * kappa) + oneMinusCos * dKappa / kappa; // cos θγ
+            }
+        }
+        if (electron > 0 && (electron >= electronCut || residualRange)) {
+            double momentum = Math.sqrt(electron * (electron + TWO_MASS));
+            double numerator = t - scattered * cosPhoton;
+            double cosElectron = numerator / momentum;
+            double clamped = Math.max(-1.0, Math.min(1.0, cosElectron));
+            if (tangents) {
+                double[] cosElectronD = rot2D;
+                for (int k = 0; k < n; k++) {
+                    double dNumerator = tD[k] - xD[k] * cosPhoton - scattered * cD[k];
+                    double dMomentum = (electron + ELECTRON_MASS_MEV) * yD[k] / momentum;
+                    cosElectronD[k] = clamped == cosElectron ? (dNumerator - cosElectron * dMomentum) / momentum : 0.0;
+                }
+            }
+            double wElectron = rotate(clamped, rot2D, -cosPhi, rotD);
+            pushSecondary(ELECTRON, electron, yD, wElectron, rotD);
+        } else {
+            depositHere(electron, yD);
+        }
+        double wPhoton = rotate(cosPhoton, cD, cosPhi, rotD);
+        t = scattered;
+        Tangents.copy(xD, 0, tD, 0, n);
+        w = wPhoton;
+        Tangents.copy(rotD, 0, wD, 0, n);
+        if (t < photonTrackingCut) {
+            absorbPhoton();
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * The photon's energy goes to an electron (photo-effect; binding energy neglected) along the
+     * photon's direction, or, without residual ranges, is deposited here.
+     */
+    private void absorbPhoton() {
+        if (residualRange) {
+            pushSecondary(ELECTRON, t, tD, w, wD);
+        } else {
+            depositHere(t, tD);
+        }
+    }
+
+    private void pairProduction() {
+        double x = samplePairShare(t, uniform());
+        double dxDEnergy = sampleSlope;
+        double electron = x * t - ELECTRON_MASS_MEV;
+        double positron = t - TWO_MASS - electron;
+        if (tangents) {
+            for (int k = 0; k < n; k++) {
+                xD[k] = (x + t * dxDEnergy) * tD[k];
+                yD[k] = tD[k] - xD[k];
+            }
+        }
+        pushSecondary(POSITRON, positron, yD, w, wD);
+        pushSecondary(ELECTRON, electron, xD, w, wD);
+    }
+
+    // ---------------------------------------------------------------- e+ and e-
+
+    /**
+     * e± transport. Bremsstrahlung and delta rays each have their own clock (mean free paths left,
+     * consumed along the range tables); the first to run out fires, so which process happens never
+     * depends on the material at the interaction point (cf. the photon clocks).
+     */
+    private void trackCharged(boolean positron) {
+        if (t <= stopEnergy) {
+            stopHere(positron);
+            return;
+        }
+        if (residualRange && t <= electronCut) {
+            alignWithDepthAxis();
+        }
+        newChargedClocks();
+        // all e± tables share one energy grid: a bin found in one material holds in the other
+        int knownBin = -1;
+        while (true) {
+            ChargedTable table = positron ? tables.positron[region & 1] : tables.electron[region & 1];
+            // the track ends where the tracking cut is reached (then the residual range starts) or at the floor
+            boolean aboveCut = residualRange && t > electronCut;
+            double rangeEnd = aboveCut ? table.rangeAtTrackingCut : 0.0;
+            int bin0 = knownBin >= 0 ? knownBin : table.bin(t);
+            knownBin = -1;
+            double[] nodes = table.energy;
+            double rangeSlope0 = table.rangeSlope[bin0];
+            double range0 = table.range[bin0] + (t - nodes[bin0]) * rangeSlope0;
+            double boundary = boundaryDistance();
+            double interaction = Double.POSITIVE_INFINITY;
+            int fired = -1;
+            int binI = 0;
+            double tInteraction = 0;
+            for (int p = 0; p < chargedProcesses; p++) {
+                double[] mfp = table.mfp[p];
+                double mfp0 = mfp[bin0] + (t - nodes[bin0]) * table.mfpSlope[p][bin0];
+                if (mfp0 > chargedClock[p]) {
+                    double mfpAt = mfp0 - chargedClock[p];
+                    int bin = ChargedTable.binOfValue(mfp, mfpAt, bin0);
+                    double tAt = nodes[bin] + (mfpAt - mfp[bin]) / table.mfpSlope[p][bin];
+                    double distance = range0 - (table.range[bin] + (tAt - nodes[bin]) * table.rangeSlope[bin]);
+                    if (distance < interaction) {
+                        interaction = distance;
+                        fired = p;
+                        binI = bin;
+                        tInteraction = tAt;
+                    }
+                }
+            }
+            double end = range0 - rangeEnd;
+            if (fired >= 0 && interaction <= boundary && interaction < end) {
+                // discrete interaction at tInteraction after `interaction` mm
+                if (tangents) {
+                    double mfpSlope0 = table.mfpSlope[fired][bin0];
+                    double invMfpSlope = 1 / table.mfpSlope[fired][binI];
+                    int o = fired * n;
+                    for (int k = 0; k < n; k++) {
+                        double dT = (mfpSlope0 * tD[k] - chargedClockD[o + k]) * invMfpSlope;
+                        double ds = rangeSlope0 * tD[k] - table.rangeSlope[binI] * dT;
+                        xD[k] = tD[k] - dT;     // deposited
+                        tD[k] = dT;
+                        zD[k] += interaction * wD[k] + w * ds;
+                    }
+                }
+                depositHere(t - tInteraction, xD);
+                t = tInteraction;
+                z += w * interaction;
+                if (fired == ChargedTable.BREMSSTRAHLUNG) {
+                    bremsstrahlung();
+                } else {
+                    deltaRay(positron);
+                }
+                if (t <= stopEnergy) {
+                    stopHere(positron);
+                    return;
+                }
+                newChargedClocks();
+            } else if (boundary < end) {
+                boundaryDistanceTangent(boundary);
+                double rangeAt = range0 - boundary;
+                int binB = ChargedTable.binOfValue(table.range, rangeAt, bin0);
+                double tBoundary = nodes[binB] + (rangeAt - table.range[binB]) / table.rangeSlope[binB];
+                if (tangents) {
+                    double invRangeSlope = 1 / table.rangeSlope[binB];
+                    for (int k = 0; k < n; k++) {
+                        double dT = (rangeSlope0 * tD[k] - sD[k]) * invRangeSlope;
+                        xD[k] = tD[k] - dT;
+                        yD[k] = dT;
+                    }
+                }
+                // every clock loses the mean free paths of the path to the boundary
+                for (int p = 0; p < chargedProcesses; p++) {
+                    double[] mfp = table.mfp[p];
+                    double[] mfpSlope = table.mfpSlope[p];
+                    double mfp0 = mfp[bin0] + (t - nodes[bin0]) * mfpSlope[bin0];
+                    double mfpAt = mfp[binB] + (tBoundary - nodes[binB]) * mfpSlope[binB];
+                    if (tangents) {
+                        int o = p * n;
+                        for (int k = 0; k < n; k++) {
+                            chargedClockD[o + k] -= mfpSlope[bin0] * tD[k] - mfpSlope[binB] * yD[k];
+                        }
+                    }
+                    chargedClock[p] -= mfp0 - mfpAt;
+                }
+                Tangents.copy(yD, 0, tD, 0, n);
+                depositHere(t - tBoundary, xD);
+                t = tBoundary;
+                knownBin = binB;
+                crossBoundary();
+                if (!enterNonEmptyRegion(positron ? POSITRON : ELECTRON)) {
+                    return;
+                }
+            } else if (aboveCut) {
+                // reached the tracking cut: no more secondaries; the residual range runs along the depth axis
+                if (tangents) {
+                    for (int k = 0; k < n; k++) {
+                        zD[k] += end * wD[k] + w * rangeSlope0 * tD[k];
+                    }
+                }
+                z += w * end;
+                depositHere(t - electronCut, tD);
+                t = electronCut;
+                knownBin = table.trackingCutBin;
+                Tangents.zero(tD, 0, n);
+                alignWithDepthAxis();
+            } else {
+                stopCharged(positron, range0, rangeSlope0);
+                return;
+            }
+        }
+    }
+
+    /**
+     * Below the tracking cut the residual range is laid along ±z (the sign of w): low-energy
+     * electrons scatter too much for their emission angle to matter, and a grazing straight path
+     * would make geometry derivatives ∝ 1/|w| (heavy-tailed). w = 0 goes forward.
+     */
+    private void alignWithDepthAxis() {
+        w = w >= 0 ? 1.0 : -1.0;
+        Tangents.zero(wD, 0, n);
+    }
+
+    /** Stops after {@code distance} (range to the cut): deposits t here; a positron annihilates at rest. */
+    private void stopCharged(boolean positron, double distance, double rangeSlope) {
+        if (tangents) {
+            for (int k = 0; k < n; k++) {
+                zD[k] += distance * wD[k] + w * rangeSlope * tD[k];
+            }
+        }
+        z += w * distance;
+        stopHere(positron);
+    }
+
+    private void stopHere(boolean positron) {
+        depositHere(t, tD);
+        if (positron) {
+            // annihilation at rest: two back-to-back 511 keV photons, isotropic
+            double cosTheta = 2 * uniform() - 1;
+            Tangents.zero(yD, 0, n);
+            Tangents.zero(rotD, 0, n);
+            pushSecondary(PHOTON, ELECTRON_MASS_MEV, yD, cosTheta, rotD);
+            pushSecondary(PHOTON, ELECTRON_MASS_MEV, yD, -cosTheta, rotD);
+        }
+    }
+
+    private void bremsstrahlung() {
+        if (t <= photonCut) {
+            return;
+        }
+        double y = sampleBremsstrahlung(t, uniform());
+        double photon = y * t;
+        if (tangents) {
+            double dPhotonDEnergy = y + t * sampleSlope;
+            for (int k = 0; k < n; k++) {
+                xD[k] = dPhotonDEnergy * tD[k];
+            }
+        }
+        pushSecondary(PHOTON, photon, xD, w, wD);
+        t -= photon;
+        Tangents.addScaled(-1.0, xD, 0, tD, 0, n);
+    }
+
+    private void deltaRay(boolean positron) {
+        if (deltaCut >= (positron ? t : 0.5 * t)) {
+            return;
+        }
+        double epsilon = positron ? sampleBhabha(t, uniform()) : sampleMoller(t, uniform());
+        double cosPhi = Math.cos(2 * Math.PI * uniform());
+        double delta = epsilon * t;
+        // kinematic polar angle of the delta ray; the primary keeps its direction (1-D model)
+        double cos2 = delta * (t + TWO_MASS) / (t * (delta + TWO_MASS));
+        double cosDelta = Math.sqrt(Math.min(1.0, cos2));
+        if (tangents) {
+            double dDeltaDEnergy = epsilon + t * sampleSlope;
+            for (int k = 0; k < n; k++) {
+                xD[k] = dDeltaDEnergy * tD[k];
+                double dLogCos2 = xD[k] / delta + tD[k] / (t + TWO_MASS) - tD[k] / t - xD[k] / (delta + TWO_MASS);
+                cD[k] = cos2 < 1 ? 0.5 * cosDelta * dLogCos2 : 0.0;
+            }
+        }
+        double wDelta = rotate(cosDelta, cD, cosPhi, rotD);
+        pushSecondary(ELECTRON, delta, xD, wDelta, rotD);
+        t -= delta;
+        Tangents.addScaled(-1.0, xD, 0, tD, 0, n);
+    }
+
+    /**
+     * Direction cosine after turning the current direction w by a polar angle with cosine c at
+     * azimuth φ (spherical law of cosines); tangent into out.
+     */
+    private double rotate(double c, double[] cTangent, double cosPhi, double[] out) {
+        double rho = Math.sqrt(Math.max(0.0, 1 - w * w));
+        double sin = Math.sqrt(Math.max(0.0, 1 - c * c));
+        double result = w * c + rho * sin * cosPhi;
+        double clamped = Math.max(-1.0, Math.min(1.0, result));
+        if (tangents) {
+            double byW = c - (rho > 0 ? sin * cosPhi * w / rho : 0.0);
+            double byC = w - (sin > 0 ? rho * cosPhi * c / sin : 0.0);
+            boolean inside = clamped == result;
+            for (int k = 0; k < n; k++) {
+                out[k] = inside ? byW * wD[k] + byC * cTangent[k] : 0.0;
+            }
+        }
+        return clamped;
+    }
+
+    // ---------------------------------------------------------------- sampling by inversion
+
+    private static final int BREMSSTRAHLUNG = 0;
+    private static final int PAIR = 1;
+    private static final int COMPTON = 2;
+    private static final int MOLLER = 3;
+    private static final int BHABHA = 4;
+
+    // parameters of the distribution being inverted
+    private double p0;
+    private double p1;
+    private double p2;
+    private double p3;
+    private double p4;
+
+    /**
+     * The CDF being inverted as a function of the Newton variable v: v = ln y for bremsstrahlung and
+     * v = ln ε for Compton (their densities ~1/x are nearly flat in ln x, so Newton converges in a
+     * few steps), v = x otherwise.
+     */
+    private double cdf(int kind, double v) {
+        evaluate(kind, v);
+        return cdfValue;
+    }
+
+    // results of evaluate(): the CDF and its derivative dF/dv at one point
+    private double cdfValue;
+    private double slopeValue;
+
+    /** F(v) and dF/dv together (one exponential for the log-space kinds). */
+    private void evaluate(int kind, double v) {
+        switch (kind) {
+            case BREMSSTRAHLUNG -> {
+                double y = Math.exp(v);
+                cdfValue = 4.0 / 3.0 * (v - p1) - 4.0 / 3.0 * (y - p0) + 0.5 * (y - p0) * (y + p0);
+                slopeValue = bremsstrahlungPdf(y) * y;
+            }
+            case PAIR -> {
+                cdfValue = v * (1 - v * (2.0 / 3.0 - 4.0 / 9.0 * v));
+                slopeValue = pairPdf(v);
+            }
+            case COMPTON -> {
+                double e = Math.exp(v);
+                double kappa = p0;
+                cdfValue = comptonCdf(v, e, kappa);
+                slopeValue = comptonPdf(e, kappa) * e;
+            }
+            case MOLLER -> {
+                cdfValue = p0 * v - 1 / v + 1 / (1 - v) + p1 * Math.log((1 - v) / v);
+                slopeValue = pdf(MOLLER, v);
+            }
+            default -> {
+                cdfValue = -p4 / v - p0 * Math.log(v) + p1 * v - 0.5 * p2 * v * v + p3 * v * v * v / 3;
+                slopeValue = pdf(BHABHA, v);
+            }
+        }
+    }
+
+    /** Density of the delta-ray distributions in x. */
+    private double pdf(int kind, double x) {
+        return kind == MOLLER
+                ? p0 + 1 / (x * x) + 1 / ((1 - x) * (1 - x)) - p1 * (1 / x + 1 / (1 - x))
+                : p4 / (x * x) - p0 / x + p1 - p2 * x + p3 * x * x;
+    }
+
+    private static double bremsstrahlungPdf(double y) {
+        return 4.0 / (3.0 * y) - 4.0 / 3.0 + y;
+    }
+
+    private static double pairPdf(double x) {
+        return 1 - 4.0 / 3.0 * x * (1 - x);
+    }
+
+    /** Compton CDF at ε = e with le = ln ε. */
+    private static double comptonCdf(double le, double e, double kappa) {
+        return le + 0.5 * e * e - 2 / kappa * (le - e) + (-1 / e - 2 * le + e) / (kappa * kappa);
+    }
+
+    private static double comptonPdf(double e, double kappa) {
+        double tt = (1 / e - 1) / kappa;
+        return 1 / e + e - tt * (2 - tt);
+    }
+
+    /** ∂F/∂κ of the Compton CDF. */
+    private static double comptonCdfByKappa(double e, double kappa) {
+        double le = Math.log(e);
+        return 2 * (le - e) / (kappa * kappa) - 2 * (-1 / e - 2 * le + e) / (kappa * kappa * kappa);
+    }
+
+    /** Solves F(v) = target on [lo, hi] for increasing F (Newton, bisection when a step leaves the bracket). */
+    private double invert(int kind, double target, double lo, double hi, double guess) {
+        double v = Math.min(hi, Math.max(lo, guess));
+        for (int iteration = 0; iteration < 200; iteration++) {
+            evaluate(kind, v);
+            double residual = cdfValue - target;
+            if (residual > 0) {
+                hi = v;
+            } else if (residual < 0) {
+                lo = v;
+            } else {
+                return v;
+            }
+            double next = v - residual / slopeValue;
+            double scale = Math.max(1.0, Math.abs(v));
+            if (next > lo && next < hi) {
+                // a Newton step this small lands within ~step² of the root: done
+                if (Math.abs(next - v) <= 1e-9 * scale) {
+                    return next;
+                }
+            } else {
+                next = 0.5 * (lo + hi);
+                if (hi - lo <= 1e-15 * scale) {
+                    return next;
+                }
+            }
+            v = next;
+        }
+        return v;
+    }
+
+    /** Photon energy fraction y = k/t above kc/t; sampleSlope = dy/dt. */
+    double sampleBremsstrahlung(double energy, double u) {
+        double c = photonCut / energy;
+        double lnC = Math.log(c);
+        p0 = c;
+        p1 = lnC;
+        double y = Math.exp(invert(BREMSSTRAHLUNG, u * cdf(BREMSSTRAHLUNG, 0.0), lnC, 0.0, (1 - u) * lnC));
+        // F(y; c) − u F(1; c) = 0 with ∂F/∂c = −f(c): dy/dc = (1 − u) f(c) / f(y), dc/dt = −c/t
+        sampleSlope = tangents ? (1 - u) * bremsstrahlungPdf(c) / bremsstrahlungPdf(y) * (-c / energy) : 0.0;
+        return y;
+    }
+
+    /** Electron total-energy share x of a pair; sampleSlope = dx/dE. */
+    double samplePairShare(double energy, double u) {
+        double x0 = ELECTRON_MASS_MEV / energy;
+        double f0 = cdf(PAIR, x0);
+        double x = invert(PAIR, f0 + u * (7.0 / 9.0 - 2 * f0), x0, 1 - x0, x0 + u * (1 - 2 * x0));
+        sampleSlope = tangents ? (1 - 2 * u) * pairPdf(x0) / pairPdf(x) * (-x0 / energy) : 0.0;
+        return x;
+    }
+
+    /** Scattered-photon energy fraction ε (Klein–Nishina); sampleSlope = dε/dκ. */
+    double sampleCompton(double kappa, double u) {
+        p0 = kappa;
+        double e0 = 1 / (1 + 2 * kappa);
+        double lnE0 = Math.log(e0);
+        double f0 = comptonCdf(lnE0, e0, kappa);
+        double f1 = comptonCdf(0.0, 1.0, kappa);
+        double e = Math.exp(invert(COMPTON, f0 + u * (f1 - f0), lnE0, 0.0, (1 - u) * lnE0));
+        if (tangents) {
+            double dGdKappa = comptonCdfByKappa(e, kappa)
+                    - (1 - u) * (comptonCdfByKappa(e0, kappa) + comptonPdf(e0, kappa) * (-2 * e0 * e0))
+                    - u * comptonCdfByKappa(1.0, kappa);
+            sampleSlope = -dGdKappa / comptonPdf(e, kappa);
+        } else {
+            sampleSlope = 0.0;
+        }
+        return e;
+    }
+
+    /** Møller energy-transfer fraction in [cut/t, 1/2]; sampleSlope = dε/dt. */
+    double sampleMoller(double energy, double u) {
+        double gamma = energy / ELECTRON_MASS_MEV + 1;
+        double gamma2 = gamma * gamma;
+        p0 = (gamma - 1) * (gamma - 1) / gamma2;
+        p1 = (2 * gamma - 1) / gamma2;
+        double lo = deltaCut / energy;
+        double hi = 0.5;
+        double fLo = cdf(MOLLER, lo);
+        double fHi = cdf(MOLLER, hi);
+        double e = invert(MOLLER, fLo + u * (fHi - fLo), lo, hi, 1 / (1 / lo - u * (1 / lo - 1 / hi)));
+        if (tangents) {
+            double dP0 = 2 * (gamma - 1) / (gamma2 * gamma) / ELECTRON_MASS_MEV;
+            double dP1 = (2 - 2 * gamma) / (gamma2 * gamma) / ELECTRON_MASS_MEV;
+            double dGdT = mollerCdfByEnergy(e, dP0, dP1)
+                    - (1 - u) * (mollerCdfByEnergy(lo, dP0, dP1) + pdf(MOLLER, lo) * (-lo / energy))
+                    - u * mollerCdfByEnergy(hi, dP0, dP1);
+            sampleSlope = -dGdT / pdf(MOLLER, e);
+        } else {
+            sampleSlope = 0.0;
+        }
+        return e;
+    }
+
+    private static double mollerCdfByEnergy(double x, double dP0, double dP1) {
+        return dP0 * x + dP1 * Math.log((1 - x) / x);
+    }
+
+    /** Bhabha energy-transfer fraction in [cut/t, 1]; sampleSlope = dε/dt. */
+    double sampleBhabha(double energy, double u) {
+        double gamma = energy / ELECTRON_MASS_MEV + 1;
+        double y = 1 / (gamma + 1);
+        double q = 1 - 2 * y;
+        double y2 = y * y;
+        p0 = 2 - y2;                // B1
+        p1 = q * (3 + y2);          // B2
+        p3 = q * q * q;             // B4
+        p2 = p3 + q * q;            // B3
+        p4 = gamma * gamma / (gamma * gamma - 1); // 1/β²
+        double lo = deltaCut / energy;
+        double hi = 1.0;
+        double fLo = cdf(BHABHA, lo);
+        double fHi = cdf(BHABHA, hi);
+        double e = invert(BHABHA, fLo + u * (fHi - fLo), lo, hi, 1 / (1 / lo - u * (1 / lo - 1 / hi)));
+        if (tangents) {
+            double dy = -y2;
+            double dq = -2 * dy;
+            double dB1 = -2 * y * dy;
+            double dB2 = dq * (3 + y2) + q * 2 * y * dy;
+            double dB4 = 3 * q * q * dq;
+            double dB3 = dB4 + 2 * q * dq;
+            double g2m1 = gamma * gamma - 1;
+            double dInvBeta2 = -2 * gamma / (g2m1 * g2m1);
+            double m = ELECTRON_MASS_MEV;
+            double dGdT = (bhabhaCdfByGamma(e, dB1, dB2, dB3, dB4, dInvBeta2)
+                    - (1 - u) * bhabhaCdfByGamma(lo, dB1, dB2, dB3, dB4, dInvBeta2)
+                    - u * bhabhaCdfByGamma(hi, dB1, dB2, dB3, dB4, dInvBeta2)) / m
+                    - (1 - u) * pdf(BHABHA, lo) * (-lo / energy);
+            sampleSlope = -dGdT / pdf(BHABHA, e);
+        } else {
+            sampleSlope = 0.0;
+        }
+        return e;
+    }
+
+    private static double bhabhaCdfByGamma(double x, double dB1, double dB2, double dB3, double dB4, double dInvBeta2) {
+        return -dInvBeta2 / x - dB1 * Math.log(x) + dB2 * x - 0.5 * dB3 * x * x + dB4 * x * x * x / 3;
+    }
+
+    // ---------------------------------------------------------------- random numbers and stack
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** Uniform in (0, 1) from the current particle's SplitMix64 substream. */
+    private double uniform() {
+        rng += GOLDEN;
+        return ((mix(rng) >>> 11) + 0.5) * 0x1.0p-53;
+    }
+
+    private void newChargedClocks() {
+        for (int p = 0; p < chargedProcesses; p++) {
+            chargedClock[p] = -Math.log(uniform());
+        }
+        Tangents.zero(chargedClockD, 0, chargedProcesses * n);
+    }
+
+    /** Pushes the current particle state (t, z, w, region) as a new particle with the given substream seed. */
+    private void push(int type, long seed) {
+        ensureCapacity();
+        int i = size++;
+        stackType[i] = type;
+        stackRegion[i] = region;
+        stackSeed[i] = seed;
+        stackEnergy[i] = t;
+        stackZ[i] = z;
+        stackW[i] = w;
+        Tangents.copy(tD, 0, stackEnergyTangent, i * n, n);
+        Tangents.copy(zD, 0, stackZTangent, i * n, n);
+        Tangents.copy(wD, 0, stackWTangent, i * n, n);
+    }
+
+    /** Pushes a secondary created at the current position with its own energy and direction. */
+    private void pushSecondary(int type, double energy, double[] energyD, double direction, double[] directionD) {
+        ensureCapacity();
+        rng += GOLDEN;
+        long seed = mix(rng ^ 0x5DEECE66DL);
+        int i = size++;
+        stackType[i] = type;
+        stackRegion[i] = region;
+        stackSeed[i] = seed;
+        stackEnergy[i] = energy;
+        stackZ[i] = z;
+        stackW[i] = direction;
+        Tangents.copy(energyD, 0, stackEnergyTangent, i * n, n);
+        Tangents.copy(zD, 0, stackZTangent, i * n, n);
+        Tangents.copy(directionD, 0, stackWTangent, i * n, n);
+    }
+
+    private int pop() {
+        int i = --size;
+        region = stackRegion[i];
+        rng = stackSeed[i];
+        t = stackEnergy[i];
+        z = stackZ[i];
+        w = stackW[i];
+        Tangents.copy(stackEnergyTangent, i * n, tD, 0, n);
+        Tangents.copy(stackZTangent, i * n, zD, 0, n);
+        Tangents.copy(stackWTangent, i * n, wD, 0, n);
+        return stackType[i];
+    }
+
+    private void ensureCapacity() {
+        if (size < stackType.length) {
+            return;
+        }
+        int capacity = stackType.length * 2;
+        stackType = Arrays.copyOf(stackType, capacity);
+        stackRegion = Arrays.copyOf(stackRegion, capacity);
+        stackSeed = Arrays.copyOf(stackSeed, capacity);
+        stackEnergy = Arrays.copyOf(stackEnergy, capacity);
+        stackZ = Arrays.copyOf(stackZ, capacity);
+        stackW = Arrays.copyOf(stackW, capacity);
+        stackEnergyTangent = Arrays.copyOf(stackEnergyTangent, capacity * n);
+        stackZTangent = Arrays.copyOf(stackZTangent, capacity * n);
+        stackWTangent = Arrays.copyOf(stackWTangent, capacity * n);
+    }
+}
