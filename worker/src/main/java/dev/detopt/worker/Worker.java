@@ -57,6 +57,8 @@ public final class Worker {
     private final CompletableFuture<Void> stopSignal;
     private final AtomicReference<ActiveTask> active = new AtomicReference<>();
     private final ExecutorService uploader;
+    /** Sends completions, so the next lease is already polling while a result is on its way. */
+    private final ExecutorService completer;
     private final ScheduledExecutorService heartbeats;
     private volatile boolean stopping;
     private volatile String workerId;
@@ -74,6 +76,7 @@ public final class Worker {
         this.planner = new ChunkPlanner(config.threads());
         this.stopSignal = stopSignal;
         this.uploader = Executors.newSingleThreadExecutor(daemon("detopt-checkpoint"));
+        this.completer = Executors.newSingleThreadExecutor(daemon("detopt-complete"));
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(daemon("detopt-heartbeat"));
     }
 
@@ -96,7 +99,9 @@ public final class Worker {
         ActiveTask(Lease lease, int attempt) {
             this.lease = lease;
             this.ref = new LeaseRef(lease.taskId(), lease.leaseToken());
-            this.checkpointKey = CheckpointStore.key(lease.task(), attempt);
+            // The service says where this attempt's checkpoints go; the same layout when it does not.
+            String assigned = lease.task().checkpointKey();
+            this.checkpointKey = assigned == null || assigned.isBlank() ? CheckpointStore.key(lease.task(), attempt) : assigned;
             this.kind = ChunkPlanner.kindOf(lease.task());
             this.checkpointedEvent = lease.task().eventFrom();
             this.lastCheckpointNanos = System.nanoTime();
@@ -155,7 +160,16 @@ public final class Worker {
             return EXIT_OK;
         } finally {
             heartbeats.shutdownNow();
-            uploader.shutdown();
+            completer.shutdown();
+            try {
+                // Results on their way are delivered (or given up) before the worker exits, then
+                // the last deletions of finished checkpoints run before the store is closed.
+                completer.awaitTermination(COMPLETE.budget().toMillis(), TimeUnit.MILLISECONDS);
+                uploader.shutdown();
+                uploader.awaitTermination(UPLOAD_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             LOG.log(Level.INFO, "worker " + workerId + " stopped");
         }
     }
@@ -202,7 +216,9 @@ public final class Worker {
             }
             BatchExecutor.Run run = simulate(current, progress);
             if (run.completed()) {
-                complete(current, run);
+                // Uploads of this batch end before its completion is sent (none may land after the deletion).
+                awaitUploads();
+                completer.execute(() -> complete(current, run));
             } else if (current.abandoned) {
                 LOG.log(Level.INFO, "task " + lease.taskId() + " abandoned at event " + run.progress().nextEvent()
                         + " as the service asked");
@@ -309,7 +325,6 @@ public final class Worker {
     }
 
     private void complete(ActiveTask current, BatchExecutor.Run run) {
-        awaitUploads();
         long taskId = current.ref.taskId();
         try {
             ServiceClient.Completion completion = client.complete(workerId, current.ref, run.result(),
@@ -325,6 +340,13 @@ public final class Worker {
         } catch (ServiceUnavailableException e) {
             LOG.log(Level.WARNING, "task " + taskId + ": the service did not take the result (" + e.getMessage()
                     + "); the lease will expire and the batch run again");
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "task " + taskId + ": the result was refused", e);
+            try {
+                client.fail(workerId, current.ref, "result refused: " + e.getMessage(), false, REPORT);
+            } catch (RuntimeException reportFailure) {
+                LOG.log(Level.WARNING, "could not report the failure of task " + taskId + ": " + reportFailure.getMessage());
+            }
         }
     }
 

@@ -54,6 +54,7 @@ public final class WorkerMain {
             Worker worker = new Worker(config, client, store == null ? null : new CheckpointStore(store),
                     SimulatorCatalog.standard(), stopSignal);
             onTermination(worker::requestStop);
+            exitWithParent(System.getenv("DETOPT_EXIT_WITH_PID"), worker::requestStop);
             return worker.run();
         } finally {
             if (store != null) {
@@ -75,6 +76,19 @@ public final class WorkerMain {
                 // Signal not available on this platform: fall back to a hook that runs the same stop.
                 Runtime.getRuntime().addShutdownHook(new Thread(stop, "detopt-stop-" + name));
             }
+        }
+    }
+
+    /** Local workers started by the service stop when it dies, even by SIGKILL: no orphans. */
+    private static void exitWithParent(String pid, Runnable stop) {
+        if (pid == null || pid.isBlank()) {
+            return;
+        }
+        try {
+            ProcessHandle.of(Long.parseLong(pid.trim())).ifPresentOrElse(
+                    parent -> parent.onExit().thenRun(stop), stop);
+        } catch (NumberFormatException e) {
+            System.err.println("detopt-worker: ignoring DETOPT_EXIT_WITH_PID=" + pid + " (not a process id)");
         }
     }
 

@@ -1,0 +1,266 @@
+package dev.detopt.service.launcher;
+
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs workers as one Deployment in a namespace, its replicas following the queued work
+ * ({@link ScalingPolicy}: up at once, down after a delay, to zero when idle, never above the
+ * maximum). The pod template comes from configuration: image, resources, node selector and
+ * tolerations for spot nodes, termination grace period, priority class, the worker token and S3
+ * keys from Secrets, node and pod names through the downward API. An informer on the worker pods
+ * reports each preemption (DisruptionTarget, eviction, node loss) and each crash once to
+ * {@link WorkerEvents}.
+ */
+public final class KubernetesWorkerLauncher implements WorkerLauncher {
+    private static final Logger LOG = LoggerFactory.getLogger(KubernetesWorkerLauncher.class);
+    static final String NAME_LABEL = "app.kubernetes.io/name";
+    static final String COMPONENT_LABEL = "app.kubernetes.io/component";
+    static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+    static final String CONTAINER = "worker";
+
+    private final KubernetesClient client;
+    private final WorkerLauncherProperties.Kubernetes settings;
+    private final WorkerEvents events;
+    private final ScalingPolicy policy;
+    private final Clock clock;
+    private final String namespace;
+    private final Set<String> recorded = ConcurrentHashMap.newKeySet();
+    private SharedIndexInformer<Pod> informer;
+
+    public KubernetesWorkerLauncher(KubernetesClient client, WorkerLauncherProperties.Kubernetes settings,
+                                    WorkerEvents events, Clock clock) {
+        this.client = client;
+        this.settings = settings;
+        this.events = events;
+        this.clock = clock;
+        this.policy = new ScalingPolicy(settings.minReplicas(), settings.maxReplicas(), settings.tasksPerReplica(),
+                settings.scaleDownDelay());
+        this.namespace = settings.namespace() == null || settings.namespace().isBlank() ? client.getNamespace()
+                : settings.namespace();
+    }
+
+    @Override
+    public String mode() {
+        return "kubernetes";
+    }
+
+    @Override
+    public void start() {
+        Deployment existing = deployments().withName(settings.deploymentName()).get();
+        int replicas = existing == null || existing.getSpec().getReplicas() == null ? settings.minReplicas()
+                : existing.getSpec().getReplicas();
+        Deployment wanted = deployment(replicas);
+        if (existing == null) {
+            deployments().resource(wanted).create();
+            LOG.info("created worker Deployment {}/{} ({} replicas, image {})", namespace, settings.deploymentName(),
+                    replicas, settings.image());
+        } else {
+            deployments().resource(wanted).update();
+            LOG.info("updated worker Deployment {}/{} (keeping {} replicas)", namespace, settings.deploymentName(), replicas);
+        }
+        informer = client.pods().inNamespace(namespace).withLabel(NAME_LABEL, settings.deploymentName())
+                .inform(new ResourceEventHandler<>() {
+                    @Override
+                    public void onAdd(Pod pod) {
+                        observe(pod);
+                    }
+
+                    @Override
+                    public void onUpdate(Pod before, Pod pod) {
+                        observe(pod);
+                    }
+
+                    @Override
+                    public void onDelete(Pod pod, boolean finalStateUnknown) {
+                        observe(pod);
+                    }
+                }, 0);
+    }
+
+    private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<Deployment, io.fabric8.kubernetes.api.model.apps.DeploymentList,
+            io.fabric8.kubernetes.client.dsl.RollableScalableResource<Deployment>> deployments() {
+        return client.apps().deployments().inNamespace(namespace);
+    }
+
+    /** Records each new preemption or crash visible in the pod's status. */
+    void observe(Pod pod) {
+        for (PodEndings.Ending ending : PodEndings.of(pod)) {
+            if (!recorded.add(ending.key())) {
+                continue;
+            }
+            switch (ending.kind()) {
+                case PREEMPTED -> events.preempted(ending.pod(), ending.node(), ending.reason());
+                case CRASHED -> events.crashed(ending.pod(), ending.node(), ending.reason(), ending.exitCode());
+            }
+        }
+    }
+
+    @Override
+    public void reconcile(WorkQueue.Counts work) {
+        Deployment current = deployments().withName(settings.deploymentName()).get();
+        if (current == null) {
+            LOG.warn("worker Deployment {}/{} disappeared; creating it again", namespace, settings.deploymentName());
+            deployments().resource(deployment(settings.minReplicas())).create();
+            current = deployments().withName(settings.deploymentName()).get();
+        }
+        int replicas = current.getSpec().getReplicas() == null ? 0 : current.getSpec().getReplicas();
+        int desired = policy.desired(replicas, work, clock.instant());
+        if (desired != replicas) {
+            LOG.info("scaling worker Deployment {}/{} from {} to {} replicas ({} queued, {} leased tasks)", namespace,
+                    settings.deploymentName(), replicas, desired, work.queued(), work.leased());
+            deployments().withName(settings.deploymentName())
+                    .edit(d -> new DeploymentBuilder(d).editSpec().withReplicas(desired).endSpec().build());
+        }
+    }
+
+    @Override
+    public List<WorkerInstance> instances() {
+        return client.pods().inNamespace(namespace).withLabel(NAME_LABEL, settings.deploymentName()).list().getItems()
+                .stream()
+                .map(pod -> new WorkerInstance(pod.getMetadata().getName(), -1,
+                        pod.getStatus() == null ? "Unknown" : pod.getStatus().getPhase()))
+                .toList();
+    }
+
+    /** The Deployment this launcher maintains, with {@code replicas} replicas. */
+    Deployment deployment(int replicas) {
+        Map<String, String> selector = Map.of(NAME_LABEL, settings.deploymentName());
+        Map<String, String> podLabels = new LinkedHashMap<>(settings.labels());
+        podLabels.put(NAME_LABEL, settings.deploymentName());
+        podLabels.put(COMPONENT_LABEL, "worker");
+        podLabels.put(MANAGED_BY_LABEL, "detopt-optimizer-service");
+        ResourceRequirementsBuilder requirements = new ResourceRequirementsBuilder();
+        putQuantity(requirements, true, "cpu", settings.cpuRequest());
+        putQuantity(requirements, true, "memory", settings.memoryRequest());
+        putQuantity(requirements, false, "cpu", settings.cpuLimit());
+        putQuantity(requirements, false, "memory", settings.memoryLimit());
+        return new DeploymentBuilder()
+                .withNewMetadata()
+                    .withName(settings.deploymentName())
+                    .withNamespace(namespace)
+                    .addToLabels(NAME_LABEL, settings.deploymentName())
+                    .addToLabels(COMPONENT_LABEL, "worker")
+                    .addToLabels(MANAGED_BY_LABEL, "detopt-optimizer-service")
+                .endMetadata()
+                .withNewSpec()
+                    .withReplicas(replicas)
+                    .withNewSelector().withMatchLabels(selector).endSelector()
+                    .withNewTemplate()
+                        .withNewMetadata().withLabels(podLabels).withAnnotations(settings.annotations()).endMetadata()
+                        .withNewSpec()
+                            .withTerminationGracePeriodSeconds(settings.terminationGracePeriodSeconds())
+                            .withPriorityClassName(blankToNull(settings.priorityClassName()))
+                            .withServiceAccountName(blankToNull(settings.serviceAccountName()))
+                            .withNodeSelector(settings.nodeSelector())
+                            .withTolerations(tolerations())
+                            .addNewContainer()
+                                .withName(CONTAINER)
+                                .withImage(settings.image())
+                                .withImagePullPolicy(settings.imagePullPolicy())
+                                .withEnv(environment())
+                                .withResources(requirements.build())
+                            .endContainer()
+                        .endSpec()
+                    .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    private static void putQuantity(ResourceRequirementsBuilder requirements, boolean request, String name, String value) {
+        if (value == null || value.isBlank()) {
+            return;
+        }
+        if (request) {
+            requirements.addToRequests(name, new Quantity(value));
+        } else {
+            requirements.addToLimits(name, new Quantity(value));
+        }
+    }
+
+    private List<Toleration> tolerations() {
+        List<Toleration> tolerations = new ArrayList<>();
+        for (WorkerLauncherProperties.Toleration t : settings.tolerations()) {
+            tolerations.add(new TolerationBuilder().withKey(t.key()).withOperator(t.operator())
+                    .withValue("Exists".equals(t.operator()) ? null : t.value())
+                    .withEffect(blankToNull(t.effect())).build());
+        }
+        return tolerations;
+    }
+
+    private List<EnvVar> environment() {
+        List<EnvVar> env = new ArrayList<>();
+        env.add(value("DETOPT_SERVICE_URL", settings.serviceUrl()));
+        env.add(new EnvVarBuilder().withName("DETOPT_WORKER_TOKEN").withNewValueFrom().withNewSecretKeyRef()
+                .withName(settings.tokenSecret()).withKey(settings.tokenSecretKey()).endSecretKeyRef().endValueFrom().build());
+        env.add(fieldRef("DETOPT_WORKER_ID", "metadata.name"));
+        env.add(fieldRef("DETOPT_POD_NAME", "metadata.name"));
+        env.add(fieldRef("DETOPT_NODE_NAME", "spec.nodeName"));
+        if (settings.threads() > 0) {
+            env.add(value("DETOPT_WORKER_THREADS", Integer.toString(settings.threads())));
+        }
+        env.add(value("DETOPT_CHECKPOINT_INTERVAL", Double.toString(settings.checkpointInterval().toMillis() / 1000.0)));
+        if (settings.s3Endpoint() != null && !settings.s3Endpoint().isBlank()) {
+            env.add(value("DETOPT_S3_ENDPOINT", settings.s3Endpoint()));
+            env.add(value("DETOPT_S3_BUCKET", settings.s3Bucket()));
+            env.add(value("DETOPT_S3_REGION", settings.s3Region()));
+            if (settings.s3Secret() != null && !settings.s3Secret().isBlank()) {
+                env.add(secretRef("DETOPT_S3_ACCESS_KEY", settings.s3Secret(), settings.s3AccessKeyKey()));
+                env.add(secretRef("DETOPT_S3_SECRET_KEY", settings.s3Secret(), settings.s3SecretKeyKey()));
+            }
+        }
+        return env;
+    }
+
+    private static EnvVar value(String name, String value) {
+        return new EnvVarBuilder().withName(name).withValue(value).build();
+    }
+
+    private static EnvVar fieldRef(String name, String path) {
+        return new EnvVarBuilder().withName(name).withNewValueFrom().withNewFieldRef().withFieldPath(path).endFieldRef()
+                .endValueFrom().build();
+    }
+
+    private static EnvVar secretRef(String name, String secret, String key) {
+        return new EnvVarBuilder().withName(name).withNewValueFrom().withNewSecretKeyRef().withName(secret).withKey(key)
+                .endSecretKeyRef().endValueFrom().build();
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    /**
+     * Leaves the Deployment as it is (workers keep running across service restarts and rolling
+     * updates; the next service instance takes the scaling over) and stops watching.
+     */
+    @Override
+    public void close() {
+        if (informer != null) {
+            informer.close();
+        }
+    }
+
+    String namespace() {
+        return namespace;
+    }
+}

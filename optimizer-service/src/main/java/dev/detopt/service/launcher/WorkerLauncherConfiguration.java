@@ -1,0 +1,98 @@
+package dev.detopt.service.launcher;
+
+import dev.detopt.service.config.DetoptProperties;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/** The worker launcher chosen by {@code detopt.workers.mode} and the fleet that drives it. */
+@Configuration(proxyBeanMethods = false)
+public class WorkerLauncherConfiguration {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerLauncherConfiguration.class);
+
+    @Bean
+    WorkerEvents workerEvents(ObjectProvider<MeterRegistry> meters) {
+        return new LoggedWorkerEvents(meters.getIfAvailable());
+    }
+
+    @Bean
+    WorkerFleet workerFleet(WorkerLauncherProperties properties, DetoptProperties detopt, Environment environment,
+                            WorkerEvents events, ObjectProvider<WorkQueue> queue,
+                            ObjectProvider<WorkerTokenSource> tokens) {
+        WorkerLauncher launcher = switch (properties.mode()) {
+            case LOCAL -> new LocalWorkerLauncher(properties.local(),
+                    () -> localEnvironment(properties.local(), detopt, environment, tokens), events);
+            case KUBERNETES -> new KubernetesWorkerLauncher(kubernetesClient(), properties.kubernetes(), events,
+                    Clock.systemUTC());
+            case NONE -> new NoWorkers();
+        };
+        return new WorkerFleet(launcher, queue.getIfAvailable(), properties.reconcileInterval());
+    }
+
+    private static KubernetesClient kubernetesClient() {
+        return new KubernetesClientBuilder().build();
+    }
+
+    /** What a local worker needs: this service's address, a worker token and the S3 store. */
+    static Map<String, String> localEnvironment(WorkerLauncherProperties.Local local, DetoptProperties detopt,
+                                                Environment environment, ObjectProvider<WorkerTokenSource> tokens) {
+        Map<String, String> env = new LinkedHashMap<>();
+        String port = environment.getProperty("local.server.port", environment.getProperty("server.port", "8080"));
+        env.put("DETOPT_SERVICE_URL", "http://127.0.0.1:" + port);
+        String token = local.token();
+        if (token == null || token.isBlank()) {
+            WorkerTokenSource source = tokens.getIfAvailable();
+            token = source == null ? null : source.workerToken();
+        }
+        if (token == null || token.isBlank()) {
+            LOG.warn("no worker token for local workers (no WorkerTokenSource bean, detopt.workers.local.token unset)");
+        } else {
+            env.put("DETOPT_WORKER_TOKEN", token);
+        }
+        DetoptProperties.S3 s3 = detopt.s3();
+        if (s3.configured()) {
+            env.put("DETOPT_S3_ENDPOINT", s3.endpoint());
+            env.put("DETOPT_S3_REGION", s3.region());
+            env.put("DETOPT_S3_BUCKET", s3.bucket());
+            env.put("DETOPT_S3_ACCESS_KEY", s3.accessKey() == null ? "" : s3.accessKey());
+            env.put("DETOPT_S3_SECRET_KEY", s3.secretKey() == null ? "" : s3.secretKey());
+        }
+        return env;
+    }
+
+    /** Mode {@code none}: workers are run by someone else. */
+    static final class NoWorkers implements WorkerLauncher {
+        @Override
+        public String mode() {
+            return "none";
+        }
+
+        @Override
+        public void start() {
+            LOG.info("detopt.workers.mode=none: the service starts no workers");
+        }
+
+        @Override
+        public void reconcile(WorkQueue.Counts work) {
+        }
+
+        @Override
+        public List<WorkerInstance> instances() {
+            return List.of();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.detopt.service.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class ScalingPolicyTest {
+    private static final Instant T0 = Instant.parse("2026-11-22T12:00:00Z");
+
+    @Test
+    void scalesUpAtOnceWithinTheMaximum() {
+        ScalingPolicy policy = new ScalingPolicy(0, 4, 2, Duration.ofMinutes(1));
+        assertThat(policy.desired(0, new WorkQueue.Counts(3, 0), T0)).isEqualTo(2);
+        assertThat(policy.desired(2, new WorkQueue.Counts(5, 2), T0.plusSeconds(1))).isEqualTo(4);
+        assertThat(policy.desired(4, new WorkQueue.Counts(100, 0), T0.plusSeconds(2))).isEqualTo(4);
+    }
+
+    @Test
+    void scalesDownOnlyAfterTheDelayAndToZeroWhenIdle() {
+        ScalingPolicy policy = new ScalingPolicy(0, 10, 1, Duration.ofSeconds(60));
+        assertThat(policy.desired(0, new WorkQueue.Counts(4, 0), T0)).isEqualTo(4);
+        // A step boundary: nothing queued for a moment.
+        assertThat(policy.desired(4, new WorkQueue.Counts(0, 1), T0.plusSeconds(30))).isEqualTo(4);
+        assertThat(policy.desired(4, new WorkQueue.Counts(0, 1), T0.plusSeconds(59))).isEqualTo(4);
+        assertThat(policy.desired(4, new WorkQueue.Counts(0, 1), T0.plusSeconds(60))).isEqualTo(1);
+        assertThat(policy.desired(1, new WorkQueue.Counts(0, 0), T0.plusSeconds(100))).isEqualTo(1);
+        assertThat(policy.desired(1, new WorkQueue.Counts(0, 0), T0.plusSeconds(120))).isZero();
+    }
+
+    @Test
+    void workArrivingResetsTheScaleDownClock() {
+        ScalingPolicy policy = new ScalingPolicy(1, 10, 1, Duration.ofSeconds(60));
+        assertThat(policy.desired(3, new WorkQueue.Counts(3, 0), T0)).isEqualTo(3);
+        assertThat(policy.desired(3, new WorkQueue.Counts(0, 0), T0.plusSeconds(50))).isEqualTo(3);
+        assertThat(policy.desired(3, new WorkQueue.Counts(2, 1), T0.plusSeconds(55))).isEqualTo(3);
+        assertThat(policy.desired(3, new WorkQueue.Counts(0, 0), T0.plusSeconds(100))).isEqualTo(3);
+        assertThat(policy.desired(3, new WorkQueue.Counts(0, 0), T0.plusSeconds(115))).isEqualTo(1);
+    }
+
+    @Test
+    void rejectsInconsistentBounds() {
+        assertThatThrownBy(() -> new ScalingPolicy(3, 2, 1, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ScalingPolicy(0, 2, 0, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    }
+}

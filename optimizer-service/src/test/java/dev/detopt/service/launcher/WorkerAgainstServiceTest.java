@@ -1,0 +1,227 @@
+package dev.detopt.service.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.detopt.model.study.StepRecord;
+import dev.detopt.model.study.StudyHistory;
+import dev.detopt.model.study.StudyRunner;
+import dev.detopt.model.study.StudySpecs;
+import dev.detopt.model.study.catalog.SimulatorCatalog;
+import dev.detopt.model.study.contract.WireJson;
+import dev.detopt.service.ApiClient;
+import dev.detopt.service.ServiceTest;
+import dev.detopt.service.TestSpecs;
+import dev.detopt.service.TestTokens;
+import dev.detopt.service.config.DetoptProperties;
+import dev.detopt.storage.ObjectStore;
+import dev.detopt.storage.S3ObjectStore;
+import dev.detopt.storage.S3Settings;
+import dev.detopt.worker.CheckpointStore;
+import dev.detopt.worker.ServiceClient;
+import dev.detopt.worker.Worker;
+import dev.detopt.worker.WorkerConfig;
+import dev.detopt.worker.WorkerMain;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The real worker (detopt-worker's classes) against the real service and its embedded S3 server:
+ * a study run by it reproduces the reference runner bit for bit; a worker process that gets
+ * SIGTERM mid-batch writes a checkpoint, releases its lease as preempted and exits 0, and the
+ * study, resumed from that checkpoint by another worker, still matches the reference.
+ */
+@ServiceTest
+class WorkerAgainstServiceTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    DetoptProperties detopt;
+
+    ApiClient api;
+
+    @BeforeEach
+    void client() {
+        api = new ApiClient(port);
+    }
+
+    Map<String, String> environment(String workerId) {
+        DetoptProperties.S3 s3 = detopt.s3();
+        Map<String, String> env = new HashMap<>();
+        env.put("DETOPT_SERVICE_URL", "http://127.0.0.1:" + port);
+        env.put("DETOPT_WORKER_TOKEN", TestTokens.WORKER);
+        env.put("DETOPT_WORKER_THREADS", "2");
+        env.put("DETOPT_WORKER_ID", workerId);
+        env.put("DETOPT_CHECKPOINT_INTERVAL", "0.3");
+        env.put("DETOPT_CHECKPOINT_EVENTS", "300000");
+        env.put("DETOPT_S3_ENDPOINT", s3.endpoint());
+        env.put("DETOPT_S3_BUCKET", s3.bucket());
+        env.put("DETOPT_S3_ACCESS_KEY", s3.accessKey());
+        env.put("DETOPT_S3_SECRET_KEY", s3.secretKey());
+        return env;
+    }
+
+    /** A worker in this JVM; close() stops it like SIGTERM would. */
+    final class InProcessWorker implements AutoCloseable {
+        final Worker worker;
+        final CompletableFuture<Integer> exit = new CompletableFuture<>();
+        final ObjectStore store;
+
+        InProcessWorker(String id) {
+            WorkerConfig config = WorkerConfig.from(environment(id)::get);
+            store = new S3ObjectStore(config.s3().orElseThrow());
+            CompletableFuture<Void> stop = new CompletableFuture<>();
+            worker = new Worker(config, new ServiceClient(config.serviceUrl(), config.token(), stop),
+                    new CheckpointStore(store), SimulatorCatalog.standard(), stop);
+            Thread.ofPlatform().daemon().name("worker-" + id).start(() -> exit.complete(worker.run()));
+        }
+
+        @Override
+        public void close() throws Exception {
+            worker.requestStop();
+            assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+            store.close();
+        }
+    }
+
+    UUID createAndStart(String spec) {
+        ApiClient.Response created = api.post("/api/v1/studies", spec, TestTokens.OPERATOR);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        UUID id = UUID.fromString(created.json().path("id").asString());
+        assertThat(api.post("/api/v1/studies/" + id + "/start", (String) null, TestTokens.OPERATOR).status()).isEqualTo(200);
+        return id;
+    }
+
+    void awaitStatus(UUID id, String status, Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() ->
+                api.get("/api/v1/studies/" + id, TestTokens.VIEWER).json().path("status").asString().equals(status));
+    }
+
+    List<String> storedRecords(UUID id) {
+        return jdbc.queryForList("SELECT record::text FROM steps WHERE study_id = ? ORDER BY step", String.class, id);
+    }
+
+    static List<String> json(List<StepRecord> records) {
+        return records.stream().map(WireJson::write).toList();
+    }
+
+    @Test
+    void aStudyRunByTheWorkerMatchesTheReferenceRunner() throws Exception {
+        String spec = TestSpecs.branching(5, 40, 10, 21);
+        UUID id = createAndStart(spec);
+        try (InProcessWorker worker = new InProcessWorker("real-worker-a")) {
+            awaitStatus(id, "COMPLETED", Duration.ofSeconds(120));
+        }
+        StudyHistory reference = new StudyRunner(StudySpecs.fromJson(spec), 1).run(record -> { });
+        assertThat(storedRecords(id)).containsExactlyElementsOf(json(reference.steps()));
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM tasks WHERE study_id = ? AND completed_by = 'real-worker-a'",
+                Long.class, id)).isEqualTo(5 * 4);
+    }
+
+    @Test
+    void sigtermCheckpointsReleasesExitsZeroAndTheStudyStillMatches() throws Exception {
+        // One step of one long batch, so that SIGTERM arrives in the middle of it.
+        String spec = TestSpecs.gaussian(1, 6_000_000, 6_000_000, 5);
+        UUID id = createAndStart(spec);
+        Path log = Files.createDirectories(Path.of("target", "worker-against-service")).resolve("sigterm.log");
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName());
+        builder.environment().putAll(environment("real-worker-process"));
+        builder.redirectErrorStream(true).redirectOutput(log.toFile());
+        Process process = builder.start();
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> jdbc.queryForObject(
+                    "SELECT count(*) FROM tasks WHERE study_id = ? AND checkpoint_key IS NOT NULL", Long.class, id) > 0);
+        } finally {
+            process.destroy();
+        }
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(Files.readString(log)).isZero();
+
+        Map<String, Object> task = jdbc.queryForMap("SELECT state, checkpoint_key, checkpoint_next_event, preemptions, "
+                + "failures FROM tasks WHERE study_id = ?", id);
+        assertThat(task.get("state")).isEqualTo("QUEUED");
+        assertThat((String) task.get("checkpoint_key")).matches("studies/" + id + "/steps/0/batches/0/attempt-1\\.json");
+        assertThat((Long) task.get("checkpoint_next_event")).isPositive().isLessThan(6_000_000L);
+        assertThat(task.get("preemptions")).isEqualTo(1);
+        assertThat(task.get("failures")).isEqualTo(0);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM study_events WHERE study_id = ? AND type = 'preempted'",
+                Long.class, id)).isEqualTo(1);
+        S3Settings s3 = new S3Settings(detopt.s3().endpoint(), detopt.s3().region(), detopt.s3().bucket(),
+                detopt.s3().accessKey(), detopt.s3().secretKey());
+        try (ObjectStore store = new S3ObjectStore(s3)) {
+            assertThat(store.exists((String) task.get("checkpoint_key"))).isTrue();
+        }
+
+        try (InProcessWorker worker = new InProcessWorker("real-worker-b")) {
+            awaitStatus(id, "COMPLETED", Duration.ofSeconds(120));
+        }
+        assertThat(Files.readString(log)).contains("preempted at event", "released task");
+        StudyHistory reference = new StudyRunner(StudySpecs.fromJson(spec), 2).run(record -> { });
+        assertThat(storedRecords(id)).containsExactlyElementsOf(json(reference.steps()));
+        // The resumed batch's checkpoints were deleted once its result was accepted.
+        try (ObjectStore store = new S3ObjectStore(s3)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.list("studies/" + id + "/").isEmpty());
+        }
+    }
+
+    @Test
+    void aCorruptCheckpointMakesTheBatchRestartFromScratchAndTheStudyStillMatches() throws Exception {
+        // Large enough for several checkpoints even on a fast machine.
+        String spec = TestSpecs.gaussian(1, 24_000_000, 24_000_000, 9);
+        UUID id = createAndStart(spec);
+        String sql = "SELECT coalesce(checkpoint_next_event, 0) FROM tasks WHERE study_id = ?";
+        try (InProcessWorker first = new InProcessWorker("corrupt-a")) {
+            for (int reports = 0; reports < 3; reports++) {
+                long before = jdbc.queryForObject(sql, Long.class, id);
+                // Generous: a lease held by an earlier test's abandoned long poll expires first (30 s).
+                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> jdbc.queryForObject(sql, Long.class, id) > before);
+            }
+        }
+        Map<String, Object> task = jdbc.queryForMap("SELECT checkpoint_key, checkpoint_next_event FROM tasks WHERE study_id = ?", id);
+        String key = (String) task.get("checkpoint_key");
+        long stoppedAt = (Long) task.get("checkpoint_next_event");
+        S3Settings s3 = new S3Settings(detopt.s3().endpoint(), detopt.s3().region(), detopt.s3().bucket(),
+                detopt.s3().accessKey(), detopt.s3().secretKey());
+        try (ObjectStore store = new S3ObjectStore(s3)) {
+            String stored = new String(store.get(key).orElseThrow(), java.nio.charset.StandardCharsets.UTF_8);
+            String corrupted = stored.replaceFirst("\"sumY\":\\[\"(-?\\d+):", "\"sumY\":[\"$1:AB");
+            assertThat(corrupted).isNotEqualTo(stored);
+            store.put(key, corrupted.getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/json");
+        }
+
+        try (InProcessWorker second = new InProcessWorker("corrupt-b")) {
+            // The next attempt's first checkpoint report (its key names the new attempt).
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20)).until(() -> !key.equals(
+                    jdbc.queryForObject("SELECT checkpoint_key FROM tasks WHERE study_id = ?", String.class, id)));
+            Long restartedAt = jdbc.queryForObject("SELECT checkpoint_next_event FROM tasks WHERE study_id = ?", Long.class, id);
+            // Its first checkpoint lies before where the first worker stopped: it started over.
+            assertThat(restartedAt).isNotNull().isLessThan(stoppedAt);
+            awaitStatus(id, "COMPLETED", Duration.ofSeconds(180));
+        }
+        StudyHistory reference = new StudyRunner(StudySpecs.fromJson(spec), 2).run(record -> { });
+        assertThat(storedRecords(id)).containsExactlyElementsOf(json(reference.steps()));
+    }
+
+    String status(UUID id) {
+        return api.get("/api/v1/studies/" + id, TestTokens.VIEWER).json().path("status").asString();
+    }
+}
