@@ -105,11 +105,15 @@ class LoopBenchmark {
             Thread.sleep(warmupSeconds * 1000L);
             long completedBefore = completions.get();
             long errorsBefore = errors.get();
+            com.sun.management.OperatingSystemMXBean os =
+                    (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long cpuBefore = os.getProcessCpuTime();
             measuring.set(true);
             long started = System.nanoTime();
             Thread.sleep(seconds * 1000L);
             measuring.set(false);
             double elapsed = (System.nanoTime() - started) / 1e9;
+            double cpuSeconds = (os.getProcessCpuTime() - cpuBefore) / 1e9;
             long completed = completions.get() - completedBefore;
             running.set(false);
             for (Thread thread : threads) {
@@ -119,6 +123,8 @@ class LoopBenchmark {
                     workers, studies, batches, elapsed, warmupSeconds, Runtime.getRuntime().availableProcessors());
             System.out.printf("completions: %d  (%.0f/s)   errors during measurement: %d (total %d)%n", completed,
                     completed / elapsed, errors.get() - errorsBefore, errors.get());
+            System.out.printf("JVM CPU (service + simulated workers): %.1f s = %.2f cores, %.2f ms per completion%n",
+                    cpuSeconds, cpuSeconds / elapsed, 1000 * cpuSeconds / Math.max(1, completed));
             System.out.println("lease latency     " + percentiles(leaseLatencies));
             System.out.println("complete latency  " + percentiles(completeLatencies));
             System.out.println("step-completing complete latency " + percentiles(List.of(toArray(advancingCompletes))));
