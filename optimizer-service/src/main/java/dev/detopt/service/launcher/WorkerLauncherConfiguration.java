@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.detopt.service.security.LocalCredentials;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -28,7 +29,7 @@ public class WorkerLauncherConfiguration {
     @Bean
     WorkerFleet workerFleet(WorkerLauncherProperties properties, DetoptProperties detopt, Environment environment,
                             WorkerEvents events, ObjectProvider<WorkQueue> queue,
-                            ObjectProvider<WorkerTokenSource> tokens) {
+                            ObjectProvider<LocalCredentials> tokens) {
         WorkerLauncher launcher = switch (properties.mode()) {
             case LOCAL -> new LocalWorkerLauncher(properties.local(),
                     () -> localEnvironment(properties.local(), detopt, environment, tokens), events);
@@ -45,17 +46,17 @@ public class WorkerLauncherConfiguration {
 
     /** What a local worker needs: this service's address, a worker token and the S3 store. */
     static Map<String, String> localEnvironment(WorkerLauncherProperties.Local local, DetoptProperties detopt,
-                                                Environment environment, ObjectProvider<WorkerTokenSource> tokens) {
+                                                Environment environment, ObjectProvider<LocalCredentials> tokens) {
         Map<String, String> env = new LinkedHashMap<>();
         String port = environment.getProperty("local.server.port", environment.getProperty("server.port", "8080"));
         env.put("DETOPT_SERVICE_URL", "http://127.0.0.1:" + port);
         String token = local.token();
         if (token == null || token.isBlank()) {
-            WorkerTokenSource source = tokens.getIfAvailable();
-            token = source == null ? null : source.workerToken();
+            LocalCredentials credentials = tokens.getIfAvailable();
+            token = credentials == null ? null : credentials.workerToken().orElse(null);
         }
         if (token == null || token.isBlank()) {
-            LOG.warn("no worker token for local workers (no WorkerTokenSource bean, detopt.workers.local.token unset)");
+            LOG.warn("no worker token for local workers (no local credentials, detopt.workers.local.token unset)");
         } else {
             env.put("DETOPT_WORKER_TOKEN", token);
         }

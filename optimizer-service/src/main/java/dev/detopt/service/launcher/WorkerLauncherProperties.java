@@ -36,7 +36,7 @@ public record WorkerLauncherProperties(
      * @param restartDelay       pause before a worker that exited is started again
      * @param stopTimeout        how long a worker may take to checkpoint and exit after SIGTERM
      * @param javaOptions        extra JVM options for the worker processes
-     * @param token              worker token to pass; unset: from the {@link WorkerTokenSource} bean
+     * @param token              worker token to pass; unset: the generated local worker token ({@code LocalCredentials})
      */
     public record Local(
             @DefaultValue("2") int count,
