@@ -26,6 +26,18 @@ public final class ApiClient {
         }
     }
 
+    /**
+     * Cancels every running or paused study, so a test's workers see only its own tasks (test
+     * classes share one service and one queue).
+     */
+    public void cancelActiveStudies() {
+        for (String status : java.util.List.of("RUNNING", "PAUSED")) {
+            for (JsonNode study : get("/api/v1/studies?size=500&status=" + status, TestTokens.VIEWER).json().path("items")) {
+                post("/api/v1/studies/" + study.path("id").asString() + "/cancel", (String) null, TestTokens.OPERATOR);
+            }
+        }
+    }
+
     public Response get(String path, String token) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET(), token);
     }

@@ -47,15 +47,14 @@ class ExternalInfrastructureTest {
 
         DetoptProperties.S3 s3 = properties.s3();
         try (ConfigurableApplicationContext second = new SpringApplicationBuilder(OptimizerServiceApplication.class)
-                .properties(
-                        "server.port=0",
-                        "detopt.db.url=" + environment.getProperty("spring.datasource.url"),
-                        "detopt.db.user=" + environment.getProperty("spring.datasource.username"),
-                        "detopt.s3.endpoint=" + s3.endpoint(),
-                        "detopt.s3.bucket=" + s3.bucket(),
-                        "detopt.s3.access-key=" + s3.accessKey(),
-                        "detopt.s3.secret-key=" + s3.secretKey())
-                .run()) {
+                .run(
+                        "--server.port=0",
+                        "--detopt.db.url=" + environment.getProperty("spring.datasource.url"),
+                        "--detopt.db.user=" + environment.getProperty("spring.datasource.username"),
+                        "--detopt.s3.endpoint=" + s3.endpoint(),
+                        "--detopt.s3.bucket=" + s3.bucket(),
+                        "--detopt.s3.access-key=" + s3.accessKey(),
+                        "--detopt.s3.secret-key=" + s3.secretKey())) {
             assertThat(second.getBeansOfType(EmbeddedInfrastructure.class)).isEmpty();
             assertThat(second.getBean(JdbcTemplate.class)
                     .queryForObject("SELECT owner FROM studies WHERE id = ?", String.class, study)).isEqualTo("bob");

@@ -83,10 +83,10 @@ class ServiceBootTest {
     }
 
     @Test
-    void servesTheDashboardPlaceholder() throws Exception {
+    void servesTheDashboard() throws Exception {
         HttpResponse<String> response = get("/");
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).contains("<h1>detopt</h1>");
+        assertThat(response.body()).contains("<title>detopt dashboard</title>", "assets/dashboard/app.js");
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {

@@ -6,8 +6,10 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.springframework.stereotype.Component;
 
 /**
- * Wakes lease requests waiting in this JVM when tasks become leasable here (enqueued, requeued,
- * resumed). Tasks enqueued by another replica are found by the waiters' periodic re-poll.
+ * Wakes lease requests waiting in this JVM when tasks become leasable (enqueued, requeued,
+ * resumed): as many waiters as there are new tasks, not all of them, so a thousand idle workers
+ * do not stampede the database on every step. Tasks enqueued by another replica are found by
+ * {@link QueueWatcher}, one query per interval for the whole JVM.
  */
 @Component
 public class LeaseSignal {
@@ -25,11 +27,25 @@ public class LeaseSignal {
         }
     }
 
+    /** Wakes every waiter. */
     public void signal() {
         lock.lock();
         try {
             generation++;
             changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes up to {@code tasks} waiters (one per newly leasable task). */
+    public void signal(int tasks) {
+        lock.lock();
+        try {
+            generation++;
+            for (int i = 0; i < Math.min(tasks, waiting); i++) {
+                changed.signal();
+            }
         } finally {
             lock.unlock();
         }

@@ -1,68 +1,85 @@
 package dev.detopt.service.loop;
 
-import dev.detopt.model.study.StepRecord;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.time.Instant;
 import org.springframework.stereotype.Component;
 
 /**
- * Counters and timers of the loop (Prometheus names {@code detopt_*}). Tags are bounded: no
- * per-task or per-worker tags; per-study gauges live in {@link StudyGauges}.
+ * Counters and timers of the loop (the service's meter names are documented in docs/api.md).
+ * <pre>
+ * detopt_leases_granted_total, detopt_leases_expired_total, detopt_tasks_completed_total,
+ * detopt_tasks_preempted_total, detopt_tasks_failed_total, detopt_events_simulated_total,
+ * detopt_step_duration_seconds (first task leasable → step recorded),
+ * detopt_step_reduction_seconds (the reducing transaction's work: last result → next step queued)
+ * </pre>
+ * No per-task or per-worker tags; per-study gauges live in {@link StudyGauges}.
  */
 @Component
 public class LoopMetrics {
-    private final Counter leaseGrants;
-    private final Counter completions;
-    private final Counter leaseExpiries;
-    private final Counter preemptions;
-    private final Counter failures;
+    private final Counter leasesGranted;
+    private final Counter leasesExpired;
+    private final Counter tasksCompleted;
+    private final Counter tasksPreempted;
+    private final Counter tasksFailed;
     private final Counter eventsSimulated;
-    private final Counter stepsCompleted;
+    private final Timer stepDuration;
     private final Timer stepReduction;
 
     public LoopMetrics(MeterRegistry registry) {
-        leaseGrants = Counter.builder("detopt.lease.grants").description("Task leases granted").register(registry);
-        completions = Counter.builder("detopt.task.completions").description("Task results accepted").register(registry);
-        leaseExpiries = Counter.builder("detopt.lease.expiries").description("Leases that expired and were requeued")
+        leasesGranted = Counter.builder("detopt.leases.granted").description("Tasks leased to workers").register(registry);
+        leasesExpired = Counter.builder("detopt.leases.expired").description("Leases that expired and were requeued")
                 .register(registry);
-        preemptions = Counter.builder("detopt.task.preemptions").description("Tasks handed back by preempted workers")
+        tasksCompleted = Counter.builder("detopt.tasks.completed").description("Batch results accepted").register(registry);
+        tasksPreempted = Counter.builder("detopt.tasks.preempted")
+                .description("Tasks handed back after a preemption or worker shutdown").register(registry);
+        tasksFailed = Counter.builder("detopt.tasks.failed").description("Task attempts that failed").register(registry);
+        eventsSimulated = Counter.builder("detopt.events.simulated")
+                .description("Monte-Carlo events in accepted batch results").register(registry);
+        stepDuration = Timer.builder("detopt.step.duration")
+                .description("Wall time of an optimization step, tasks enqueued to step recorded")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(10))
+                .maximumExpectedValue(Duration.ofHours(2))
                 .register(registry);
-        failures = Counter.builder("detopt.task.failures").description("Task failures reported by workers")
+        stepReduction = Timer.builder("detopt.step.reduction")
+                .description("Reduction transaction: last batch result accepted to next step leasable")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(30))
                 .register(registry);
-        eventsSimulated = Counter.builder("detopt.events.simulated").description("Events in accepted task results")
-                .register(registry);
-        stepsCompleted = Counter.builder("detopt.steps.completed").description("Optimization steps completed")
-                .register(registry);
-        stepReduction = Timer.builder("detopt.step.reduction").description("Time to reduce a step and enqueue the next")
-                .publishPercentileHistogram().register(registry);
     }
 
     public void leasesGranted(int count) {
-        leaseGrants.increment(count);
+        leasesGranted.increment(count);
     }
 
     public void completed(long events) {
-        completions.increment();
+        tasksCompleted.increment();
         eventsSimulated.increment(events);
     }
 
     public void expired(int count) {
-        leaseExpiries.increment(count);
+        leasesExpired.increment(count);
     }
 
     public void preempted() {
-        preemptions.increment();
+        tasksPreempted.increment();
     }
 
     public void failed() {
-        failures.increment();
+        tasksFailed.increment();
     }
 
-    void stepCompleted(UUID studyId, StepRecord record, long reductionNanos) {
-        stepsCompleted.increment();
-        stepReduction.record(reductionNanos, TimeUnit.NANOSECONDS);
+    void stepCompleted(Instant stepStartedAt, long reductionNanos) {
+        stepReduction.record(Duration.ofNanos(reductionNanos));
+        if (stepStartedAt != null) {
+            Duration wall = Duration.between(stepStartedAt, Instant.now());
+            if (!wall.isNegative()) {
+                stepDuration.record(wall);
+            }
+        }
     }
 }

@@ -12,8 +12,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param heartbeatSeconds    how often workers are asked to heartbeat (well below the lease)
  * @param maxAttempts         reported failures of one task that end its study as FAILED
  * @param sweepInterval       how often expired leases are requeued
- * @param pollInterval        how often a waiting lease request re-reads the database (tasks
- *                            enqueued by another replica); tasks enqueued here wake it at once
+ * @param pollInterval        while lease requests wait, how often this JVM looks for leasable
+ *                            tasks enqueued by another replica; tasks enqueued here wake
+ *                            waiters at once
  * @param maxWaitSeconds      longest long-poll a lease request may ask for
  * @param maxTasksPerLease    most tasks one lease request may take
  */

@@ -82,7 +82,7 @@ public class OptimizationLoop {
         tasks.unhold(id);
         studies.setStatus(id, StudyStatus.RUNNING);
         events.append(id, StudyEventLog.STATUS, "PAUSED → RUNNING");
-        signalAfterCommit();
+        signalAfterCommit((int) tasks.queuedOf(id));
         return studies.find(id).orElseThrow();
     }
 
@@ -136,7 +136,7 @@ public class OptimizationLoop {
         } else {
             enqueue(study.id(), engine, next, study.status() == StudyStatus.RUNNING ? TaskState.QUEUED : TaskState.HELD);
         }
-        metrics.stepCompleted(study.id(), outcome.record(), System.nanoTime() - started);
+        metrics.stepCompleted(study.stepStartedAt(), System.nanoTime() - started);
         return true;
     }
 
@@ -155,7 +155,7 @@ public class OptimizationLoop {
         }
         tasks.insert(id, state.step(), initial, batch);
         if (initial == TaskState.QUEUED) {
-            signalAfterCommit();
+            signalAfterCommit(batch.size());
         }
     }
 
@@ -163,17 +163,20 @@ public class OptimizationLoop {
         return studies.lock(id).orElseThrow(() -> ApiProblem.notFound("study", id));
     }
 
-    /** Wakes this JVM's waiting lease requests once the transaction has committed. */
-    void signalAfterCommit() {
+    /** Wakes up to {@code tasks} of this JVM's waiting lease requests once the transaction has committed. */
+    void signalAfterCommit(int tasks) {
+        if (tasks <= 0) {
+            return;
+        }
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCommit() {
-                    signal.signal();
+                    signal.signal(tasks);
                 }
             });
         } else {
-            signal.signal();
+            signal.signal(tasks);
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.detopt.service.loop;
 
-import dev.detopt.service.study.StudyStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -90,6 +89,13 @@ public class TaskRepository {
         return leases;
     }
 
+    /** Leasable tasks (queued, study running), counted up to {@code limit}. */
+    public int leasable(int limit) {
+        return jdbc.sql("SELECT count(*) FROM (SELECT 1 FROM tasks t WHERE t.state = 'QUEUED' AND EXISTS"
+                        + " (SELECT 1 FROM studies s WHERE s.id = t.study_id AND s.status = 'RUNNING') LIMIT ?) AS leasable")
+                .param(limit).query(Integer.class).single();
+    }
+
     public Optional<UUID> studyOf(long taskId) {
         return jdbc.sql("SELECT study_id FROM tasks WHERE id = ?").param(taskId).query(UUID.class).optional();
     }
@@ -98,14 +104,20 @@ public class TaskRepository {
         return jdbc.sql("SELECT " + COLUMNS + " FROM tasks WHERE id = ? FOR UPDATE").param(taskId).query(MAPPER).optional();
     }
 
-    public String taskJson(long taskId) {
-        return jdbc.sql("SELECT task::text FROM tasks WHERE id = ?").param(taskId).query(String.class).single();
-    }
-
-    public void complete(long taskId, String resultJson, UUID token, String worker) {
-        jdbc.sql("UPDATE tasks SET state = 'COMPLETED', result = ?::json, completed_token = ?, completed_by = ?,"
-                        + " completed_at = now(), lease_expires_at = NULL, events_done = event_to - event_from WHERE id = ?")
-                .params(resultJson, token, worker, taskId).update();
+    /**
+     * Stores the result when the token holds the current, unexpired lease and the result answers
+     * this very task (study, step, batch, event range); returns the task's step, or empty when any
+     * of that does not hold (the caller then finds out which).
+     */
+    public Optional<Integer> completeIfCurrent(long taskId, UUID token, String resultJson, String worker, UUID studyId,
+                                               int step, int batchIndex, long eventFrom, long eventTo) {
+        return jdbc.sql("UPDATE tasks SET state = 'COMPLETED', result = ?::json, completed_token = ?, completed_by = ?,"
+                        + " completed_at = now(), lease_expires_at = NULL, events_done = event_to - event_from"
+                        + " WHERE id = ? AND state = 'LEASED' AND lease_token = ? AND lease_expires_at > now()"
+                        + " AND study_id = ? AND step = ? AND batch_index = ? AND event_from = ? AND event_to = ?"
+                        + " RETURNING step")
+                .params(resultJson, token, worker, taskId, token, studyId, step, batchIndex, eventFrom, eventTo)
+                .query(Integer.class).optional();
     }
 
     public void setStepCompleted(long taskId, boolean stepCompleted) {
@@ -191,6 +203,11 @@ public class TaskRepository {
                 .param(studyId).update();
     }
 
+    public long queuedOf(UUID studyId) {
+        return jdbc.sql("SELECT count(*) FROM tasks WHERE study_id = ? AND state = 'QUEUED'").param(studyId)
+                .query(Long.class).single();
+    }
+
     /** Cancel or fail: every unfinished task is cancelled; leases are lost (heartbeats answer abandon). */
     public int cancelUnfinished(UUID studyId) {
         return jdbc.sql("UPDATE tasks SET state = 'CANCELLED', lease_expires_at = NULL"
@@ -256,10 +273,6 @@ public class TaskRepository {
     public List<TaskRow> ofStep(UUID studyId, int step) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM tasks WHERE study_id = ? AND step = ? ORDER BY batch_index")
                 .params(studyId, step).query(MAPPER).list();
-    }
-
-    public static boolean leasable(StudyStatus status) {
-        return status == StudyStatus.RUNNING;
     }
 
     private static TaskRow map(ResultSet rs, int row) throws SQLException {

@@ -3,11 +3,13 @@ package dev.detopt.service.loop;
 import dev.detopt.model.study.contract.BatchResult;
 import dev.detopt.model.study.contract.WireJson;
 import dev.detopt.service.study.StudyEventLog;
+import dev.detopt.service.study.StudyRepository;
 import dev.detopt.service.study.StudyRow;
 import dev.detopt.service.web.ApiProblem;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -20,15 +22,17 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class WorkerQueue {
     private final TaskRepository tasks;
+    private final StudyRepository studies;
     private final WorkerRepository workers;
     private final StudyEventLog events;
     private final OptimizationLoop loop;
     private final LoopProperties properties;
     private final LoopMetrics metrics;
 
-    public WorkerQueue(TaskRepository tasks, WorkerRepository workers, StudyEventLog events, OptimizationLoop loop,
+    public WorkerQueue(TaskRepository tasks, StudyRepository studies, WorkerRepository workers, StudyEventLog events, OptimizationLoop loop,
                        LoopProperties properties, LoopMetrics metrics) {
         this.tasks = tasks;
+        this.studies = studies;
         this.workers = workers;
         this.events = events;
         this.loop = loop;
@@ -93,8 +97,25 @@ public class WorkerQueue {
      */
     @Transactional
     public Completion complete(String workerId, long taskId, UUID token, BatchResult result) {
-        UUID studyId = tasks.studyOf(taskId).orElseThrow(() -> ApiProblem.notFound("task", taskId));
-        StudyRow study = loop.locked(studyId);
+        StudyRow study = studies.lockByTask(taskId).orElseThrow(() -> ApiProblem.notFound("task", taskId));
+        UUID resultStudy = parseUuid(result.studyId());
+        Optional<Integer> step = resultStudy == null ? Optional.empty()
+                : tasks.completeIfCurrent(taskId, token, WireJson.write(result), workerId, resultStudy, result.step(),
+                        result.batchIndex(), result.eventFrom(), result.eventTo());
+        if (step.isEmpty()) {
+            return explainRefusal(taskId, token, result);
+        }
+        workers.completed(workerId);
+        boolean stepCompleted = loop.advanceIfStepDone(study, step.get());
+        if (stepCompleted) {
+            tasks.setStepCompleted(taskId, true);
+        }
+        metrics.completed(result.events());
+        return new Completion(true, stepCompleted);
+    }
+
+    /** The slow path of complete: a retry of an accepted result, or why the result is refused. */
+    private Completion explainRefusal(long taskId, UUID token, BatchResult result) {
         TaskRow task = tasks.lock(taskId).orElseThrow(() -> ApiProblem.notFound("task", taskId));
         if (task.state() == TaskState.COMPLETED && token.equals(task.completedToken())) {
             return new Completion(true, Boolean.TRUE.equals(task.stepCompleted()));
@@ -102,20 +123,19 @@ public class WorkerQueue {
         if (!task.holds(token)) {
             throw ApiProblem.conflict("leaseToken", leaseProblem(task, token));
         }
-        if (!result.studyId().equals(studyId.toString()) || result.step() != task.step()
-                || result.batchIndex() != task.batchIndex() || result.eventFrom() != task.eventFrom()
-                || result.eventTo() != task.eventTo()) {
-            throw ApiProblem.invalid(List.of(new ApiProblem.FieldError("result", "the result (study " + result.studyId()
-                    + ", step " + result.step() + ", batch " + result.batchIndex() + ", events [" + result.eventFrom()
-                    + ", " + result.eventTo() + ")) does not answer task " + taskId + " (step " + task.step()
-                    + ", batch " + task.batchIndex() + ", events [" + task.eventFrom() + ", " + task.eventTo() + "))")));
+        throw ApiProblem.invalid(List.of(new ApiProblem.FieldError("result", "the result (study " + result.studyId()
+                + ", step " + result.step() + ", batch " + result.batchIndex() + ", events [" + result.eventFrom()
+                + ", " + result.eventTo() + ")) does not answer task " + taskId + " (study " + task.studyId() + ", step "
+                + task.step() + ", batch " + task.batchIndex() + ", events [" + task.eventFrom() + ", " + task.eventTo()
+                + "))")));
+    }
+
+    private static UUID parseUuid(String value) {
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
-        tasks.complete(taskId, WireJson.write(result), token, workerId);
-        workers.count(workerId, "completions", 1);
-        boolean stepCompleted = loop.advanceIfStepDone(study, task.step());
-        tasks.setStepCompleted(taskId, stepCompleted);
-        metrics.completed(result.events());
-        return new Completion(true, stepCompleted);
     }
 
     @Transactional
@@ -129,14 +149,14 @@ public class WorkerQueue {
         String why = reason == null || reason.isBlank() ? "no reason given" : reason;
         if (preempted) {
             tasks.requeue(taskId, token, true, false, null);
-            workers.count(workerId, "preemptions", 1);
+            workers.addPreemption(workerId);
             events.append(studyId, StudyEventLog.PREEMPTED, "task " + taskId + " (step " + task.step() + ", batch "
                     + task.batchIndex() + ") preempted on worker " + workerId + ": " + why);
             metrics.preempted();
-            loop.signalAfterCommit();
+            loop.signalAfterCommit(1);
             return;
         }
-        workers.count(workerId, "failures", 1);
+        workers.addFailure(workerId);
         metrics.failed();
         int failures = task.failures() + 1;
         events.append(studyId, StudyEventLog.TASK_FAILED, "task " + taskId + " (step " + task.step() + ", batch "
@@ -148,24 +168,26 @@ public class WorkerQueue {
                     + failures + " times; last error: " + why);
         } else {
             tasks.requeue(taskId, token, false, true, why);
-            loop.signalAfterCommit();
+            loop.signalAfterCommit(1);
         }
     }
 
     @Transactional
     public void release(String workerId, List<HeldLease> leases, boolean preempted) {
+        int requeued = 0;
         for (HeldLease lease : leases) {
             UUID studyId = tasks.studyOf(lease.taskId()).orElse(null);
             if (studyId != null && tasks.requeue(lease.taskId(), lease.leaseToken(), preempted, false, null)) {
                 events.append(studyId, preempted ? StudyEventLog.PREEMPTED : StudyEventLog.RELEASED, "task "
                         + lease.taskId() + " released by worker " + workerId + (preempted ? " (preempted)" : " (shutdown)"));
+                requeued++;
                 if (preempted) {
-                    workers.count(workerId, "preemptions", 1);
+                    workers.addPreemption(workerId);
                     metrics.preempted();
                 }
             }
         }
-        loop.signalAfterCommit();
+        loop.signalAfterCommit(requeued);
     }
 
     /** Requeues expired leases; returns how many. */
@@ -176,11 +198,11 @@ public class WorkerQueue {
             events.append(lease.studyId(), StudyEventLog.LEASE_EXPIRED, "lease of task " + lease.taskId() + " (step "
                     + lease.step() + ", batch " + lease.batchIndex() + ", attempt " + lease.attempt() + ") held by worker "
                     + lease.worker() + " expired; requeued");
-            workers.count(lease.worker(), "lease_expiries", 1);
+            workers.addLeaseExpiry(lease.worker());
         }
         if (!expired.isEmpty()) {
             metrics.expired(expired.size());
-            loop.signalAfterCommit();
+            loop.signalAfterCommit(expired.size());
         }
         return expired.size();
     }

@@ -2,6 +2,10 @@ package dev.detopt.service.loop;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -14,10 +18,39 @@ public class WorkerRepository {
                             int failures, long completions, long leases) {
     }
 
+    /** Liveness is written at most this often per worker (every lease would otherwise be a write). */
+    private static final long SEEN_INTERVAL_NANOS = 5_000_000_000L;
+
     private final JdbcClient jdbc;
+    private final Map<String, Long> lastSeenWrite = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> completions = new ConcurrentHashMap<>();
 
     public WorkerRepository(JdbcClient jdbc) {
         this.jdbc = jdbc;
+    }
+
+    /** Counts a completion in memory; {@link #flushCompletions()} adds them to the rows. */
+    public void completed(String id) {
+        completions.computeIfAbsent(id, key -> new LongAdder()).increment();
+    }
+
+    /** Writes the completions counted since the last flush (monitoring only: a crash may lose a few seconds' worth). */
+    @Scheduled(fixedDelayString = "${detopt.metrics.refresh-interval:5s}", initialDelay = 2_000)
+    public void flushCompletions() {
+        for (Map.Entry<String, LongAdder> entry : completions.entrySet()) {
+            long count = entry.getValue().sumThenReset();
+            if (count > 0) {
+                try {
+                    jdbc.sql("UPDATE workers SET completions = completions + ? WHERE id = ?").params(count, entry.getKey()).update();
+                } catch (RuntimeException e) {
+                    entry.getValue().add(count);
+                    return;
+                }
+            }
+        }
+        if (completions.size() > 100_000) {
+            completions.clear();
+        }
     }
 
     /** Inserts or updates the worker; re-registering a known id counts as a restart. */
@@ -30,26 +63,33 @@ public class WorkerRepository {
                 .params(id, host, pod, node, threads).update();
     }
 
-    /** Marks the worker alive; a worker that never registered is recorded with what is known. */
+    /** Marks the worker alive (throttled); a worker that never registered is recorded with what is known. */
     public void seen(String id) {
-        if (jdbc.sql("UPDATE workers SET last_seen_at = now() WHERE id = ?").param(id).update() == 0) {
-            jdbc.sql("INSERT INTO workers (id) VALUES (?) ON CONFLICT (id) DO UPDATE SET last_seen_at = now()")
-                    .param(id).update();
+        long now = System.nanoTime();
+        Long last = lastSeenWrite.get(id);
+        if (last != null && now - last < SEEN_INTERVAL_NANOS) {
+            return;
+        }
+        if (lastSeenWrite.size() > 100_000) {
+            lastSeenWrite.clear();
+        }
+        lastSeenWrite.put(id, now);
+        jdbc.sql("INSERT INTO workers (id) VALUES (?) ON CONFLICT (id) DO UPDATE SET last_seen_at = now()")
+                .param(id).update();
+    }
+
+    public void addPreemption(String id) {
+        jdbc.sql("UPDATE workers SET preemptions = preemptions + 1 WHERE id = ?").param(id).update();
+    }
+
+    public void addLeaseExpiry(String id) {
+        if (id != null) {
+            jdbc.sql("UPDATE workers SET lease_expiries = lease_expiries + 1 WHERE id = ?").param(id).update();
         }
     }
 
-    public void count(String id, String column, int delta) {
-        if (id == null) {
-            return;
-        }
-        String sql = switch (column) {
-            case "preemptions" -> "UPDATE workers SET preemptions = preemptions + ? WHERE id = ?";
-            case "lease_expiries" -> "UPDATE workers SET lease_expiries = lease_expiries + ? WHERE id = ?";
-            case "failures" -> "UPDATE workers SET failures = failures + ? WHERE id = ?";
-            case "completions" -> "UPDATE workers SET completions = completions + ?, last_seen_at = now() WHERE id = ?";
-            default -> throw new IllegalArgumentException(column);
-        };
-        jdbc.sql(sql).params(delta, id).update();
+    public void addFailure(String id) {
+        jdbc.sql("UPDATE workers SET failures = failures + 1 WHERE id = ?").param(id).update();
     }
 
     public long count() {

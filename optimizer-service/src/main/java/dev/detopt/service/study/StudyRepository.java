@@ -42,6 +42,12 @@ public class StudyRepository {
         return jdbc.sql("SELECT " + COLUMNS + " FROM studies WHERE id = ? FOR UPDATE").param(id).query(MAPPER).optional();
     }
 
+    /** Locks the study a task belongs to (one round trip for the complete path). */
+    public Optional<StudyRow> lockByTask(long taskId) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM studies WHERE id = (SELECT study_id FROM tasks WHERE id = ?) FOR UPDATE")
+                .param(taskId).query(MAPPER).optional();
+    }
+
     public List<StudyRow> list(StudyStatus status, int limit, long offset) {
         if (status == null) {
             return jdbc.sql("SELECT " + COLUMNS + " FROM studies ORDER BY created_at DESC, id LIMIT ? OFFSET ?")
@@ -61,10 +67,6 @@ public class StudyRepository {
     /** The study's row version, or empty when it was deleted. */
     public Optional<Long> version(UUID id) {
         return jdbc.sql("SELECT version FROM studies WHERE id = ?").param(id).query(Long.class).optional();
-    }
-
-    public List<UUID> idsWithStatus(StudyStatus status) {
-        return jdbc.sql("SELECT id FROM studies WHERE status = ?").param(status.name()).query(UUID.class).list();
     }
 
     public void markStarted(UUID id, String stateJson, int step) {
@@ -97,11 +99,6 @@ public class StudyRepository {
                 .params(stateJson, step, lastTotal, bestTotal, bestStep, eventsSimulated, stopReason, stopReason,
                         stopReason, id)
                 .update();
-    }
-
-    /** Raises the version without other changes (task counts changed: SSE watchers refresh). */
-    public void touch(UUID id) {
-        jdbc.sql("UPDATE studies SET version = version + 1 WHERE id = ?").param(id).update();
     }
 
     public boolean delete(UUID id) {

@@ -42,6 +42,7 @@ class StudyApiTest {
     @BeforeEach
     void client() {
         api = new ApiClient(port);
+        api.cancelActiveStudies();
     }
 
     @Test

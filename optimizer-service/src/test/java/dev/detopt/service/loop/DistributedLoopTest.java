@@ -37,6 +37,7 @@ class DistributedLoopTest {
     @BeforeEach
     void client() {
         api = new ApiClient(port);
+        api.cancelActiveStudies();
     }
 
     @Test

@@ -88,15 +88,14 @@ class RestartResumeTest {
 
     ConfigurableApplicationContext start() {
         return new SpringApplicationBuilder(OptimizerServiceApplication.class)
-                .properties(
-                        "server.port=0",
-                        "detopt.embedded.directory=" + directory,
-                        "detopt.embedded.persistent=true",
-                        "detopt.embedded.s3-port=0",
-                        "detopt.loop.lease-seconds=2",
-                        "detopt.loop.sweep-interval=200ms",
-                        "detopt.security.static-tokens=" + TOKENS)
-                .run();
+                .run(
+                        "--server.port=0",
+                        "--detopt.embedded.directory=" + directory,
+                        "--detopt.embedded.persistent=true",
+                        "--detopt.embedded.s3-port=0",
+                        "--detopt.loop.lease-seconds=2",
+                        "--detopt.loop.sweep-interval=200ms",
+                        "--detopt.security.static-tokens=" + TOKENS);
     }
 
     static ApiClient api(ConfigurableApplicationContext service) {

@@ -17,7 +17,6 @@ import dev.detopt.service.config.DetoptProperties;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -54,6 +53,7 @@ class TwoReplicasTest {
         try (ConfigurableApplicationContext second = secondInstance()) {
             ApiClient first = new ApiClient(port);
             ApiClient other = new ApiClient(((WebServerApplicationContext) second).getWebServer().getPort());
+            first.cancelActiveStudies();
             ApiClient.Response created = first.post("/api/v1/studies", spec, TestTokens.OPERATOR);
             String id = created.json().path("id").asString();
             // Started through the second instance: its tasks reach the first instance's pollers by re-polling.
@@ -88,19 +88,14 @@ class TwoReplicasTest {
     ConfigurableApplicationContext secondInstance() {
         DetoptProperties.S3 s3 = properties.s3();
         return new SpringApplicationBuilder(OptimizerServiceApplication.class)
-                .properties(
-                        "server.port=0",
-                        "detopt.db.url=" + environment.getProperty("spring.datasource.url"),
-                        "detopt.db.user=" + environment.getProperty("spring.datasource.username"),
-                        "detopt.s3.endpoint=" + s3.endpoint(),
-                        "detopt.s3.bucket=" + s3.bucket(),
-                        "detopt.s3.access-key=" + s3.accessKey(),
-                        "detopt.s3.secret-key=" + s3.secretKey(),
-                        "detopt.security.static-tokens=" + environment.getProperty("detopt.security.static-tokens"))
-                .run();
-    }
-
-    static UUID uuid(String id) {
-        return UUID.fromString(id);
+                .run(
+                        "--server.port=0",
+                        "--detopt.db.url=" + environment.getProperty("spring.datasource.url"),
+                        "--detopt.db.user=" + environment.getProperty("spring.datasource.username"),
+                        "--detopt.s3.endpoint=" + s3.endpoint(),
+                        "--detopt.s3.bucket=" + s3.bucket(),
+                        "--detopt.s3.access-key=" + s3.accessKey(),
+                        "--detopt.s3.secret-key=" + s3.secretKey(),
+                        "--detopt.security.static-tokens=" + environment.getProperty("detopt.security.static-tokens"));
     }
 }

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -52,12 +53,7 @@ class WorkerProtocolTest {
     @BeforeEach
     void isolate() {
         api = new ApiClient(port);
-        // Studies other tests left active would share the queue: end them.
-        for (String status : List.of("RUNNING", "PAUSED")) {
-            for (JsonNode study : api.get("/api/v1/studies?size=500&status=" + status, TestTokens.VIEWER).json().path("items")) {
-                api.post("/api/v1/studies/" + study.path("id").asString() + "/cancel", (String) null, TestTokens.OPERATOR);
-            }
-        }
+        api.cancelActiveStudies();
         register("proto-a");
         register("proto-b");
     }
@@ -235,6 +231,11 @@ class WorkerProtocolTest {
         JsonNode counts = api.get("/api/v1/workers/queue", TestTokens.WORKER).json();
         assertThat(counts.path("queued").asLong()).isEqualTo(2);
         assertThat(counts.path("leased").asLong()).isEqualTo(1);
+    }
+
+    @AfterEach
+    void endStudies() {
+        api.cancelActiveStudies();
     }
 
     // --- helpers

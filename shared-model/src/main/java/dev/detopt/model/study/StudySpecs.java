@@ -390,8 +390,8 @@ public final class StudySpecs {
                     yield null;
                 }
             };
-            if (objective == null && problems.size() == before) {
-                return null;
+            if (objective == null) {
+                return null; // unknown type: its other fields cannot be judged
             }
             f.finish();
             return problems.size() > before ? null : objective;
@@ -625,9 +625,11 @@ public final class StudySpecs {
                 }
                 optimizer = learningRate == null ? null
                         : new OptimizerSpec.Adam(learningRate, beta1, beta2, epsilon == null ? 1e-8 : epsilon);
-            } else if (type != null) {
-                f.problem("type", "unknown optimizer '" + type + "'; known: sgd, adam");
-                return null;
+            } else {
+                if (type != null) {
+                    f.problem("type", "unknown optimizer '" + type + "'; known: sgd, adam");
+                }
+                return null; // without a known type its other fields cannot be judged
             }
             f.finish();
             return problems.size() > before ? null : optimizer;

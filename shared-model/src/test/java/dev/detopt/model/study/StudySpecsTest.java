@@ -154,7 +154,7 @@ class StudySpecsTest {
     @Test
     void unknownSimulatorAndParameters() {
         assertThat(problems(VALID.replace("\"name\": \"gaussian\"", "\"name\": \"geant\"")))
-                .contains(new FieldProblem("simulator.name", "unknown simulator 'geant'; known: branching, gaussian"));
+                .contains(new FieldProblem("simulator.name", "unknown simulator 'geant'; known: branching, calorimeter, gaussian"));
         List<FieldProblem> unknownParameter = problems(VALID.replace("\"name\": \"mu\"", "\"name\": \"nu\""));
         assertThat(unknownParameter).containsExactly(new FieldProblem("parameters[0].name",
                 "simulator 'gaussian' has no parameter 'nu'; it has mu, sigma"));
@@ -231,6 +231,44 @@ class StudySpecsTest {
         assertThat(problems(json, catalogWithPathwiseOnly())).containsExactly(new FieldProblem("estimator.kind",
                 "estimator 'score' does not apply to simulator 'pathwise-only'; supported: pathwise"));
         assertThat(StudySpecs.parse(json.replace("score", "pathwise"), catalogWithPathwiseOnly()).isValid()).isTrue();
+    }
+
+    /** Random edits of a valid spec must come back as problems or a spec, never as an exception. */
+    @Test
+    void neverThrowsOnMangledInput() {
+        String valid = Specs.gaussianLoss("{\"type\": \"adam\", \"learningRate\": 0.05}", 100, 30, 10)
+                .replace("\"objective\": {\"type\": \"expected-loss\"}", "\"objective\": {\"type\": \"profile-match\", "
+                        + "\"observables\": [\"y*\"], \"target\": {\"simulate\": {\"parameters\": {\"mu\": 1}, \"events\": 10}}}");
+        String[] replacements = {"null", "[]", "{}", "\"x\"", "-1", "0", "1e999", "NaN", "true", "9223372036854775808", "1.5"};
+        java.util.SplittableRandom random = new java.util.SplittableRandom(17);
+        int rejected = 0;
+        for (int trial = 0; trial < 400; trial++) {
+            StringBuilder text = new StringBuilder(valid);
+            for (int edit = 0; edit < 1 + random.nextInt(3); edit++) {
+                int at = random.nextInt(text.length());
+                switch (random.nextInt(3)) {
+                    case 0 -> text.deleteCharAt(at);
+                    case 1 -> text.insert(at, replacements[random.nextInt(replacements.length)]);
+                    default -> {
+                        int colon = text.indexOf(":", at);
+                        int end = colon < 0 ? -1 : Math.min(text.indexOf(",", colon) < 0 ? text.length() : text.indexOf(",", colon),
+                                text.indexOf("}", colon) < 0 ? text.length() : text.indexOf("}", colon));
+                        if (colon >= 0 && end > colon) {
+                            text.replace(colon + 1, end, " " + replacements[random.nextInt(replacements.length)]);
+                        }
+                    }
+                }
+            }
+            ParseResult result = StudySpecs.parse(text.toString());
+            if (!result.isValid()) {
+                rejected++;
+                assertThat(result.problems()).allSatisfy(p -> {
+                    assertThat(p.field()).isNotBlank();
+                    assertThat(p.message()).isNotBlank().doesNotContain("could not validate");
+                });
+            }
+        }
+        assertThat(rejected).isGreaterThan(300);
     }
 
     @Test

@@ -2,6 +2,8 @@ package dev.detopt.model.study.catalog;
 
 import dev.detopt.model.branching.BranchingConfig;
 import dev.detopt.model.branching.BranchingSimulator;
+import dev.detopt.model.calorimeter.CalorimeterConfig;
+import dev.detopt.model.calorimeter.CalorimeterSimulator;
 import dev.detopt.model.sim.Simulator;
 import dev.detopt.model.study.FieldProblem;
 import dev.detopt.model.study.InvalidStudySpecException;
@@ -20,7 +22,7 @@ import java.util.Optional;
  * detector geometry. Everything else (spec validation, engine, worker) goes through here.
  */
 public final class SimulatorCatalog {
-    private static final SimulatorCatalog STANDARD = new SimulatorCatalog(List.of(branching(), gaussian()));
+    private static final SimulatorCatalog STANDARD = new SimulatorCatalog(List.of(branching(), calorimeter(), gaussian()));
 
     private final Map<String, SimulatorType<?>> types = new LinkedHashMap<>();
 
@@ -82,6 +84,13 @@ public final class SimulatorCatalog {
         return new SimulatorType<>(BranchingSimulator.NAME, BranchingConfig.class, BranchingConfig.defaults(),
                 BranchingConfig::problems, BranchingSimulator::new,
                 (config, simulator) -> new AnnulusGeometry(simulator.parameterIndex("theta"), BRANCHING_ANNULUS_WIDTH));
+    }
+
+    static SimulatorType<CalorimeterConfig> calorimeter() {
+        return new SimulatorType<>(CalorimeterSimulator.NAME, CalorimeterConfig.class, CalorimeterConfig.defaults(),
+                CalorimeterConfig::problems, CalorimeterSimulator::new,
+                (config, simulator) -> new CalorimeterGeometry(config.layers(), config.transverseSizeMm(),
+                        simulator.parameterIndex("a"), simulator.parameterIndex("g")));
     }
 
     static SimulatorType<GaussianSimulator.Config> gaussian() {

@@ -7,7 +7,8 @@ import dev.detopt.model.stats.SampleSummary;
  * the observables V and V² (the simulator reports V² per event so that ∂E[V²]/∂θ is estimated too).
  *
  * <p>Standard errors: the value's is the large-sample error of a ratio σ/μ for near-Gaussian V,
- * R·√(1/(2(N−1)) + R²/N). The gradient's uses the delta method over the entries of ∂E[V]/∂θ and
+ * R·√(1/(2(N−1)) + R²/N); it underestimates for heavy-tailed V (leakage), since the exact error
+ * needs E[V³], which the statistics do not carry. The gradient's uses the delta method over the entries of ∂E[V]/∂θ and
  * ∂E[V²]/∂θ as if uncorrelated; they are strongly positively correlated per event and enter with
  * opposite signs, so this is an upper bound (often several times the true error).
  */

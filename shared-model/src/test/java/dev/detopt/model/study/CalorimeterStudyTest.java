@@ -1,0 +1,53 @@
+package dev.detopt.model.study;
+
+import dev.detopt.model.study.contract.BatchTask;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The calorimeter through the catalogue: configuration, tasks, geometry and cost in a real step. */
+class CalorimeterStudyTest {
+    private static String exampleB() throws IOException {
+        return Files.readString(Path.of("..", "docs", "examples", "b-calorimeter-resolution-cost.json"));
+    }
+
+    @Test
+    void configurationProblemsAreFieldProblems() throws IOException {
+        String json = exampleB().replace("\"layers\": 50", "\"layers\": 0, \"colour\": 1");
+        List<FieldProblem> problems = StudySpecs.parse(json).problems();
+        assertThat(problems).extracting(FieldProblem::field).containsExactlyInAnyOrder("simulator.config.colour", "simulator.config");
+        assertThat(problems).extracting(FieldProblem::message).anySatisfy(m -> assertThat(m).contains("layers"));
+        assertThat(StudySpecs.parse(exampleB().replace("\"kind\": \"pathwise\"", "\"kind\": \"score\"")).problems())
+                .containsExactly(new FieldProblem("estimator.kind",
+                        "estimator 'score' does not apply to simulator 'calorimeter'; supported: pathwise, finite-difference"));
+    }
+
+    @Test
+    void tasksCarryTheCompleteConfigurationAndOneStepRecordsTheCost() throws IOException {
+        StudySpec spec = StudySpecs.fromJson(exampleB().replace("\"eventsPerStep\": 1000, \"eventsPerBatch\": 500",
+                "\"eventsPerStep\": 8, \"eventsPerBatch\": 4"));
+        assertThat(spec.simulator().config().get("photonCutMev").doubleValue()).isEqualTo(1.0);
+        StudyEngine engine = new StudyEngine(spec);
+        List<BatchTask> tasks = engine.tasks("cal", engine.initialState());
+        assertThat(tasks).hasSize(2);
+        assertThat(tasks.getFirst().theta()).containsExactly(10_000.0, 2.3, 5.7);
+        assertThat(tasks.getFirst().differentiated()).containsExactly(1, 2);
+        assertThat(tasks.getFirst().simulatorConfig().get("layers").intValue()).isEqualTo(50);
+
+        StepRecord first = new StudyRunner(spec, 1).run(engine.initialState(), 1, r -> { }).steps().getFirst();
+        // 5/cm³ · 18,400 cm³ PbWO4 + 0.005/cm³ · 45,600 cm³ LAr + 100 · 50 channels
+        assertThat(first.cost()).isCloseTo(5 * 18_400 + 0.005 * 45_600 + 100 * 50, Offset.offset(1e-6));
+        // above the 80,000 budget: d = 10·(97,228 − 80,000)/80,000, b = 1 + d/2, λ = the first step's physics
+        double d = 10 * (first.cost() - 80_000) / 80_000;
+        assertThat(first.lambda()).isEqualTo(first.physics());
+        assertThat(first.penalty()).isCloseTo(first.lambda() * (1 + d / 2), Offset.offset(1e-12));
+        assertThat(first.gradient()).containsOnlyKeys("a", "g");
+        assertThat(first.physics()).isBetween(0.005, 0.5);
+    }
+}
