@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Orchestration overhead (issue 7 point 6): one study step run by the service with N local worker
 # processes, against the single-process reference (detopt-sim optimize) on the same cores.
-#   worker/bench/throughput.sh [spec.json]      WORKERS=2 (default), DETOPT_TOKEN=<operator token> if auth is on
+#   worker/bench/throughput.sh [spec.json]      WORKERS=2 (default); DETOPT_TOKEN=<operator token>, else the
+#   embedded stack's generated admin token
 # Prints both wall times (reference: detopt-sim's own "wall time", without JVM start; service:
 # the study's startedAt → finishedAt) and the throughput ratio.
 set -euo pipefail
@@ -33,6 +34,10 @@ service=$!
 trap 'kill $service 2>/dev/null; wait $service 2>/dev/null; [ -n "${KEEP:-}" ] && echo "kept $state" || rm -rf "$state"' EXIT
 until curl -fs "localhost:$port/actuator/health" > /dev/null; do sleep 0.5; done
 until [ "$(cat "$state"/workers/*.log 2>/dev/null | grep -c 'registered as')" -ge "$workers" ]; do sleep 0.2; done
+# With authentication on, the embedded stack's first start writes an admin token next to the database.
+if [ -z "${DETOPT_TOKEN:-}" ] && [ -f "$state/admin-token" ]; then
+  auth=(-H "Authorization: Bearer $(tr -d '[:space:]' < "$state/admin-token")")
+fi
 
 id=$(curl -fs "${auth[@]}" -H 'Content-Type: application/json' --data-binary @"$spec" "localhost:$port/api/v1/studies" \
   | sed -n 's/.*"id" *: *"\([^"]*\)".*/\1/p')
