@@ -174,7 +174,10 @@ class ChaosTest {
                     .collect(Collectors.groupingBy(e -> e, Collectors.counting())));
             assertThat(blows).hasSizeGreaterThanOrEqualTo(3);
             if (blows.stream().anyMatch(b -> b.startsWith("SIGTERM"))) {
-                assertThat(events).as("a SIGTERMed worker releases its lease as preempted").contains("preempted");
+                // Usually "preempted" (checkpoint + release); a worker struck while its lease answer is
+                // still in flight never sees that task, whose lease then expires (docs/worker.md, known
+                // limitations). WorkerAgainstServiceTest and WorkerProcessTest check the release path deterministically.
+                assertThat(events).as("a SIGTERMed worker's task is handed back").containsAnyOf("preempted", "lease-expired");
             }
             if (blows.stream().anyMatch(b -> b.startsWith("SIGKILL"))) {
                 assertThat(events).as("a SIGKILLed worker's lease expires").contains("lease-expired");
