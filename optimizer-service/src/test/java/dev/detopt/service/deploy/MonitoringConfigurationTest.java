@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.detopt.service.loop.TaskState;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -26,6 +27,8 @@ class MonitoringConfigurationTest {
     private static final Pattern METER = Pattern.compile("(Counter|Timer|MultiGauge|Gauge|DistributionSummary|LongTaskTimer)\\s*\\.\\s*builder\\(\\s*\"(detopt\\.[a-z0-9._]+)\"");
     /** {@code detopt_tasks{state="queued"}}, also JSON-escaped ({@code \"}) in the dashboard. */
     private static final Pattern TASK_STATE_LABEL = Pattern.compile("detopt_tasks\\{[^}]*?state\\s*=\\s*\\\\?\"([A-Za-z_]+)");
+    /** {@code registry.counter("detopt.worker.crashes", …)}: the MeterRegistry shortcuts. */
+    private static final Pattern REGISTRY_SHORTCUT = Pattern.compile("\\.(counter|timer|gauge|summary)\\(\\s*\"(detopt\\.[a-z0-9._]+)\"");
     private static final Pattern QUERIED = Pattern.compile("\\b(detopt_[a-z0-9_]+)");
 
     static Set<String> registered;
@@ -52,6 +55,16 @@ class MonitoringConfigurationTest {
                     default -> registered.add(base);
                 }
             }
+            Matcher shortcut = REGISTRY_SHORTCUT.matcher(RepositoryFiles.read(file));
+            while (shortcut.find()) {
+                String base = shortcut.group(2).replace('.', '_');
+                switch (shortcut.group(1)) {
+                    case "counter" -> registered.add(base + "_total");
+                    case "timer" -> List.of("_count", "_sum", "_max").forEach(suffix -> registered.add(base + "_seconds" + suffix));
+                    case "summary" -> List.of("_count", "_sum", "_max").forEach(suffix -> registered.add(base + suffix));
+                    default -> registered.add(base);
+                }
+            }
         }
     }
 
@@ -70,7 +83,8 @@ class MonitoringConfigurationTest {
     @Test
     void derivationFindsTheLoopMeters() {
         assertThat(registered).contains("detopt_tasks_completed_total", "detopt_leases_expired_total",
-                "detopt_step_reduction_seconds_bucket", "detopt_tasks", "detopt_workers_active", "detopt_study_loss");
+                "detopt_step_reduction_seconds_bucket", "detopt_tasks", "detopt_workers_active", "detopt_study_loss",
+                "detopt_worker_crashes_total", "detopt_worker_preemptions_total");
         assertThat(registered).noneMatch(name -> name.endsWith("_created"));
     }
 
