@@ -82,3 +82,12 @@ new random one. (helm template has no cluster: it always renders a random value.
 {{- randAlphaNum 40 | b64enc -}}
 {{- end -}}
 {{- end -}}
+
+{{/* Service account of the worker pods (carries the image pull secrets); empty = the namespace's default. */}}
+{{- define "detopt.workerServiceAccountName" -}}
+{{- if .Values.workers.serviceAccount.create -}}
+{{- default (printf "%s-worker" (include "detopt.fullname" .)) .Values.workers.serviceAccount.name -}}
+{{- else -}}
+{{- .Values.workers.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}

@@ -2,11 +2,13 @@ package dev.detopt.service.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.detopt.service.launcher.WorkerLauncherProperties;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -23,15 +25,6 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code DETOPT_*} variable given to the service or a worker is one the code reads.
  */
 class DockerComposeFileTest {
-
-    /**
-     * Names the compose file already passes that only code on another branch reads, with the branch.
-     * The last test fails once the code reads one of them, so this list can only shrink.
-     */
-    static final Map<String, String> READ_BY_UNMERGED_CODE = Map.of(
-            "DETOPT_BOOTSTRAP_ADMIN_TOKEN", "security (detopt.security.bootstrap-admin-token)",
-            "DETOPT_SECURITY_STATIC_TOKENS", "security (detopt.security.static-tokens)",
-            "DETOPT_WORKERS_LOCAL_COUNT", "worker (detopt.workers.local.count)");
 
     private static final Pattern INTERPOLATION = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)");
 
@@ -62,6 +55,8 @@ class DockerComposeFileTest {
         assertThat(serviceReads.exact()).contains(
                 "DETOPT_PORT", "DETOPT_DB_URL", "DETOPT_DB_POOL_SIZE", "DETOPT_S3_ACCESS_KEY", "DETOPT_EMBEDDED_S3_PORT");
         assertThat(serviceReads.reads("DETOPT_DB_URLL")).isFalse();
+        assertThat(serviceReads.exact()).contains("DETOPT_BOOTSTRAP_ADMIN_TOKEN", "DETOPT_SECURITY_STATIC_TOKENS",
+                "DETOPT_WORKERS_MODE", "DETOPT_WORKERS_KUBERNETES_IMAGE");
         assertThat(workerReads.exact()).contains("DETOPT_SERVICE_URL", "DETOPT_WORKER_TOKEN", "DETOPT_S3_SECRET_KEY");
         assertThat(workerReads.reads("DETOPT_DB_URL")).isFalse();
     }
@@ -119,6 +114,9 @@ class DockerComposeFileTest {
         }
         assertThat(service.get("DETOPT_SECURITY_STATIC_TOKENS")).isEqualTo("worker:" + worker.get("DETOPT_WORKER_TOKEN"));
         assertThat(worker.get("DETOPT_SERVICE_URL")).isEqualTo("http://optimizer-service:8080");
+        // Compose runs the workers itself: the service's launcher must start none (its default is local processes).
+        assertThat(WorkerLauncherProperties.Mode.valueOf(service.get("DETOPT_WORKERS_MODE").toUpperCase(Locale.ROOT)))
+                .isEqualTo(WorkerLauncherProperties.Mode.NONE);
     }
 
     @Test
@@ -166,20 +164,10 @@ class DockerComposeFileTest {
         }
     }
 
-    @Test
-    void namesWaitingForUnmergedCodeAreNotReadYet() {
-        for (var pending : READ_BY_UNMERGED_CODE.entrySet()) {
-            assertThat(serviceReads.reads(pending.getKey()) || workerReads.reads(pending.getKey()))
-                    .as("%s is read by the code now (branch %s merged): drop it from READ_BY_UNMERGED_CODE",
-                            pending.getKey(), pending.getValue())
-                    .isFalse();
-        }
-    }
-
     private static Set<String> unread(Map<String, String> environment, EnvironmentNames reads) {
         Set<String> unread = new TreeSet<>();
         for (String name : environment.keySet()) {
-            if (name.startsWith("DETOPT_") && !reads.reads(name) && !READ_BY_UNMERGED_CODE.containsKey(name)) {
+            if (name.startsWith("DETOPT_") && !reads.reads(name)) {
                 unread.add(name);
             }
         }

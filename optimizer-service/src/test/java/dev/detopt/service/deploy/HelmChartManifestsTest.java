@@ -13,7 +13,11 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
+import dev.detopt.service.launcher.WorkerLauncherProperties;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -30,6 +34,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.context.properties.bind.BindHandler;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.ByteArrayResource;
 import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -84,36 +96,94 @@ class HelmChartManifestsTest {
         Deployment service = serviceDeployment(documents);
         Set<String> unread = new TreeSet<>();
         for (EnvVar variable : service.getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv()) {
-            if (variable.getName().startsWith("DETOPT_") && !serviceReads.reads(variable.getName())
-                    && !DockerComposeFileTest.READ_BY_UNMERGED_CODE.containsKey(variable.getName())) {
+            if (variable.getName().startsWith("DETOPT_") && !serviceReads.reads(variable.getName())) {
                 unread.add(variable.getName());
             }
         }
         assertThat(unread).as("DETOPT_* given to the service that no code reads").isEmpty();
 
-        // The mounted application.yaml: every detopt.* key must be a property the service binds.
-        Map<String, Object> configMap = documents.stream().filter(d -> "ConfigMap".equals(d.get("kind"))).findFirst().orElseThrow();
-        @SuppressWarnings("unchecked")
-        Map<String, Object> data = (Map<String, Object>) configMap.get("data");
-        Map<String, Object> configuration = new Yaml().load((String) data.get("application.yaml"));
+        // The mounted application.yaml: every detopt.* key outside detopt.workers must be a property the
+        // service reads; detopt.workers binds strictly below (an unbound key there fails the binding).
+        Map<String, Object> configuration = new Yaml().load(applicationYaml(documents));
         Set<String> unknown = new TreeSet<>();
         collectLeafProperties("", configuration, unknown);
         unknown.removeIf(property -> serviceReads.reads(EnvironmentNames.environmentName(property))
-                || property.startsWith(WORKER_LAUNCHER_PREFIX));
+                || property.startsWith(LAUNCHER_PREFIX + "."));
         assertThat(unknown).as("properties in the service's application.yaml that no code binds").isEmpty();
+        assertThat(bindLauncher(documents)).isNotNull();
     }
 
+    static final String LAUNCHER_PREFIX = "detopt.workers";
+
     /**
-     * The Kubernetes worker launcher's properties are being built on branch worker (issue 7); until it is
-     * merged its keys cannot be checked. The test below fails once they are bound, to drop this exception.
+     * The ConfigMap's detopt.workers.* bound the way the service binds it, failing on any key that
+     * {@link WorkerLauncherProperties} does not take (Spring would ignore it silently at run time).
      */
-    static final String WORKER_LAUNCHER_PREFIX = "detopt.workers.";
+    static WorkerLauncherProperties bindLauncher(List<Map<String, Object>> documents) {
+        List<PropertySource<?>> sources;
+        try {
+            sources = new YamlPropertySourceLoader().load("application.yaml",
+                    new ByteArrayResource(applicationYaml(documents).getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Binder(ConfigurationPropertySources.from(sources))
+                .bindOrCreate(LAUNCHER_PREFIX, Bindable.of(WorkerLauncherProperties.class), new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String applicationYaml(List<Map<String, Object>> documents) {
+        Map<String, Object> configMap = documents.stream().filter(d -> "ConfigMap".equals(d.get("kind"))).findFirst().orElseThrow();
+        return (String) ((Map<String, Object>) configMap.get("data")).get("application.yaml");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("renderings")
+    void workerPodsGetTheTokenTheStoreAndTheAddressTheServiceUses(String name, String[] arguments) {
+        List<Map<String, Object>> documents = HelmChart.render(arguments);
+        WorkerLauncherProperties launcher = bindLauncher(documents);
+        if (List.of(arguments).contains("workers.enabled=false")) {
+            assertThat(launcher.mode()).isEqualTo(WorkerLauncherProperties.Mode.NONE);
+            assertThat(documents).noneMatch(d -> "Role".equals(d.get("kind")));
+            return;
+        }
+        assertThat(launcher.mode()).isEqualTo(WorkerLauncherProperties.Mode.KUBERNETES);
+        WorkerLauncherProperties.Kubernetes pods = launcher.kubernetes();
+        Map<String, EnvVar> service = new LinkedHashMap<>();
+        serviceDeployment(documents).getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv()
+                .forEach(variable -> service.put(variable.getName(), variable));
+
+        // The service accepts role worker for the token in WORKER_TOKEN; the pods must read the same key.
+        assertThat(service.get("DETOPT_SECURITY_STATIC_TOKENS").getValue()).isEqualTo("worker:$(WORKER_TOKEN)");
+        var accepted = service.get("WORKER_TOKEN").getValueFrom().getSecretKeyRef();
+        assertThat(List.of(pods.tokenSecret(), pods.tokenSecretKey())).containsExactly(accepted.getName(), accepted.getKey());
+
+        assertThat(pods.s3Endpoint()).isEqualTo(service.get("DETOPT_S3_ENDPOINT").getValue());
+        assertThat(pods.s3Bucket()).isEqualTo(service.get("DETOPT_S3_BUCKET").getValue());
+        assertThat(pods.s3Region()).isEqualTo(service.get("DETOPT_S3_REGION").getValue());
+        var accessKey = service.get("DETOPT_S3_ACCESS_KEY").getValueFrom().getSecretKeyRef();
+        var secretKey = service.get("DETOPT_S3_SECRET_KEY").getValueFrom().getSecretKeyRef();
+        assertThat(List.of(pods.s3Secret(), pods.s3AccessKeyKey(), pods.s3SecretKeyKey()))
+                .containsExactly(accessKey.getName(), accessKey.getKey(), secretKey.getKey());
+
+        Map<String, Object> kubernetesService = documents.stream().filter(d -> "Service".equals(d.get("kind"))
+                && "optimizer-service".equals(((Map<?, ?>) ((Map<?, ?>) d.get("metadata")).get("labels")).get("app.kubernetes.io/component")))
+                .findFirst().orElseThrow();
+        @SuppressWarnings("unchecked")
+        Object port = ((List<Map<String, Object>>) ((Map<String, Object>) kubernetesService.get("spec")).get("ports")).getFirst().get("port");
+        assertThat(pods.serviceUrl()).isEqualTo("http://" + ((Map<?, ?>) kubernetesService.get("metadata")).get("name") + ":" + port);
+        assertThat(pods.namespace()).isEqualTo("detopt");
+        assertThat(documents).as("the worker pods' ServiceAccount").anyMatch(d -> "ServiceAccount".equals(d.get("kind"))
+                && pods.serviceAccountName().equals(((Map<?, ?>) d.get("metadata")).get("name")));
+    }
 
     @Test
-    void workerLauncherPropertiesAreNotBoundYet() {
-        assertThat(serviceReads.reads("DETOPT_WORKERS_KUBERNETES_IMAGE"))
-                .as("the worker launcher's properties are bound now: remove WORKER_LAUNCHER_PREFIX's exception")
-                .isFalse();
+    void workerSettingsTheLauncherCannotApplyAreRefused() {
+        assertThatThrownBy(() -> HelmChart.render("--set", "workers.resources.limits.ephemeral-storage=1Gi"))
+                .hasMessageContaining("only cpu and memory");
+        assertThatThrownBy(() -> HelmChart.render("--set", "workers.tolerations[0].key=spot",
+                "--set", "workers.tolerations[0].tolerationSeconds=30"))
+                .hasMessageContaining("not tolerationSeconds");
     }
 
     @Test
@@ -128,8 +198,10 @@ class HelmChartManifestsTest {
                 verbsByResource.computeIfAbsent(rule.getApiGroups().getFirst() + "/" + resource, k -> new TreeSet<>()).addAll(rule.getVerbs());
             }
         }
-        assertThat(verbsByResource.keySet()).containsExactlyInAnyOrder("apps/deployments", "apps/deployments/scale", "/pods", "/events");
-        assertThat(verbsByResource.get("/pods")).containsExactlyInAnyOrder("get", "list", "watch");
+        // KubernetesWorkerLauncher: deployments get/create/update (start), edit = patch (scale); a pod informer and list.
+        assertThat(verbsByResource).containsOnlyKeys("apps/deployments", "/pods");
+        assertThat(verbsByResource.get("apps/deployments")).containsExactlyInAnyOrder("get", "create", "update", "patch");
+        assertThat(verbsByResource.get("/pods")).containsExactlyInAnyOrder("list", "watch");
         assertThat(verbsByResource.values()).noneMatch(verbs -> verbs.contains("*"));
     }
 
@@ -137,11 +209,14 @@ class HelmChartManifestsTest {
     void spotExampleSchedulesWorkersOnSpotNodesAndTheServiceOff_them() {
         Path spot = HelmChart.chart().resolve("values-spot.yaml");
         List<Map<String, Object>> documents = HelmChart.render("-f", spot.toString());
-        Map<String, Object> configMap = documents.stream().filter(d -> "ConfigMap".equals(d.get("kind"))).findFirst().orElseThrow();
-        @SuppressWarnings("unchecked")
-        String configuration = (String) ((Map<String, Object>) configMap.get("data")).get("application.yaml");
-        assertThat(configuration).contains("kubernetes.azure.com/scalesetpriority", "cloud.google.com/gke-spot",
-                "eks.amazonaws.com/capacityType", "priority-class-name: detopt-spot-worker");
+        WorkerLauncherProperties.Kubernetes pods = bindLauncher(documents).kubernetes();
+        assertThat(pods.nodeSelector()).containsExactly(Map.entry("cloud.google.com/gke-spot", "true"));
+        assertThat(pods.annotations()).containsExactly(Map.entry("cluster-autoscaler.kubernetes.io/safe-to-evict", "true"));
+        assertThat(pods.tolerations()).extracting(WorkerLauncherProperties.Toleration::key)
+                .contains("cloud.google.com/gke-spot", "kubernetes.azure.com/scalesetpriority");
+        assertThat(pods.priorityClassName()).isEqualTo("detopt-spot-worker");
+        assertThat(pods.terminationGracePeriodSeconds()).isBetween(10L, 30L); // GKE/AKS give 30 s notice
+        assertThat(pods.maxReplicas()).isEqualTo(500);
         Deployment service = serviceDeployment(documents);
         assertThat(KUBERNETES.asYaml(service.getSpec().getTemplate().getSpec().getAffinity().getNodeAffinity()))
                 .contains("DoesNotExist", "NotIn");
@@ -191,6 +266,9 @@ class HelmChartManifestsTest {
                 """);
         assertThat(problemsOf(badServiceMonitor)).singleElement().asString().contains("pathh");
         assertThatThrownBy(() -> HelmChart.render("--set", "database.url=")).hasMessageContaining("database.url is required");
+        Map<String, Object> misspeltLauncher = Map.of("kind", "ConfigMap", "data", Map.of("application.yaml",
+                "detopt:\n  workers:\n    mode: kubernetes\n    kubernetes:\n      imagee: x\n"));
+        assertThatThrownBy(() -> bindLauncher(List.of(misspeltLauncher))).hasStackTraceContaining("imagee");
     }
 
     /** What is wrong with one manifest: unknown kind, unknown fields (with their paths); empty when fine. */
