@@ -65,25 +65,24 @@ class ChaosTest {
 
     private ConfigurableApplicationContext start(Path jar) {
         return new SpringApplicationBuilder(OptimizerServiceApplication.class)
-                .properties(
-                        "server.port=0",
-                        "detopt.embedded.directory=" + directory.resolve("stack"),
-                        "detopt.embedded.persistent=true",
-                        "detopt.embedded.s3-port=0",
-                        "detopt.loop.lease-seconds=5",
-                        "detopt.loop.heartbeat-seconds=1",
-                        "detopt.loop.sweep-interval=200ms",
-                        "detopt.security.static-tokens=" + TOKENS,
-                        "detopt.workers.mode=local",
-                        "detopt.workers.local.count=3",
-                        "detopt.workers.local.threads=1",
-                        "detopt.workers.local.jar=" + jar,
-                        "detopt.workers.local.token=" + TestTokens.WORKER,
-                        "detopt.workers.local.checkpoint-interval=300ms",
-                        "detopt.workers.local.restart-delay=300ms",
-                        "detopt.workers.local.log-directory=" + LOGS,
-                        "detopt.workers.local.java-options=-Xmx192m,-XX:+UseSerialGC")
-                .run();
+                .run(
+                        "--server.port=0",
+                        "--detopt.embedded.directory=" + directory.resolve("stack"),
+                        "--detopt.embedded.persistent=true",
+                        "--detopt.embedded.s3-port=0",
+                        "--detopt.loop.lease-seconds=5",
+                        "--detopt.loop.heartbeat-seconds=1",
+                        "--detopt.loop.sweep-interval=200ms",
+                        "--detopt.security.static-tokens=" + TOKENS,
+                        "--detopt.workers.mode=local",
+                        "--detopt.workers.local.count=3",
+                        "--detopt.workers.local.threads=1",
+                        "--detopt.workers.local.jar=" + jar,
+                        "--detopt.workers.local.token=" + TestTokens.WORKER,
+                        "--detopt.workers.local.checkpoint-interval=300ms",
+                        "--detopt.workers.local.restart-delay=300ms",
+                        "--detopt.workers.local.log-directory=" + LOGS,
+                        "--detopt.workers.local.java-options=-Xmx192m,-XX:+UseSerialGC");
     }
 
     private static ApiClient api(ConfigurableApplicationContext service) {
