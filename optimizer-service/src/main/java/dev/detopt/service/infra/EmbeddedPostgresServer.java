@@ -62,7 +62,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 // zonky runs PostgreSQL with fsync and synchronous_commit off (test speed);
                 // the local default keeps studies across crashes, so both go back on.
                 .setServerConfig("fsync", "on")
-                .setServerConfig("synchronous_commit", "on");
+                .setServerConfig("synchronous_commit", "on")
+                // No JVM shutdown hook of its own: it would stop PostgreSQL while the service is still
+                // shutting down gracefully (workers checkpointing and releasing). The application
+                // context stops it last; a server left by kill -9 is found and stopped on the next start.
+                .setRegisterShutdownHook(false);
         EmbeddedPostgresServer server = start(builder, port, Optional.of(directory));
         server.stoppedOrphan = orphan;
         return server;
