@@ -1063,24 +1063,18 @@ final class ShowerTransport {
 
     /** Pushes the current particle state (t, z, w, region) as a new particle with the given substream seed. */
     private void push(int type, long seed) {
-        ensureCapacity();
-        int i = size++;
-        stackType[i] = type;
-        stackRegion[i] = region;
-        stackSeed[i] = seed;
-        stackEnergy[i] = t;
-        stackZ[i] = z;
-        stackW[i] = w;
-        Tangents.copy(tD, 0, stackEnergyTangent, i * n, n);
-        Tangents.copy(zD, 0, stackZTangent, i * n, n);
-        Tangents.copy(wD, 0, stackWTangent, i * n, n);
+        pushAtCurrentPosition(type, seed, t, tD, w, wD);
     }
 
     /** Pushes a secondary created at the current position with its own energy and direction. */
     private void pushSecondary(int type, double energy, double[] energyD, double direction, double[] directionD) {
-        ensureCapacity();
         rng += GOLDEN;
-        long seed = mix(rng ^ 0x5DEECE66DL);
+        pushAtCurrentPosition(type, mix(rng ^ 0x5DEECE66DL), energy, energyD, direction, directionD);
+    }
+
+    private void pushAtCurrentPosition(int type, long seed, double energy, double[] energyD,
+                                       double direction, double[] directionD) {
+        ensureCapacity();
         int i = size++;
         stackType[i] = type;
         stackRegion[i] = region;
