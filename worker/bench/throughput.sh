@@ -7,7 +7,7 @@
 # the study's startedAt → finishedAt) and the throughput ratio.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-spec=${1:-worker/bench/branching-20k.json}
+spec=${1:-worker/bench/calorimeter-20k.json}
 workers=${WORKERS:-2}
 cores=$(nproc)
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
