@@ -7,7 +7,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A study as the API shows it. {@code spec} and {@code state} (the exact stored JSON) are only
- * in the single-study view; lists leave them out.
+ * in the single-study view; lists leave them out. {@code activeWorkers}: distinct workers holding a
+ * current (unexpired) lease on one of the study's tasks when the view was made.
  */
 public record StudyView(
         UUID id,
@@ -19,6 +20,7 @@ public record StudyView(
         int step,
         int maxSteps,
         long eventsSimulated,
+        int activeWorkers,
         Double lastTotal,
         Double bestTotal,
         Integer bestStep,
@@ -32,13 +34,13 @@ public record StudyView(
         JsonNode spec,
         JsonNode state) {
 
-    static StudyView summary(StudyRow row) {
-        return of(row, null, null);
+    static StudyView summary(StudyRow row, int activeWorkers) {
+        return of(row, activeWorkers, null, null);
     }
 
-    static StudyView of(StudyRow row, JsonNode spec, JsonNode state) {
+    static StudyView of(StudyRow row, int activeWorkers, JsonNode spec, JsonNode state) {
         return new StudyView(row.id(), row.name(), row.status().name(), row.owner(), row.simulator(), row.estimator(),
-                row.step(), row.maxSteps(), row.eventsSimulated(), finite(row.lastTotal()), finite(row.bestTotal()),
+                row.step(), row.maxSteps(), row.eventsSimulated(), activeWorkers, finite(row.lastTotal()), finite(row.bestTotal()),
                 row.bestStep(), row.stopReason(), row.failure(), row.version(), row.createdAt(), row.updatedAt(),
                 row.startedAt(), row.finishedAt(), spec, state);
     }
