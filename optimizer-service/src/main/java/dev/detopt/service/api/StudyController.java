@@ -2,6 +2,7 @@ package dev.detopt.service.api;
 
 import dev.detopt.model.study.contract.WireJson;
 import dev.detopt.service.loop.OptimizationLoop;
+import dev.detopt.service.study.StepRepository;
 import dev.detopt.service.study.StudyRepository;
 import dev.detopt.service.study.StudyRow;
 import dev.detopt.service.study.StudyService;
@@ -37,11 +38,13 @@ public class StudyController {
 
     private final StudyService service;
     private final StudyRepository studies;
+    private final StepRepository steps;
     private final OptimizationLoop loop;
 
-    public StudyController(StudyService service, StudyRepository studies, OptimizationLoop loop) {
+    public StudyController(StudyService service, StudyRepository studies, StepRepository steps, OptimizationLoop loop) {
         this.service = service;
         this.studies = studies;
+        this.steps = steps;
         this.loop = loop;
     }
 
@@ -103,7 +106,8 @@ public class StudyController {
     }
 
     private StudyView full(StudyRow row) {
-        return StudyView.of(row, studies.activeWorkers(row.id()), WireJson.mapper().readTree(row.specJson()),
+        return StudyView.of(row, studies.activeWorkers(row.id()),
+                steps.recentEventsPerSecond(row.id(), StudyView.THROUGHPUT_WINDOW), WireJson.mapper().readTree(row.specJson()),
                 row.stateJson() == null ? null : WireJson.mapper().readTree(row.stateJson()));
     }
 
