@@ -92,6 +92,18 @@ class MeApiTest {
     }
 
     @Test
+    void isInTheOpenApiDocumentWithItsAnswer() {
+        JsonNode document = api.get("/v3/api-docs", null).json();
+        JsonNode operation = document.path("paths").path(ME).path("get");
+        assertThat(operation.path("summary").asString()).isEqualTo("The caller's token and role");
+        JsonNode content = operation.path("responses").path("200").path("content");
+        String ref = content.path(content.propertyNames().iterator().next()).path("schema").path("$ref").asString();
+        JsonNode schema = document.path("components").path("schemas").path(ref.substring(ref.lastIndexOf('/') + 1));
+        assertThat(schema.path("properties").propertyNames())
+                .contains("id", "name", "role", "canRead", "canWrite", "canManageTokens", "canWork");
+    }
+
+    @Test
     void onlyGetIsOffered() {
         // A write on /me falls to the admin-only rule for other writes: refused for an operator.
         assertThat(api.postJson(ME, TestTokens.OPERATOR, "{}").status()).isEqualTo(403);
