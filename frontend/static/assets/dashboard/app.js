@@ -1,35 +1,31 @@
 // Dashboard entry: session (token and role), hash router, views.
-import { Api, ApiError, request, storedToken, storeToken } from './api.js';
-import { session, showLogin } from './session.js';
+import { Api, ApiError, storedToken, storeToken } from './api.js';
+import { reportError, session, showLogin } from './session.js';
 import { renderList } from './list.js';
 import { renderStudy } from './study.js';
 import { renderLaunch } from './launch.js';
 
-const WRITE_ROLES = new Set(['operator', 'admin']);
-const PROBE_ID = '00000000-0000-0000-0000-000000000000';
-
+/**
+ * Asks the service who the token is (GET /api/v1/me: role and what it may do). A 401 means no
+ * token or one the service does not accept; any other failure leaves the session read-only.
+ */
 async function resolveRole() {
   session.known = false;
-  try {
-    const me = await Api.me();
-    const roles = [me?.role, ...(me?.roles || []), ...(me?.authorities || [])]
-      .filter(Boolean).map(r => String(r).toLowerCase().replace(/^role_/, ''));
-    session.role = roles.find(r => WRITE_ROLES.has(r)) || roles[0] || 'unknown';
-    session.canWrite = roles.some(r => WRITE_ROLES.has(r));
-  } catch (e) {
-    if (e instanceof ApiError && e.status === 401) {
-      session.role = null;
-      session.canWrite = false;
-    } else {
-      // No "who am I" endpoint: a write on a study that cannot exist changes nothing and tells
-      // a viewer (403) from an operator (404), which is the last resort the brief allows.
-      try {
-        await request(`studies/${PROBE_ID}/pause`, { method: 'POST' });
-        session.canWrite = true;
-      } catch (probe) {
-        session.canWrite = !(probe instanceof ApiError && (probe.status === 401 || probe.status === 403));
-        if (probe instanceof ApiError && probe.status === 401) session.role = null;
-        else session.role = session.canWrite ? 'operator' : 'viewer';
+  session.role = null;
+  session.name = null;
+  session.canRead = false;
+  session.canWrite = false;
+  if (storedToken()) {
+    try {
+      const me = await Api.me();
+      session.role = me.role;
+      session.name = me.name;
+      session.canRead = !!me.canRead;
+      session.canWrite = !!me.canWrite;
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 401)) {
+        session.role = 'unknown';
+        reportError(e, 'Could not ask the service who this token is');
       }
     }
   }
@@ -43,6 +39,7 @@ function updateHeader() {
   document.getElementById('logout-button').hidden = !signedIn;
   const role = document.getElementById('session-role');
   role.textContent = session.role ? `role: ${session.role}` : signedIn ? '' : 'not signed in';
+  role.title = session.name ? `token: ${session.name}` : '';
   for (const el of document.querySelectorAll('[data-write]')) el.hidden = !session.canWrite;
 }
 
@@ -86,10 +83,11 @@ function setUpLogin() {
     const input = document.getElementById('login-token');
     storeToken(input.value.trim());
     await resolveRole();
-    if (!session.role) {
+    if (!session.role || (session.role !== 'unknown' && !session.canRead)) {
+      const why = session.role ? `A ${session.role} token cannot read studies.` : 'This token was not accepted.';
       storeToken(null);
-      updateHeader();
-      showLogin('This token was not accepted.');
+      await resolveRole();
+      showLogin(why);
       return;
     }
     input.value = '';

@@ -20,7 +20,6 @@ export function renderList(main, params) {
     STATUSES.map(s => h('option', { value: s, selected: s === status }, s.toLowerCase())));
   const body = h('tbody');
   const head = h('thead');
-  let showWorkers = false;
   const pager = h('div', { class: 'pager' });
   const summary = h('span', { class: 'muted', 'aria-live': 'polite' });
 
@@ -66,7 +65,7 @@ export function renderList(main, params) {
       h('th', { scope: 'col', class: 'num' }, 'Step'), h('th', { scope: 'col', class: 'num' }, 'Loss'),
       h('th', { scope: 'col', class: 'num' }, 'Best'), h('th', { scope: 'col' }, 'Started'),
       h('th', { scope: 'col' }, 'Updated'),
-      showWorkers && h('th', { scope: 'col', class: 'num' }, 'Workers'),
+      h('th', { scope: 'col', class: 'num', title: 'workers holding a lease on one of the study\'s tasks' }, 'Workers'),
       session.canWrite && h('th', { scope: 'col' }, 'Actions')));
   }
 
@@ -82,7 +81,7 @@ export function renderList(main, params) {
       h('td', { class: 'num' }, num(s.best)),
       h('td', {}, when(s.started)),
       h('td', {}, when(s.updated)),
-      showWorkers && h('td', { class: 'num' }, int(s.workers)),
+      h('td', { class: 'num', 'data-testid': 'active-workers' }, int(s.activeWorkers)),
       session.canWrite && h('td', {}, h('div', { class: 'buttons' },
         actionsFor(s.status).map(a => h('button', {
           type: 'button', class: `small ${a === 'cancel' || a === 'delete' ? 'danger' : ''}`,
@@ -106,11 +105,9 @@ export function renderList(main, params) {
         return;
       }
       lastFingerprint = fingerprint;
-      // The worker count is shown only when the API reports one.
-      showWorkers = items.some(raw => studyView(raw).hasWorkerCount);
       header();
       body.replaceChildren(...(items.length ? items.map(row)
-        : [h('tr', {}, h('td', { colspan: 11, class: 'muted' }, status ? `No ${status.toLowerCase()} studies.` : 'No studies yet.'))]));
+        : [h('tr', {}, h('td', { colspan: 12, class: 'muted' }, status ? `No ${status.toLowerCase()} studies.` : 'No studies yet.'))]));
       const pages = total != null ? Math.max(1, Math.ceil(total / PAGE_SIZE)) : null;
       summary.textContent = total != null ? `${total} stud${total === 1 ? 'y' : 'ies'}` : '';
       pager.replaceChildren(

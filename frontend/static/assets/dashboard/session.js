@@ -2,8 +2,8 @@
 import { ApiError, storedToken } from './api.js';
 import { toast } from './dom.js';
 
-/** What the current token may do; `canWrite` hides every write control when false. */
-export const session = { role: null, canWrite: false, known: false };
+/** Who the token is (GET /api/v1/me); `canWrite` false hides every write control. */
+export const session = { role: null, name: null, canRead: false, canWrite: false, known: false };
 
 export function showLogin(message) {
   const dialog = document.getElementById('login-dialog');

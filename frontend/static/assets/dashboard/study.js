@@ -28,7 +28,6 @@ export function renderStudy(main, id) {
   let lastRefresh = 0;
   let view = null;
   let rows = [];
-  let rate = { events: null, at: null, perSecond: null };
   let eventsCursor = 0;
   let fleet = null;
   let lastTasks = null;
@@ -118,32 +117,20 @@ export function renderStudy(main, id) {
     controls.hidden = !session.canWrite;
     const last = rows.at(-1);
     const eventsTotal = view.eventsTotal ?? last?.eventsTotal;
-    trackRate(eventsTotal);
     const budget = view.spec?.cost?.budget;
     cards.replaceChildren(...[
       card('Step', `${view.step ?? rows.length} / ${view.maxSteps ?? '?'}`, 'step'),
       card('Total loss (latest)', num(view.total ?? last?.total), 'total'),
       card('Best total', view.best != null ? `${num(view.best)} @ ${view.bestStep ?? '?'}` : '–', 'best-total'),
       card('Events simulated', int(eventsTotal), 'events'),
-      card('Events / s', rate.perSecond != null ? num(rate.perSecond) : '–', 'rate'),
+      card('Events / s (last 10 steps)', num(view.eventsPerSecond), 'rate'),
+      card('Workers on it', int(view.activeWorkers), 'active-workers'),
       view.spec?.cost ? card('Cost / budget', last ? `${num(numeric(last.cost))} / ${budget != null ? num(budget) : 'no budget'}` : '–', 'cost')
         : card('Cost', 'no cost model', 'cost'),
       card('Simulator · estimator', `${view.simulator ?? '?'} · ${view.estimator ?? '?'}`, 'estimator'),
       view.stopReason ? card('Stopped', String(view.stopReason), 'stop-reason') : null,
       view.failure ? card('Failure', String(view.failure), 'failure') : null,
       card('Updated', when(view.updated), 'updated')].filter(Boolean));
-  }
-
-  function trackRate(eventsTotal) {
-    const now = performance.now();
-    if (eventsTotal == null) return;
-    if (rate.events != null && eventsTotal > rate.events && now > rate.at) {
-      rate.perSecond = (eventsTotal - rate.events) / ((now - rate.at) / 1000);
-    }
-    if (rate.events == null || eventsTotal !== rate.events) {
-      rate.events = eventsTotal;
-      rate.at = now;
-    }
   }
 
   function renderSeries(answer) {
@@ -219,7 +206,7 @@ export function renderStudy(main, id) {
           h('dt', {}, h('span', { class: 'legend-dot', style: `background:${color(state)}` }), state.toLowerCase()),
           h('dd', { 'data-task-state': state }, int(n))]),
         h('dt', {}, 'preemptions this step'), h('dd', {}, int(preemptions)),
-        h('dt', {}, 'events / s'), h('dd', { 'data-testid': 'events-per-second' }, rate.perSecond != null ? num(rate.perSecond) : '–'),
+        h('dt', {}, 'events / s'), h('dd', { 'data-testid': 'events-per-second' }, num(view?.eventsPerSecond)),
         h('dt', {}, 'all tasks'), h('dd', {}, Object.entries(all).map(([k, n]) => `${n} ${k.toLowerCase()}`).join(', ') || '–')),
     ].filter(Boolean));
     lastTasks = answer;
@@ -229,7 +216,10 @@ export function renderStudy(main, id) {
   function renderWorkers() {
     const list = workerRows(fleet, lastTasks);
     const yes = w => (w.alive == null ? '?' : w.alive ? 'yes' : 'no');
-    workersBox.replaceChildren(list.length === 0 ? h('p', { class: 'muted' }, 'No workers have registered.')
+    const active = view?.activeWorkers;
+    const summary = active == null ? null : h('p', { class: 'muted', 'data-testid': 'workers-summary' },
+      `${int(active)} worker${active === 1 ? '' : 's'} holding a lease on this study's tasks now.`);
+    const table = list.length === 0 ? h('p', { class: 'muted' }, 'No workers have registered.')
       : h('div', { class: 'table-scroll' }, h('table', { class: 'compact' },
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Worker'), h('th', { scope: 'col' }, 'Alive'),
           h('th', { scope: 'col', class: 'num', title: 'leases held, of them on this step of this study' }, 'Leases (here)'),
@@ -241,7 +231,8 @@ export function renderStudy(main, id) {
           h('td', { class: 'num' }, `${int(w.leases)} (${int(w.here)})`),
           h('td', { class: 'num' }, int(w.preemptions)),
           h('td', { class: 'num' }, int(w.completions)),
-          h('td', {}, when(w.lastSeen))))))));
+          h('td', {}, when(w.lastSeen)))))));
+    workersBox.replaceChildren(...[summary, table].filter(Boolean));
   }
 
   function renderBest(answer) {
@@ -346,7 +337,9 @@ export function renderStudy(main, id) {
    */
   function onStreamEvent(name, data) {
     if (name === 'study' && data?.study) {
-      renderHeader({ ...data.study, spec: data.study.spec ?? view?.spec });
+      // A stream summary has neither spec nor throughput: keep those of the last full view.
+      renderHeader({ ...data.study, spec: data.study.spec ?? view?.spec,
+        eventsPerSecond: data.study.eventsPerSecond ?? view?.eventsPerSecond });
       scheduleRefresh();
     } else if (name === 'log' && data) {
       renderEvents({ items: [data], next: data.id });

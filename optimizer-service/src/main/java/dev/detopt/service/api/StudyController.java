@@ -2,6 +2,7 @@ package dev.detopt.service.api;
 
 import dev.detopt.model.study.contract.WireJson;
 import dev.detopt.service.loop.OptimizationLoop;
+import dev.detopt.service.study.StepRepository;
 import dev.detopt.service.study.StudyRepository;
 import dev.detopt.service.study.StudyRow;
 import dev.detopt.service.study.StudyService;
@@ -10,6 +11,7 @@ import dev.detopt.service.web.ApiProblem;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -36,11 +38,13 @@ public class StudyController {
 
     private final StudyService service;
     private final StudyRepository studies;
+    private final StepRepository steps;
     private final OptimizationLoop loop;
 
-    public StudyController(StudyService service, StudyRepository studies, OptimizationLoop loop) {
+    public StudyController(StudyService service, StudyRepository studies, StepRepository steps, OptimizationLoop loop) {
         this.service = service;
         this.studies = studies;
+        this.steps = steps;
         this.loop = loop;
     }
 
@@ -64,7 +68,9 @@ public class StudyController {
                                 @RequestParam(defaultValue = "50") int size) {
         StudyStatus filter = status == null || status.isBlank() ? null : parseStatus(status);
         checkPage(page, size);
-        List<StudyView> items = studies.list(filter, size, (long) page * size).stream().map(StudyView::summary).toList();
+        List<StudyRow> rows = studies.list(filter, size, (long) page * size);
+        Map<UUID, Integer> workers = studies.activeWorkers(rows.stream().map(StudyRow::id).toList());
+        List<StudyView> items = rows.stream().map(row -> StudyView.summary(row, workers.getOrDefault(row.id(), 0))).toList();
         return new Page<>(items, page, size, studies.count(filter));
     }
 
@@ -99,8 +105,9 @@ public class StudyController {
         return full(loop.cancel(id));
     }
 
-    static StudyView full(StudyRow row) {
-        return StudyView.of(row, WireJson.mapper().readTree(row.specJson()),
+    private StudyView full(StudyRow row) {
+        return StudyView.of(row, studies.activeWorkers(row.id()),
+                steps.recentEventsPerSecond(row.id(), StudyView.THROUGHPUT_WINDOW), WireJson.mapper().readTree(row.specJson()),
                 row.stateJson() == null ? null : WireJson.mapper().readTree(row.stateJson()));
     }
 

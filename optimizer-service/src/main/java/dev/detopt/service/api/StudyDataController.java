@@ -158,7 +158,7 @@ public class StudyDataController {
             case "json" -> ResponseEntity.ok()
                     .contentType(MediaType.APPLICATION_JSON)
                     .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + filename + ".json\"")
-                    .body(exportJson(study, records));
+                    .body(exportJson(study, studies.activeWorkers(id), records));
             case "csv" -> ResponseEntity.ok()
                     .contentType(new MediaType("text", "csv", java.nio.charset.StandardCharsets.UTF_8))
                     .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + filename + ".csv\"")
@@ -168,9 +168,9 @@ public class StudyDataController {
     }
 
     /** Records are spliced in as stored, so the export carries the exact (bit-for-bit) values. */
-    private static String exportJson(StudyRow study, List<String> records) {
+    private static String exportJson(StudyRow study, int activeWorkers, List<String> records) {
         StringBuilder out = new StringBuilder(256 + records.size() * 400);
-        out.append("{\"study\":").append(WireJson.write(StudyView.summary(study)))
+        out.append("{\"study\":").append(WireJson.write(StudyView.summary(study, activeWorkers)))
                 .append(",\"spec\":").append(study.specJson())
                 .append(",\"state\":").append(study.stateJson() == null ? "null" : study.stateJson())
                 .append(",\"steps\":[");

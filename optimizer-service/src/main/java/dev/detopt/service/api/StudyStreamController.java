@@ -99,7 +99,7 @@ public class StudyStreamController {
                     lastCounts = tasks.countsByState(id);
                     lastCountsCheck = System.nanoTime();
                     emitter.send(SseEmitter.event().name("study").id("v" + row.version())
-                            .data(new StudyEvent(StudyView.summary(row), lastCounts), MediaType.APPLICATION_JSON));
+                            .data(new StudyEvent(StudyView.summary(row, studies.activeWorkers(id)), lastCounts), MediaType.APPLICATION_JSON));
                     for (StepRepository.StoredStep step : steps.page(id, nextStep, 1_000)) {
                         emitter.send(SseEmitter.event().name("step").id("s" + step.step())
                                 .data(WireJson.mapper().readTree(step.recordJson()), MediaType.APPLICATION_JSON));

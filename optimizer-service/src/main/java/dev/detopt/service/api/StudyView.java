@@ -7,7 +7,10 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A study as the API shows it. {@code spec} and {@code state} (the exact stored JSON) are only
- * in the single-study view; lists leave them out.
+ * in the single-study view; lists leave them out. {@code activeWorkers}: distinct workers holding a
+ * current (unexpired) lease on one of the study's tasks when the view was made.
+ * {@code eventsPerSecond}: throughput over the last {@value #THROUGHPUT_WINDOW} steps, only in
+ * the single-study view (null in lists and stream summaries).
  */
 public record StudyView(
         UUID id,
@@ -19,6 +22,8 @@ public record StudyView(
         int step,
         int maxSteps,
         long eventsSimulated,
+        int activeWorkers,
+        Double eventsPerSecond,
         Double lastTotal,
         Double bestTotal,
         Integer bestStep,
@@ -32,13 +37,17 @@ public record StudyView(
         JsonNode spec,
         JsonNode state) {
 
-    static StudyView summary(StudyRow row) {
-        return of(row, null, null);
+    /** Completed steps the single-study view's events per second are measured over. */
+    static final int THROUGHPUT_WINDOW = 10;
+
+    static StudyView summary(StudyRow row, int activeWorkers) {
+        return of(row, activeWorkers, null, null, null);
     }
 
-    static StudyView of(StudyRow row, JsonNode spec, JsonNode state) {
+    static StudyView of(StudyRow row, int activeWorkers, Double eventsPerSecond, JsonNode spec, JsonNode state) {
         return new StudyView(row.id(), row.name(), row.status().name(), row.owner(), row.simulator(), row.estimator(),
-                row.step(), row.maxSteps(), row.eventsSimulated(), finite(row.lastTotal()), finite(row.bestTotal()),
+                row.step(), row.maxSteps(), row.eventsSimulated(), activeWorkers, eventsPerSecond,
+                finite(row.lastTotal()), finite(row.bestTotal()),
                 row.bestStep(), row.stopReason(), row.failure(), row.version(), row.createdAt(), row.updatedAt(),
                 row.startedAt(), row.finishedAt(), spec, state);
     }

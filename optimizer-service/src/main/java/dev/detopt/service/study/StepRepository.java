@@ -59,6 +59,22 @@ public class StepRepository {
                 .param(studyId).query(String.class).list();
     }
 
+    /**
+     * Events per second over the study's last {@code window} completed steps: their events over
+     * their summed durations (each from its tasks being queued to its record being stored; the next
+     * step is queued in the same transaction, so this is the wall-clock throughput, including any
+     * pause inside those steps). Null before the first step or when no duration is recorded.
+     * Reads at most {@code window} rows backwards along the primary key.
+     */
+    public Double recentEventsPerSecond(UUID studyId, int window) {
+        return jdbc.sql("SELECT CASE WHEN sum(duration_millis) > 0 THEN (sum(events) * 1000.0 / sum(duration_millis))::float8 END"
+                        + " FROM (SELECT events, duration_millis FROM steps WHERE study_id = ? AND duration_millis IS NOT NULL"
+                        + " ORDER BY step DESC LIMIT ?) recent")
+                .params(studyId, window)
+                .query((rs, row) -> rs.getObject(1, Double.class))
+                .list().getFirst(); // one aggregate row, its value null when there is no figure
+    }
+
     public long count(UUID studyId) {
         return jdbc.sql("SELECT count(*) FROM steps WHERE study_id = ?").param(studyId).query(Long.class).single();
     }

@@ -4,7 +4,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.RowMapper;
@@ -62,6 +65,32 @@ public class StudyRepository {
             return jdbc.sql("SELECT count(*) FROM studies").query(Long.class).single();
         }
         return jdbc.sql("SELECT count(*) FROM studies WHERE status = ?").param(status.name()).query(Long.class).single();
+    }
+
+    /**
+     * Per study, the number of distinct workers holding a current lease on one of its tasks
+     * (LEASED, lease not yet expired). One statement for a whole page of studies, served by
+     * {@code tasks_study_state_idx (study_id, state)}; studies without such a lease are absent.
+     */
+    public Map<UUID, Integer> activeWorkers(Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        String[] array = ids.stream().map(UUID::toString).toArray(String[]::new);
+        Map<UUID, Integer> counts = new HashMap<>();
+        jdbc.sql("SELECT study_id, count(DISTINCT lease_owner) AS workers FROM tasks"
+                        + " WHERE study_id = ANY (?::uuid[]) AND state = 'LEASED' AND lease_expires_at > now()"
+                        + " GROUP BY study_id")
+                .param(array)
+                .query(rs -> {
+                    counts.put(rs.getObject("study_id", UUID.class), rs.getInt("workers"));
+                });
+        return counts;
+    }
+
+    /** {@link #activeWorkers(Collection)} of one study. */
+    public int activeWorkers(UUID id) {
+        return activeWorkers(List.of(id)).getOrDefault(id, 0);
     }
 
     /** The study's row version, or empty when it was deleted. */

@@ -47,6 +47,11 @@ public class StudyService {
         return studies.find(id).orElseThrow(() -> ApiProblem.notFound("study", id));
     }
 
+    /** Distinct workers holding a current lease on one of the study's tasks. */
+    public int activeWorkers(UUID id) {
+        return studies.activeWorkers(id);
+    }
+
     /** Deletes a study that is not running (409 otherwise), with its steps, tasks and log. */
     @Transactional
     public void delete(UUID id) {

@@ -10,6 +10,8 @@ import dev.detopt.service.ServiceTest;
 import dev.detopt.service.TestSpecs;
 import dev.detopt.service.TestTokens;
 import dev.detopt.service.TestWorker;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The dashboard in headless Chromium against the whole service on the embedded stack, with an
@@ -174,15 +177,35 @@ class DashboardBrowserTest {
             assertThat(page.getByTestId("live")).hasText("live");
             // A few dozen steps make a more telling picture for docs/dashboard.md.
             page.waitForCondition(() -> shownStep(page) >= 40 && lastPlottedStep(page) >= 40);
+            // The service's throughput over the last steps: a number, not the '–' shown without a figure.
+            assertThat(page.getByTestId("rate")).hasText(Pattern.compile("^\\d[\\d.]*(e[+-]?\\d+)?$"));
             HeadlessChromium.screenshot(page, "dashboard-study");
+
+            // The worker count: stop the in-test worker, let another one hold a lease on the study.
+            worker.close();
+            api.post("/api/v1/workers/register", "{\"workerId\":\"dashboard-lease-holder\",\"host\":\"test\"}",
+                    TestTokens.WORKER);
+            JsonNode held = api.post("/api/v1/workers/dashboard-lease-holder/lease?max=1&waitSeconds=10", (String) null,
+                    TestTokens.WORKER).json().path("tasks").get(0);
+            assertThat(held).as("a task of the running study to hold").isNotNull();
+            assertThat(page.getByTestId("active-workers")).hasText("1");
+            assertThat(page.getByTestId("workers-summary")).containsText("1 worker holding a lease");
 
             page.navigate(url("#/"));
             Locator row = page.locator("tr[data-study-id='" + studyId + "']");
             assertThat(row.getByTestId("status")).hasText("running");
+            assertThat(page.locator("[data-testid=studies-table] th", new Page.LocatorOptions().setHasText("Workers")))
+                    .hasCount(1);
+            assertThat(row.getByTestId("active-workers")).hasText("1");
             assertThat(row.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
                     new Locator.GetByRoleOptions().setName("pause dashboard browser test"))).isVisible();
             page.setViewportSize(1400, 420);
             HeadlessChromium.screenshot(page, "dashboard-list");
+
+            // The lease ends with the study's cancellation: the list's refresh shows nobody on it.
+            api.post("/api/v1/studies/" + studyId + "/cancel", (String) null, TestTokens.OPERATOR);
+            assertThat(row.getByTestId("status")).hasText("cancelled");
+            assertThat(row.getByTestId("active-workers")).hasText("0");
         } finally {
             if (studyId != null) {
                 api.post("/api/v1/studies/" + studyId + "/cancel", (String) null, TestTokens.OPERATOR);
@@ -203,17 +226,28 @@ class DashboardBrowserTest {
         String id = created.json().path("id").asString();
 
         Page page = newPage();
+        List<String> apiRequests = new CopyOnWriteArrayList<>();
+        page.onRequest(request -> {
+            if (request.url().contains("/api/")) {
+                apiRequests.add(request.method() + " " + request.url().replaceFirst("^https?://[^/]+", ""));
+            }
+        });
         page.navigate(url("#/"));
         signIn(page, TestTokens.VIEWER, "viewer");
         Locator row = page.locator("tr[data-study-id='" + id + "']");
         assertThat(row).containsText("viewer sees this");
         assertThat(row.locator("button")).hasCount(0);
+        assertThat(row.getByTestId("active-workers")).hasText("0");
         assertThat(page.locator("nav a[data-nav=new]")).isHidden();
+        // The role comes from GET /api/v1/me; the dashboard never probes with a write.
+        assertThat(apiRequests).contains("GET /api/v1/me");
+        assertThat(apiRequests).allMatch(request -> request.startsWith("GET "));
 
         page.navigate(url("#/studies/" + id));
         assertThat(page.locator("#study-title")).hasText("viewer sees this");
         assertThat(page.locator("[data-action]")).hasCount(0);
         assertThat(page.getByText("Export JSON")).isVisible();
+        assertThat(apiRequests).allMatch(request -> request.startsWith("GET "));
     }
 
     @Test
