@@ -213,8 +213,8 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
                 .toList();
     }
 
-    /** The Deployment this launcher maintains, with {@code replicas} replicas. */
-    Deployment deployment(int replicas) {
+    /** The Deployment this launcher maintains, with {@code replicas} replicas (public for the chart's tests). */
+    public Deployment deployment(int replicas) {
         Map<String, String> selector = Map.of(NAME_LABEL, settings.deploymentName());
         Map<String, String> podLabels = new LinkedHashMap<>(settings.labels());
         podLabels.put(NAME_LABEL, settings.deploymentName());
