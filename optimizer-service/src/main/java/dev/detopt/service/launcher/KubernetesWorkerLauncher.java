@@ -162,10 +162,7 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
             current = deployments().withName(settings.deploymentName()).get();
         }
         int replicas = current.getSpec().getReplicas() == null ? 0 : current.getSpec().getReplicas();
-        int desired = policy.desired(replicas, work, clock.instant());
-        if (desired < replicas) {
-            desired = Math.max(desired, Math.min(replicas, markBusyPods(work)));
-        }
+        int desired = policy.desired(replicas, work, clock.instant(), () -> markBusyPods(work));
         if (desired != replicas) {
             int target = desired;
             LOG.info("scaling worker Deployment {}/{} from {} to {} replicas ({} queued, {} leased tasks)", namespace,
@@ -184,9 +181,10 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
      */
     private int markBusyPods(WorkQueue.Counts work) {
         int busy = 0;
-        for (Pod pod : client.pods().inNamespace(namespace).withLabel(NAME_LABEL, settings.deploymentName()).list().getItems()) {
-            if (pod.getMetadata().getDeletionTimestamp() != null) {
-                continue;
+        for (Pod pod : workerPods()) {
+            String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+            if (pod.getMetadata().getDeletionTimestamp() != null || "Succeeded".equals(phase) || "Failed".equals(phase)) {
+                continue; // already leaving, or no longer counted by the ReplicaSet
             }
             String name = pod.getMetadata().getName();
             boolean isBusy = work.busyWorkers().contains(name);
@@ -202,6 +200,19 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
             }
         }
         return busy;
+    }
+
+    /** From the informer's cache (no LIST of thousands of pods on every scale-down), else from the API. */
+    private List<Pod> workerPods() {
+        if (informer != null && informer.hasSynced()) {
+            return informer.getStore().list();
+        }
+        return client.pods().inNamespace(namespace).withLabel(NAME_LABEL, settings.deploymentName()).list().getItems();
+    }
+
+    /** For tests: the worker pods the informer has seen. */
+    int watchedPods() {
+        return informer == null ? 0 : informer.getStore().list().size();
     }
 
     @Override

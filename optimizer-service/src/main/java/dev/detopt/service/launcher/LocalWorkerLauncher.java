@@ -211,7 +211,8 @@ public final class LocalWorkerLauncher implements WorkerLauncher {
         }
         List<Slot> active = slots.stream().filter(slot -> !slot.retiring).toList();
         int current = active.size();
-        int desired = onDemand.desired(current, work, clock.instant());
+        int busy = (int) active.stream().filter(slot -> work.busyWorkers().contains(slot.name())).count();
+        int desired = onDemand.desired(current, work, clock.instant(), () -> busy);
         if (desired > current) {
             LOG.info("starting {} local worker(s) for {} queued and {} leased tasks", desired - current, work.queued(), work.leased());
             for (int i = current; i < desired; i++) {
@@ -222,10 +223,8 @@ public final class LocalWorkerLauncher implements WorkerLauncher {
         } else if (desired < current) {
             List<Slot> idle = active.stream().filter(slot -> !work.busyWorkers().contains(slot.name()))
                     .sorted(Comparator.comparingInt((Slot slot) -> slot.index).reversed()).toList();
-            int busy = current - idle.size();
-            // Never below the busy ones: only idle processes are stopped.
-            int toStop = current - Math.max(desired, busy);
-            for (Slot slot : idle.subList(0, toStop)) {
+            // The policy never goes below the busy ones: only idle processes are stopped.
+            for (Slot slot : idle.subList(0, current - desired)) {
                 slot.retiring = true;
                 Process process = slot.process;
                 if (process != null && process.isAlive()) {

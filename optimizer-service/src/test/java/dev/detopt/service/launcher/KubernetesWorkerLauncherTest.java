@@ -212,6 +212,16 @@ class KubernetesWorkerLauncherTest {
                 .build()).create();
     }
 
+    private void awaitWatched(int pods) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (launcher.watchedPods() != pods) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the informer saw " + launcher.watchedPods() + " pods, not " + pods);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+        }
+    }
+
     private String deletionCost(String namespace, String pod) {
         Map<String, String> annotations = client.pods().inNamespace(namespace).withName(pod).get().getMetadata().getAnnotations();
         return annotations == null ? null : annotations.get(KubernetesWorkerLauncher.DELETION_COST);
@@ -225,6 +235,7 @@ class KubernetesWorkerLauncherTest {
         for (String pod : List.of("detopt-worker-a", "detopt-worker-b", "detopt-worker-c")) {
             runningPod("busy", pod);
         }
+        awaitWatched(3);
         WorkQueue.Counts oneBusy = new WorkQueue.Counts(0, 1, Set.of("detopt-worker-b"));
         launcher.reconcile(oneBusy);
         assertThat(deletionCost("busy", "detopt-worker-b")).as("no scale-down yet, nothing patched").isNull();
@@ -248,6 +259,7 @@ class KubernetesWorkerLauncherTest {
         for (String pod : List.of("w-a", "w-b", "w-c", "w-d")) {
             runningPod("floor", pod);
         }
+        awaitWatched(4);
         // Two leases justify one replica at two tasks per replica, but each is held by its own pod.
         clock.advance(Duration.ofSeconds(60));
         launcher.reconcile(new WorkQueue.Counts(0, 2, Set.of("w-a", "w-d")));
@@ -255,10 +267,12 @@ class KubernetesWorkerLauncherTest {
         assertThat(List.of("w-a", "w-b", "w-c", "w-d")).map(pod -> deletionCost("floor", pod))
                 .containsExactly("1000", "0", "0", "1000");
 
-        // w-a finished: the next scale-down marks it idle and goes to one replica, w-d's.
+        // w-a finished: the very next reconcile (the delay stays spent while busy pods hold the count up)
+        // marks it idle and goes to one replica, w-d's.
         client.pods().inNamespace("floor").withName("w-b").delete();
         client.pods().inNamespace("floor").withName("w-c").delete();
-        clock.advance(Duration.ofSeconds(60));
+        awaitWatched(2);
+        clock.advance(Duration.ofSeconds(5));
         launcher.reconcile(new WorkQueue.Counts(0, 1, Set.of("w-d")));
         assertThat(replicas("floor")).isEqualTo(1);
         assertThat(deletionCost("floor", "w-a")).isEqualTo("0");
