@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -96,7 +97,6 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
         }
     }
 
-
     @Override
     public String mode() {
         return "kubernetes";
@@ -164,11 +164,10 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
         int replicas = current.getSpec().getReplicas() == null ? 0 : current.getSpec().getReplicas();
         int desired = policy.desired(replicas, work, clock.instant(), () -> markBusyPods(work));
         if (desired != replicas) {
-            int target = desired;
             LOG.info("scaling worker Deployment {}/{} from {} to {} replicas ({} queued, {} leased tasks)", namespace,
-                    settings.deploymentName(), replicas, target, work.queued(), work.leased());
+                    settings.deploymentName(), replicas, desired, work.queued(), work.leased());
             deployments().withName(settings.deploymentName())
-                    .edit(d -> new DeploymentBuilder(d).editSpec().withReplicas(target).endSpec().build());
+                    .edit(d -> new DeploymentBuilder(d).editSpec().withReplicas(desired).endSpec().build());
         }
     }
 
@@ -194,9 +193,14 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
             String cost = isBusy ? BUSY_COST : IDLE_COST;
             Map<String, String> annotations = pod.getMetadata().getAnnotations();
             if (annotations == null || !cost.equals(annotations.get(DELETION_COST))) {
-                // A merge patch needs only the "patch" verb and touches nothing else of the pod.
-                client.pods().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
-                        "{\"metadata\":{\"annotations\":{\"" + DELETION_COST + "\":\"" + cost + "\"}}}");
+                try {
+                    // A merge patch needs only the "patch" verb and touches nothing else of the pod.
+                    client.pods().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
+                            "{\"metadata\":{\"annotations\":{\"" + DELETION_COST + "\":\"" + cost + "\"}}}");
+                } catch (KubernetesClientException e) {
+                    // Gone meanwhile, or not allowed: the controller then picks by its other rules.
+                    LOG.debug("could not set {} on pod {}: {}", DELETION_COST, name, e.getMessage());
+                }
             }
         }
         return busy;
