@@ -1,19 +1,27 @@
 package dev.detopt.service.launcher;
 
+import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +33,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs workers as one Deployment in a namespace, its replicas following the queued work
  * ({@link ScalingPolicy}: up at once, down after a delay, to zero when idle, never above the
- * maximum). The pod template comes from configuration: image, resources, node selector and
- * tolerations for spot nodes, termination grace period, priority class, the worker token and S3
- * keys from Secrets, node and pod names through the downward API. An informer on the worker pods
+ * maximum). Before a scale-down it marks the pods whose worker holds a lease with a high
+ * {@code pod-deletion-cost} and never goes below their number, so idle pods go first. The pod
+ * template comes from configuration: image, resources, node selector, affinity and tolerations for
+ * spot nodes, termination grace period, priority class, security contexts, image pull secrets,
+ * JAVA_OPTS and extra environment, the worker token and S3 keys from Secrets, node and pod names
+ * through the downward API. An informer on the worker pods
  * reports each preemption (DisruptionTarget, eviction, node loss) and each crash once to
  * {@link WorkerEvents}.
  */
@@ -37,6 +48,12 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
     static final String COMPONENT_LABEL = "app.kubernetes.io/component";
     static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
     static final String CONTAINER = "worker";
+    /** Read by the ReplicaSet controller on scale-down: pods with a lower cost are deleted first. */
+    static final String DELETION_COST = "controller.kubernetes.io/pod-deletion-cost";
+    static final String BUSY_COST = "1000";
+    static final String IDLE_COST = "0";
+    static final String TMP_VOLUME = "tmp";
+    private static final String JAVA_OPTS = "JAVA_OPTS";
 
     private final KubernetesClient client;
     private final WorkerLauncherProperties.Kubernetes settings;
@@ -44,6 +61,10 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
     private final ScalingPolicy policy;
     private final Clock clock;
     private final String namespace;
+    private final Affinity affinity;
+    private final PodSecurityContext podSecurityContext;
+    private final SecurityContext securityContext;
+    private final List<EnvVar> extraEnv;
     private final Set<String> recorded = ConcurrentHashMap.newKeySet();
     private SharedIndexInformer<Pod> informer;
 
@@ -57,6 +78,23 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
                 settings.scaleDownDelay());
         this.namespace = settings.namespace() == null || settings.namespace().isBlank() ? client.getNamespace()
                 : settings.namespace();
+        // Parsed once, so a bad value stops the service at start rather than at the first scale-up.
+        this.affinity = PodTemplateParts.parse("affinity", settings.affinity(), Affinity.class);
+        this.podSecurityContext = PodTemplateParts.parse("pod-security-context", settings.podSecurityContext(),
+                PodSecurityContext.class);
+        this.securityContext = PodTemplateParts.parse("security-context", settings.securityContext(), SecurityContext.class);
+        this.extraEnv = PodTemplateParts.parseList("extra-env", settings.extraEnv(), EnvVar.class);
+        Set<String> own = new HashSet<>();
+        environment().forEach(variable -> own.add(variable.getName()));
+        for (EnvVar variable : extraEnv) {
+            if (variable.getName() == null || variable.getName().isBlank()) {
+                throw new IllegalArgumentException("extra-env: every variable needs a name");
+            }
+            if (own.contains(variable.getName())) {
+                throw new IllegalArgumentException("extra-env: " + variable.getName() + " is set by the launcher"
+                        + (JAVA_OPTS.equals(variable.getName()) ? " from java-opts" : ""));
+            }
+        }
     }
 
     @Override
@@ -124,13 +162,61 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
             current = deployments().withName(settings.deploymentName()).get();
         }
         int replicas = current.getSpec().getReplicas() == null ? 0 : current.getSpec().getReplicas();
-        int desired = policy.desired(replicas, work, clock.instant());
+        int desired = policy.desired(replicas, work, clock.instant(), () -> markBusyPods(work));
         if (desired != replicas) {
             LOG.info("scaling worker Deployment {}/{} from {} to {} replicas ({} queued, {} leased tasks)", namespace,
                     settings.deploymentName(), replicas, desired, work.queued(), work.leased());
             deployments().withName(settings.deploymentName())
                     .edit(d -> new DeploymentBuilder(d).editSpec().withReplicas(desired).endSpec().build());
         }
+    }
+
+    /**
+     * Before a scale-down: gives the pods whose worker holds a lease a high deletion cost and the
+     * others a low one, so the ReplicaSet controller removes idle pods first. A pod that leases a
+     * task between this and its deletion checkpoints and releases it on SIGTERM.
+     *
+     * @return how many live pods are busy: the scale-down stops there
+     */
+    private int markBusyPods(WorkQueue.Counts work) {
+        int busy = 0;
+        for (Pod pod : workerPods()) {
+            String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+            if (pod.getMetadata().getDeletionTimestamp() != null || "Succeeded".equals(phase) || "Failed".equals(phase)) {
+                continue; // already leaving, or no longer counted by the ReplicaSet
+            }
+            String name = pod.getMetadata().getName();
+            boolean isBusy = work.busyWorkers().contains(name);
+            if (isBusy) {
+                busy++;
+            }
+            String cost = isBusy ? BUSY_COST : IDLE_COST;
+            Map<String, String> annotations = pod.getMetadata().getAnnotations();
+            if (annotations == null || !cost.equals(annotations.get(DELETION_COST))) {
+                try {
+                    // A merge patch needs only the "patch" verb and touches nothing else of the pod.
+                    client.pods().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
+                            "{\"metadata\":{\"annotations\":{\"" + DELETION_COST + "\":\"" + cost + "\"}}}");
+                } catch (KubernetesClientException e) {
+                    // Gone meanwhile, or not allowed: the controller then picks by its other rules.
+                    LOG.debug("could not set {} on pod {}: {}", DELETION_COST, name, e.getMessage());
+                }
+            }
+        }
+        return busy;
+    }
+
+    /** From the informer's cache (no LIST of thousands of pods on every scale-down), else from the API. */
+    private List<Pod> workerPods() {
+        if (informer != null && informer.hasSynced()) {
+            return informer.getStore().list();
+        }
+        return client.pods().inNamespace(namespace).withLabel(NAME_LABEL, settings.deploymentName()).list().getItems();
+    }
+
+    /** For tests: the worker pods the informer has seen. */
+    int watchedPods() {
+        return informer == null ? 0 : informer.getStore().list().size();
     }
 
     @Override
@@ -142,8 +228,8 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
                 .toList();
     }
 
-    /** The Deployment this launcher maintains, with {@code replicas} replicas. */
-    Deployment deployment(int replicas) {
+    /** The Deployment this launcher maintains, with {@code replicas} replicas (public for the chart's tests). */
+    public Deployment deployment(int replicas) {
         Map<String, String> selector = Map.of(NAME_LABEL, settings.deploymentName());
         Map<String, String> podLabels = new LinkedHashMap<>(settings.labels());
         podLabels.put(NAME_LABEL, settings.deploymentName());
@@ -169,6 +255,11 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
                         .withNewMetadata().withLabels(podLabels).withAnnotations(settings.annotations()).endMetadata()
                         .withNewSpec()
                             .withTerminationGracePeriodSeconds(settings.terminationGracePeriodSeconds())
+                            .withAffinity(affinity)
+                            .withSecurityContext(podSecurityContext)
+                            .withImagePullSecrets(settings.imagePullSecrets().stream()
+                                    .map(LocalObjectReference::new).toList())
+                            .addNewVolume().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().endVolume()
                             .withPriorityClassName(blankToNull(settings.priorityClassName()))
                             .withServiceAccountName(blankToNull(settings.serviceAccountName()))
                             .withNodeSelector(settings.nodeSelector())
@@ -177,8 +268,11 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
                                 .withName(CONTAINER)
                                 .withImage(settings.image())
                                 .withImagePullPolicy(settings.imagePullPolicy())
-                                .withEnv(environment())
+                                .withEnv(allEnvironment())
                                 .withResources(requirements.build())
+                                .withSecurityContext(securityContext)
+                                // The JVM writes its perf data there; the root filesystem may be read-only.
+                                .addNewVolumeMount().withName(TMP_VOLUME).withMountPath("/tmp").endVolumeMount()
                             .endContainer()
                         .endSpec()
                     .endTemplate()
@@ -207,8 +301,19 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
         return tolerations;
     }
 
+    /** The launcher's variables, JAVA_OPTS if configured, then the extra ones. */
+    private List<EnvVar> allEnvironment() {
+        List<EnvVar> env = environment();
+        env.addAll(extraEnv);
+        return env;
+    }
+
+    /** What the launcher itself sets; extra-env may not redefine these. */
     private List<EnvVar> environment() {
         List<EnvVar> env = new ArrayList<>();
+        if (settings.javaOpts() != null && !settings.javaOpts().isBlank()) {
+            env.add(value(JAVA_OPTS, settings.javaOpts()));
+        }
         env.add(value("DETOPT_SERVICE_URL", settings.serviceUrl()));
         env.add(new EnvVarBuilder().withName("DETOPT_WORKER_TOKEN").withNewValueFrom().withNewSecretKeyRef()
                 .withName(settings.tokenSecret()).withKey(settings.tokenSecretKey()).endSecretKeyRef().endValueFrom().build());

@@ -3,8 +3,10 @@ package dev.detopt.service.launcher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * other code as a crash. Closing sends SIGTERM to all of them, waits for their checkpoints and
  * releases, and kills what is left after the stop timeout. Workers also stop by themselves when
  * this JVM dies ({@code DETOPT_EXIT_WITH_PID}), so a killed service leaves no orphans.
+ *
+ * <p>With {@code on-demand} the processes follow the queue instead, through the same
+ * {@link ScalingPolicy} as the Kubernetes launcher: none while nothing is queued, one per
+ * outstanding task up to {@code count} at once, and idle ones (holding no lease) stopped with
+ * SIGTERM once the work has stayed below the running processes for {@code idle-timeout}.
  */
 public final class LocalWorkerLauncher implements WorkerLauncher {
     private static final Logger LOG = LoggerFactory.getLogger(LocalWorkerLauncher.class);
@@ -37,6 +44,8 @@ public final class LocalWorkerLauncher implements WorkerLauncher {
         thread.setDaemon(true);
         return thread;
     });
+    private final ScalingPolicy onDemand;
+    private final Clock clock;
     private volatile boolean closing;
     private Path jar;
 
@@ -45,6 +54,8 @@ public final class LocalWorkerLauncher implements WorkerLauncher {
         final int index;
         volatile Process process;
         volatile String state = "not started";
+        /** Stopped because idle (on demand): its exit is neither reported nor restarted. */
+        volatile boolean retiring;
         int starts;
 
         Slot(int index) {
@@ -62,9 +73,17 @@ public final class LocalWorkerLauncher implements WorkerLauncher {
      */
     public LocalWorkerLauncher(WorkerLauncherProperties.Local settings, Supplier<Map<String, String>> environment,
                                WorkerEvents events) {
+        this(settings, environment, events, Clock.systemUTC());
+    }
+
+    LocalWorkerLauncher(WorkerLauncherProperties.Local settings, Supplier<Map<String, String>> environment,
+                        WorkerEvents events, Clock clock) {
         this.settings = settings;
         this.environment = environment;
         this.events = events;
+        this.clock = clock;
+        this.onDemand = settings.onDemand() && settings.count() > 0
+                ? new ScalingPolicy(0, settings.count(), 1, settings.idleTimeout()) : null;
     }
 
     @Override
@@ -89,6 +108,11 @@ public final class LocalWorkerLauncher implements WorkerLauncher {
             Files.createDirectories(settings.logDirectory());
         } catch (IOException e) {
             throw new IllegalStateException("cannot create the worker log directory " + settings.logDirectory(), e);
+        }
+        if (onDemand != null) {
+            LOG.info("local workers on demand: up to {} from {}, idle ones stopped after {}; logs in {}", settings.count(),
+                    jar, settings.idleTimeout(), settings.logDirectory());
+            return;
         }
         for (int i = 0; i < settings.count(); i++) {
             Slot slot = new Slot(i);
@@ -120,7 +144,7 @@ public final class LocalWorkerLauncher implements WorkerLauncher {
     }
 
     private synchronized void launch(Slot slot) {
-        if (closing) {
+        if (closing || slot.retiring) {
             return;
         }
         List<String> command = new ArrayList<>();
@@ -157,6 +181,13 @@ public final class LocalWorkerLauncher implements WorkerLauncher {
         if (closing) {
             return;
         }
+        if (slot.retiring) {
+            synchronized (this) {
+                slots.remove(slot);
+            }
+            LOG.info("idle worker {} stopped (exit {})", slot.name(), code);
+            return;
+        }
         switch (code) {
             case 0, 143 -> events.preempted(slot.name(), "localhost", "terminated (SIGTERM), exit " + code);
             case 137 -> events.preempted(slot.name(), "localhost", "killed (SIGKILL)");
@@ -172,9 +203,48 @@ public final class LocalWorkerLauncher implements WorkerLauncher {
         }
     }
 
+    /** Fixed count: nothing to do (idle workers only long-poll). On demand: start or stop processes. */
     @Override
-    public void reconcile(WorkQueue.Counts work) {
-        // A fixed number of processes: idle workers only long-poll, which costs nothing.
+    public synchronized void reconcile(WorkQueue.Counts work) {
+        if (onDemand == null || jar == null || closing) {
+            return;
+        }
+        List<Slot> active = slots.stream().filter(slot -> !slot.retiring).toList();
+        int current = active.size();
+        int busy = (int) active.stream().filter(slot -> work.busyWorkers().contains(slot.name())).count();
+        int desired = onDemand.desired(current, work, clock.instant(), () -> busy);
+        if (desired > current) {
+            LOG.info("starting {} local worker(s) for {} queued and {} leased tasks", desired - current, work.queued(), work.leased());
+            for (int i = current; i < desired; i++) {
+                Slot slot = new Slot(freeIndex());
+                slots.add(slot);
+                launch(slot);
+            }
+        } else if (desired < current) {
+            List<Slot> idle = active.stream().filter(slot -> !work.busyWorkers().contains(slot.name()))
+                    .sorted(Comparator.comparingInt((Slot slot) -> slot.index).reversed()).toList();
+            // The policy never goes below the busy ones: only idle processes are stopped.
+            for (Slot slot : idle.subList(0, current - desired)) {
+                slot.retiring = true;
+                Process process = slot.process;
+                if (process != null && process.isAlive()) {
+                    LOG.info("stopping idle worker {} (pid {})", slot.name(), process.pid());
+                    process.destroy();
+                } else {
+                    slots.remove(slot);
+                }
+            }
+        }
+    }
+
+    /** The lowest slot index not in use, so names stay local-0 … local-(count-1). */
+    private int freeIndex() {
+        for (int index = 0; ; index++) {
+            int candidate = index;
+            if (slots.stream().noneMatch(slot -> slot.index == candidate)) {
+                return candidate;
+            }
+        }
     }
 
     @Override
@@ -217,9 +287,9 @@ public final class LocalWorkerLauncher implements WorkerLauncher {
         }
     }
 
-    /** For tests: the process of slot {@code index}. */
-    Process process(int index) {
-        return slots.get(index).process;
+    /** For tests: the process of slot {@code index} (null when there is no such slot). */
+    synchronized Process process(int index) {
+        return slots.stream().filter(slot -> slot.index == index).map(slot -> slot.process).findFirst().orElse(null);
     }
 
     Duration restartDelay() {

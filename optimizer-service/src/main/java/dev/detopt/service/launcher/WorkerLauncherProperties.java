@@ -37,6 +37,10 @@ public record WorkerLauncherProperties(
      * @param stopTimeout        how long a worker may take to checkpoint and exit after SIGTERM
      * @param javaOptions        extra JVM options for the worker processes
      * @param token              worker token to pass; unset: the generated local worker token ({@code LocalCredentials})
+     * @param onDemand           false: keep {@code count} processes running at all times; true: start
+     *                           processes as tasks are queued, up to {@code count}, and stop idle ones
+     * @param idleTimeout        with {@code onDemand}: how long the work must stay below the running
+     *                           processes before idle ones are stopped (the scale-down delay)
      */
     public record Local(
             @DefaultValue("2") int count,
@@ -47,7 +51,9 @@ public record WorkerLauncherProperties(
             @DefaultValue("2s") Duration restartDelay,
             @DefaultValue("20s") Duration stopTimeout,
             @DefaultValue List<String> javaOptions,
-            String token) {
+            String token,
+            @DefaultValue("false") boolean onDemand,
+            @DefaultValue("1m") Duration idleTimeout) {
     }
 
     /**
@@ -84,6 +90,18 @@ public record WorkerLauncherProperties(
      * @param checkpointInterval            DETOPT_CHECKPOINT_INTERVAL of the pods
      * @param labels                        extra pod labels
      * @param annotations                   extra pod annotations
+     * @param affinity                      pod affinity as YAML or JSON of a core/v1 {@code Affinity}
+     *                                      (node, pod and pod anti-affinity); unset: none
+     * @param javaOpts                      JAVA_OPTS of the worker container; unset: the image's default
+     * @param extraEnv                      more container environment variables, YAML or JSON of a list
+     *                                      of core/v1 {@code EnvVar} ({@code name} with {@code value} or
+     *                                      {@code valueFrom}); names the launcher sets are refused
+     * @param podSecurityContext            YAML or JSON of the pod's core/v1 {@code PodSecurityContext};
+     *                                      {@code {}} for none
+     * @param securityContext               YAML or JSON of the container's core/v1 {@code SecurityContext};
+     *                                      {@code {}} for none. A read-only root filesystem works: the
+     *                                      pod gets an emptyDir at /tmp
+     * @param imagePullSecrets              names of Secrets with registry credentials
      */
     public record Kubernetes(
             String namespace,
@@ -115,7 +133,20 @@ public record WorkerLauncherProperties(
             @DefaultValue("secret-key") String s3SecretKeyKey,
             @DefaultValue("5s") Duration checkpointInterval,
             @DefaultValue Map<String, String> labels,
-            @DefaultValue Map<String, String> annotations) {
+            @DefaultValue Map<String, String> annotations,
+            String affinity,
+            String javaOpts,
+            String extraEnv,
+            @DefaultValue(DEFAULT_POD_SECURITY_CONTEXT) String podSecurityContext,
+            @DefaultValue(DEFAULT_SECURITY_CONTEXT) String securityContext,
+            @DefaultValue List<String> imagePullSecrets) {
+
+        /** The worker image's user (uid 10001), never root, the runtime's seccomp profile. */
+        public static final String DEFAULT_POD_SECURITY_CONTEXT =
+                "{runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: {type: RuntimeDefault}}";
+        /** Nothing the worker does needs privileges or a writable image. */
+        public static final String DEFAULT_SECURITY_CONTEXT =
+                "{allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}";
     }
 
     /** A pod toleration ({@code operator} Equal or Exists; empty effect = all effects). */

@@ -13,7 +13,14 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
+import dev.detopt.service.launcher.KubernetesWorkerLauncher;
+import dev.detopt.service.launcher.WorkerEvents;
 import dev.detopt.service.launcher.WorkerLauncherProperties;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.time.Clock;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -177,6 +184,50 @@ class HelmChartManifestsTest {
                 && pods.serviceAccountName().equals(((Map<?, ?>) d.get("metadata")).get("name")));
     }
 
+    /**
+     * The pod template the launcher builds from the rendered ConfigMap: valid for fabric8 (no unknown
+     * fields, also inside the affinity, security contexts and extra environment given as YAML text)
+     * and hardened like the service's pods.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("renderings")
+    void theLauncherBuildsAValidHardenedWorkerPodFromTheConfigMap(String name, String[] arguments) {
+        List<Map<String, Object>> documents = HelmChart.render(arguments);
+        if (bindLauncher(documents).mode() != WorkerLauncherProperties.Mode.KUBERNETES) {
+            return;
+        }
+        PodSpec pod = launcherPodTemplate(documents);
+        assertThat(problemsOf(KUBERNETES.convertValue(launcherDeployment(documents), Map.class)))
+                .as("the worker Deployment of %s", name).isEmpty();
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(10001L);
+        Container worker = pod.getContainers().getFirst();
+        assertThat(worker.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(worker.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(worker.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(worker.getVolumeMounts()).extracting(mount -> mount.getMountPath()).containsExactly("/tmp");
+    }
+
+    private static Deployment launcherDeployment(List<Map<String, Object>> documents) {
+        // No call reaches this address: building the pod template needs no API server.
+        try (KubernetesClient offline = new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder().withMasterUrl("https://127.0.0.1:9").build()).build()) {
+            return new KubernetesWorkerLauncher(offline, bindLauncher(documents).kubernetes(), new WorkerEvents() {
+                @Override
+                public void preempted(String worker, String node, String reason) {
+                }
+
+                @Override
+                public void crashed(String worker, String node, String reason, int exitCode) {
+                }
+            }, Clock.systemUTC()).deployment(1);
+        }
+    }
+
+    private static PodSpec launcherPodTemplate(List<Map<String, Object>> documents) {
+        return launcherDeployment(documents).getSpec().getTemplate().getSpec();
+    }
+
     @Test
     void workerSettingsTheLauncherCannotApplyAreRefused() {
         assertThatThrownBy(() -> HelmChart.render("--set", "workers.resources.limits.ephemeral-storage=1Gi"))
@@ -198,10 +249,11 @@ class HelmChartManifestsTest {
                 verbsByResource.computeIfAbsent(rule.getApiGroups().getFirst() + "/" + resource, k -> new TreeSet<>()).addAll(rule.getVerbs());
             }
         }
-        // KubernetesWorkerLauncher: deployments get/create/update (start), edit = patch (scale); a pod informer and list.
+        // KubernetesWorkerLauncher: deployments get/create/update (start), edit = patch (scale); a pod informer
+        // and list, and a merge patch of the pod-deletion-cost annotation before a scale-down.
         assertThat(verbsByResource).containsOnlyKeys("apps/deployments", "/pods");
         assertThat(verbsByResource.get("apps/deployments")).containsExactlyInAnyOrder("get", "create", "update", "patch");
-        assertThat(verbsByResource.get("/pods")).containsExactlyInAnyOrder("list", "watch");
+        assertThat(verbsByResource.get("/pods")).containsExactlyInAnyOrder("list", "watch", "patch");
         assertThat(verbsByResource.values()).noneMatch(verbs -> verbs.contains("*"));
     }
 
@@ -210,7 +262,20 @@ class HelmChartManifestsTest {
         Path spot = HelmChart.chart().resolve("values-spot.yaml");
         List<Map<String, Object>> documents = HelmChart.render("-f", spot.toString());
         WorkerLauncherProperties.Kubernetes pods = bindLauncher(documents).kubernetes();
-        assertThat(pods.nodeSelector()).containsExactly(Map.entry("cloud.google.com/gke-spot", "true"));
+        assertThat(pods.nodeSelector()).as("spot nodes are chosen by affinity, an OR over the clouds").isEmpty();
+        PodSpec workerPod = launcherPodTemplate(documents);
+        assertThat(workerPod.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTerms()).flatMap(term -> term.getMatchExpressions()).extracting(e -> e.getKey())
+                .containsExactly("cloud.google.com/gke-spot", "eks.amazonaws.com/capacityType", "karpenter.sh/capacity-type",
+                        "kubernetes.azure.com/scalesetpriority");
+        assertThat(workerPod.getAffinity().getPodAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution())
+                .singleElement().satisfies(term -> assertThat(term.getPodAffinityTerm().getTopologyKey())
+                        .isEqualTo("topology.kubernetes.io/zone"));
+        assertThat(workerPod.getImagePullSecrets()).extracting(r -> r.getName()).containsExactly("registry-credentials");
+        Map<String, EnvVar> workerEnv = new LinkedHashMap<>();
+        workerPod.getContainers().getFirst().getEnv().forEach(variable -> workerEnv.put(variable.getName(), variable));
+        assertThat(workerEnv.get("JAVA_OPTS").getValue()).startsWith("-XX:MaxRAMPercentage=70");
+        assertThat(workerEnv.get("DETOPT_CHECKPOINT_EVENTS").getValue()).isEqualTo("20000");
         assertThat(pods.annotations()).containsExactly(Map.entry("cluster-autoscaler.kubernetes.io/safe-to-evict", "true"));
         assertThat(pods.tolerations()).extracting(WorkerLauncherProperties.Toleration::key)
                 .contains("cloud.google.com/gke-spot", "kubernetes.azure.com/scalesetpriority");
@@ -269,6 +334,12 @@ class HelmChartManifestsTest {
         Map<String, Object> misspeltLauncher = Map.of("kind", "ConfigMap", "data", Map.of("application.yaml",
                 "detopt:\n  workers:\n    mode: kubernetes\n    kubernetes:\n      imagee: x\n"));
         assertThatThrownBy(() -> bindLauncher(List.of(misspeltLauncher))).hasStackTraceContaining("imagee");
+        // Kubernetes objects passed as YAML text: the launcher refuses misspelt fields when the service starts.
+        List<Map<String, Object>> misspeltAffinity = HelmChart.render("--set",
+                "workers.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerm[0].matchExpressions[0].key=a");
+        assertThatThrownBy(() -> launcherDeployment(misspeltAffinity)).hasMessageContaining("nodeSelectorTerm");
+        List<Map<String, Object>> misspeltSecurity = HelmChart.render("--set", "workers.securityContext.readOnlyRootFileSystem=true");
+        assertThatThrownBy(() -> launcherDeployment(misspeltSecurity)).hasMessageContaining("readOnlyRootFileSystem");
     }
 
     /** What is wrong with one manifest: unknown kind, unknown fields (with their paths); empty when fine. */

@@ -1,6 +1,7 @@
 package dev.detopt.service.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -16,8 +17,11 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.junit.jupiter.api.Test;
 
 /** The Kubernetes launcher against the fabric8 mock API server in CRUD mode. */
@@ -38,15 +42,40 @@ class KubernetesWorkerLauncherTest {
         client.pods().inAnyNamespace().delete();
     }
 
+    static final String AFFINITY = """
+            podAntiAffinity:
+              preferredDuringSchedulingIgnoredDuringExecution:
+                - weight: 50
+                  podAffinityTerm:
+                    topologyKey: topology.kubernetes.io/zone
+                    labelSelector: {matchLabels: {app.kubernetes.io/name: detopt-worker}}
+            nodeAffinity:
+              requiredDuringSchedulingIgnoredDuringExecution:
+                nodeSelectorTerms:
+                  - matchExpressions: [{key: karpenter.sh/capacity-type, operator: In, values: [spot]}]
+            """;
+    static final String EXTRA_ENV = """
+            - {name: DETOPT_CHECKPOINT_EVENTS, value: "5000"}
+            - name: HTTPS_PROXY
+              valueFrom: {configMapKeyRef: {name: proxy, key: url}}
+            """;
+
     static WorkerLauncherProperties.Kubernetes settings(String namespace) {
+        return settings(namespace, 1, AFFINITY, EXTRA_ENV);
+    }
+
+    static WorkerLauncherProperties.Kubernetes settings(String namespace, int tasksPerReplica, String affinity, String extraEnv) {
         return new WorkerLauncherProperties.Kubernetes(namespace, "detopt-worker", "registry.example/detopt-worker:1.2.3",
-                "Always", "http://detopt:8080", 0, 4, 1, Duration.ofSeconds(60), 2, "2", "2", "1Gi", "2Gi",
+                "Always", "http://detopt:8080", 0, 4, tasksPerReplica, Duration.ofSeconds(60), 2, "2", "2", "1Gi", "2Gi",
                 Map.of("cloud.google.com/gke-spot", "true"),
                 List.of(new WorkerLauncherProperties.Toleration("cloud.google.com/gke-spot", "Equal", "true", "NoSchedule"),
                         new WorkerLauncherProperties.Toleration("kubernetes.azure.com/scalesetpriority", "Exists", null, "")),
                 90, "detopt-batch", "detopt-worker-sa", "detopt-worker-token", "token", "http://minio:9000", "detopt",
                 "us-east-1", "detopt-s3", "access-key", "secret-key", Duration.ofSeconds(5),
-                Map.of("team", "physics"), Map.of("cluster-autoscaler.kubernetes.io/safe-to-evict", "true"));
+                Map.of("team", "physics"), Map.of("cluster-autoscaler.kubernetes.io/safe-to-evict", "true"),
+                affinity, "-XX:MaxRAMPercentage=60 -XX:+UseSerialGC", extraEnv,
+                "{runAsNonRoot: true, runAsUser: 20002, fsGroup: 20002}",
+                "{\"readOnlyRootFilesystem\": true, \"capabilities\": {\"drop\": [\"ALL\"]}}", List.of("registry-creds"));
     }
 
     private KubernetesWorkerLauncher start(String namespace) {
@@ -98,6 +127,156 @@ class KubernetesWorkerLauncherTest {
         assertThat(env.get("DETOPT_POD_NAME").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
         assertThat(env.get("DETOPT_WORKER_THREADS").getValue()).isEqualTo("2");
         assertThat(env.get("DETOPT_CHECKPOINT_INTERVAL").getValue()).isEqualTo("5.0");
+    }
+
+    @Test
+    void podTemplateCarriesAffinitySecurityPullSecretsAndExtraEnvironment() {
+        start("template");
+        PodSpec pod = client.apps().deployments().inNamespace("template").withName("detopt-worker").get()
+                .getSpec().getTemplate().getSpec();
+
+        var antiAffinity = pod.getAffinity().getPodAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution().getFirst();
+        assertThat(antiAffinity.getWeight()).isEqualTo(50);
+        assertThat(antiAffinity.getPodAffinityTerm().getTopologyKey()).isEqualTo("topology.kubernetes.io/zone");
+        assertThat(antiAffinity.getPodAffinityTerm().getLabelSelector().getMatchLabels())
+                .containsExactly(Map.entry("app.kubernetes.io/name", "detopt-worker"));
+        var spotOnly = pod.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTerms().getFirst().getMatchExpressions().getFirst();
+        assertThat(List.of(spotOnly.getKey(), spotOnly.getOperator())).containsExactly("karpenter.sh/capacity-type", "In");
+        assertThat(spotOnly.getValues()).containsExactly("spot");
+
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(20002L);
+        assertThat(pod.getSecurityContext().getFsGroup()).isEqualTo(20002L);
+        assertThat(pod.getImagePullSecrets()).extracting(r -> r.getName()).containsExactly("registry-creds");
+
+        Container container = pod.getContainers().getFirst();
+        assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(container.getVolumeMounts()).singleElement().satisfies(mount -> {
+            assertThat(mount.getMountPath()).isEqualTo("/tmp");
+            assertThat(pod.getVolumes()).singleElement().satisfies(volume -> {
+                assertThat(volume.getName()).isEqualTo(mount.getName());
+                assertThat(volume.getEmptyDir()).isNotNull();
+            });
+        });
+
+        List<String> names = container.getEnv().stream().map(EnvVar::getName).toList();
+        assertThat(names).doesNotHaveDuplicates().endsWith("DETOPT_CHECKPOINT_EVENTS", "HTTPS_PROXY");
+        Map<String, EnvVar> env = container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
+        assertThat(env.get("JAVA_OPTS").getValue()).isEqualTo("-XX:MaxRAMPercentage=60 -XX:+UseSerialGC");
+        assertThat(env.get("DETOPT_CHECKPOINT_EVENTS").getValue()).isEqualTo("5000");
+        assertThat(env.get("HTTPS_PROXY").getValueFrom().getConfigMapKeyRef().getName()).isEqualTo("proxy");
+    }
+
+    @Test
+    void unsetTemplatePartsGiveAHardenedPodWithoutAffinityOrJavaOpts() {
+        WorkerLauncherProperties.Kubernetes defaults = new Binder(new MapConfigurationPropertySource(
+                Map.of("detopt.workers.kubernetes.namespace", "defaults")))
+                .bindOrCreate("detopt.workers", WorkerLauncherProperties.class).kubernetes();
+        launcher = new KubernetesWorkerLauncher(client, defaults, events, clock);
+        launcher.start();
+        PodSpec pod = client.apps().deployments().inNamespace("defaults").withName("detopt-worker").get()
+                .getSpec().getTemplate().getSpec();
+        assertThat(pod.getAffinity()).isNull();
+        assertThat(pod.getImagePullSecrets()).isEmpty();
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getRunAsUser()).as("the worker image's user").isEqualTo(10001L);
+        assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        Container container = pod.getContainers().getFirst();
+        assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(container.getEnv()).extracting(EnvVar::getName).doesNotContain("JAVA_OPTS")
+                .allMatch(name -> name.startsWith("DETOPT_"));
+    }
+
+    @Test
+    void misspeltTemplatePartsAndRedefinedVariablesStopTheStart() {
+        assertThatThrownBy(() -> new KubernetesWorkerLauncher(client, settings("bad", 1,
+                "nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerm: []}}", ""), events, clock))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerm");
+        assertThatThrownBy(() -> new KubernetesWorkerLauncher(client, settings("bad", 1, "",
+                "[{name: DETOPT_WORKER_TOKEN, value: guessed}]"), events, clock))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("DETOPT_WORKER_TOKEN is set by the launcher");
+        assertThatThrownBy(() -> new KubernetesWorkerLauncher(client, settings("bad", 1, "",
+                "[{name: JAVA_OPTS, value: -Xmx1g}]"), events, clock))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("JAVA_OPTS is set by the launcher from java-opts");
+        assertThatThrownBy(() -> new KubernetesWorkerLauncher(client, settings("bad", 1, "[not, an, affinity]", ""), events, clock))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("affinity: expected a Affinity object");
+    }
+
+    private void runningPod(String namespace, String name) {
+        client.pods().inNamespace(namespace).resource(PodEndingsTest.pod(name).withNewStatus().withPhase("Running").endStatus()
+                .build()).create();
+    }
+
+    private void awaitWatched(int pods) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (launcher.watchedPods() != pods) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the informer saw " + launcher.watchedPods() + " pods, not " + pods);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+        }
+    }
+
+    private String deletionCost(String namespace, String pod) {
+        Map<String, String> annotations = client.pods().inNamespace(namespace).withName(pod).get().getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(KubernetesWorkerLauncher.DELETION_COST);
+    }
+
+    @Test
+    void scaleDownMarksBusyPodsAsExpensiveAndIdleOnesAsCheap() {
+        start("busy");
+        launcher.reconcile(new WorkQueue.Counts(3, 0));
+        assertThat(replicas("busy")).isEqualTo(3);
+        for (String pod : List.of("detopt-worker-a", "detopt-worker-b", "detopt-worker-c")) {
+            runningPod("busy", pod);
+        }
+        awaitWatched(3);
+        WorkQueue.Counts oneBusy = new WorkQueue.Counts(0, 1, Set.of("detopt-worker-b"));
+        launcher.reconcile(oneBusy);
+        assertThat(deletionCost("busy", "detopt-worker-b")).as("no scale-down yet, nothing patched").isNull();
+
+        clock.advance(Duration.ofSeconds(60));
+        launcher.reconcile(oneBusy);
+        assertThat(replicas("busy")).isEqualTo(1);
+        assertThat(deletionCost("busy", "detopt-worker-b")).isEqualTo("1000");
+        assertThat(deletionCost("busy", "detopt-worker-a")).isEqualTo("0");
+        assertThat(deletionCost("busy", "detopt-worker-c")).isEqualTo("0");
+        assertThat(Integer.parseInt(deletionCost("busy", "detopt-worker-a")))
+                .isLessThan(Integer.parseInt(deletionCost("busy", "detopt-worker-b")));
+    }
+
+    @Test
+    void scaleDownNeverGoesBelowTheBusyPods() {
+        launcher = new KubernetesWorkerLauncher(client, settings("floor", 2, "", ""), events, clock);
+        launcher.start();
+        launcher.reconcile(new WorkQueue.Counts(8, 0));
+        assertThat(replicas("floor")).isEqualTo(4);
+        for (String pod : List.of("w-a", "w-b", "w-c", "w-d")) {
+            runningPod("floor", pod);
+        }
+        awaitWatched(4);
+        // Two leases justify one replica at two tasks per replica, but each is held by its own pod.
+        clock.advance(Duration.ofSeconds(60));
+        launcher.reconcile(new WorkQueue.Counts(0, 2, Set.of("w-a", "w-d")));
+        assertThat(replicas("floor")).isEqualTo(2);
+        assertThat(List.of("w-a", "w-b", "w-c", "w-d")).map(pod -> deletionCost("floor", pod))
+                .containsExactly("1000", "0", "0", "1000");
+
+        // w-a finished: the very next reconcile (the delay stays spent while busy pods hold the count up)
+        // marks it idle and goes to one replica, w-d's.
+        client.pods().inNamespace("floor").withName("w-b").delete();
+        client.pods().inNamespace("floor").withName("w-c").delete();
+        awaitWatched(2);
+        clock.advance(Duration.ofSeconds(5));
+        launcher.reconcile(new WorkQueue.Counts(0, 1, Set.of("w-d")));
+        assertThat(replicas("floor")).isEqualTo(1);
+        assertThat(deletionCost("floor", "w-a")).isEqualTo("0");
+        assertThat(deletionCost("floor", "w-d")).isEqualTo("1000");
     }
 
     @Test

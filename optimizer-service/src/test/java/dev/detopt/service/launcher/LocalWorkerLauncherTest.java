@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.jar.Attributes;
@@ -59,7 +61,7 @@ class LocalWorkerLauncherTest {
         Path output = Files.createDirectories(directory.resolve("out"));
         WorkerLauncherProperties.Local settings = new WorkerLauncherProperties.Local(2, fakeWorkerJar(), 3,
                 Duration.ofSeconds(4), directory.resolve("logs"), Duration.ofMillis(100), Duration.ofSeconds(20),
-                List.of("-Xmx64m"), null);
+                List.of("-Xmx64m"), null, false, Duration.ofMinutes(1));
         KubernetesWorkerLauncherTest.RecordedEvents events = new KubernetesWorkerLauncherTest.RecordedEvents();
         LocalWorkerLauncher launcher = new LocalWorkerLauncher(settings, () -> Map.of(
                 "DETOPT_SERVICE_URL", "http://127.0.0.1:18080", "DETOPT_WORKER_TOKEN", "local-token",
@@ -93,12 +95,69 @@ class LocalWorkerLauncherTest {
     }
 
     @Test
+    void onDemandStartsWorkersForQueuedWorkAndStopsOnlyIdleOnesAfterTheIdleTimeout() throws Exception {
+        Path output = Files.createDirectories(directory.resolve("out"));
+        WorkerLauncherProperties.Local settings = new WorkerLauncherProperties.Local(3, fakeWorkerJar(), 1,
+                Duration.ofSeconds(5), directory.resolve("logs"), Duration.ofMillis(100), Duration.ofSeconds(20),
+                List.of("-Xmx64m"), null, true, Duration.ofSeconds(30));
+        KubernetesWorkerLauncherTest.RecordedEvents events = new KubernetesWorkerLauncherTest.RecordedEvents();
+        KubernetesWorkerLauncherTest.MutableClock clock = new KubernetesWorkerLauncherTest.MutableClock(
+                java.time.Instant.parse("2026-11-22T12:00:00Z"));
+        LocalWorkerLauncher launcher = new LocalWorkerLauncher(settings, () -> Map.of("DETOPT_TEST_OUTPUT", output.toString()),
+                events, clock);
+        try {
+            launcher.start();
+            assertThat(launcher.instances()).as("nothing queued yet").isEmpty();
+
+            launcher.reconcile(new WorkQueue.Counts(2, 0));
+            assertThat(launcher.instances()).extracting(WorkerLauncher.WorkerInstance::name)
+                    .containsExactly("local-0", "local-1");
+            launcher.reconcile(new WorkQueue.Counts(5, 2, Set.of("local-0", "local-1")));
+            assertThat(launcher.instances()).as("at most count").extracting(WorkerLauncher.WorkerInstance::name)
+                    .containsExactly("local-0", "local-1", "local-2");
+            await("three workers", () -> Stream.of("local-0", "local-1", "local-2").allMatch(w -> envFiles(output, w).size() == 1));
+
+            // Only local-1 still holds a lease: the others are idle, but not for long enough yet.
+            clock.advance(Duration.ofSeconds(20));
+            WorkQueue.Counts oneBusy = new WorkQueue.Counts(0, 1, Set.of("local-1"));
+            launcher.reconcile(oneBusy);
+            assertThat(launcher.instances()).hasSize(3);
+            Process idle0 = launcher.process(0);
+            Process idle2 = launcher.process(2);
+            Process busy1 = launcher.process(1);
+            clock.advance(Duration.ofSeconds(30));
+            launcher.reconcile(oneBusy);
+            await("idle workers stopped", () -> !idle0.isAlive() && !idle2.isAlive());
+            await("stopped slots removed", () -> launcher.instances().size() == 1);
+            assertThat(launcher.instances()).extracting(WorkerLauncher.WorkerInstance::name).containsExactly("local-1");
+            assertThat(busy1.isAlive()).isTrue();
+            assertThat(idle0.exitValue()).as("stopped with SIGTERM").isEqualTo(143);
+
+            // New work reuses the lowest free name.
+            clock.advance(Duration.ofSeconds(60));
+            launcher.reconcile(new WorkQueue.Counts(1, 1, Set.of("local-1")));
+            assertThat(launcher.instances()).extracting(WorkerLauncher.WorkerInstance::name)
+                    .containsExactlyInAnyOrder("local-0", "local-1");
+            await("a second local-0", () -> envFiles(output, "local-0").size() == 2);
+
+            clock.advance(Duration.ofSeconds(30));
+            launcher.reconcile(new WorkQueue.Counts(0, 0));
+            await("every worker stopped", () -> launcher.instances().isEmpty());
+            assertThat(busy1.isAlive()).isFalse();
+        } finally {
+            launcher.close();
+        }
+        assertThat(events.lines()).as("stopping idle workers is neither a preemption nor a crash").isEmpty();
+    }
+
+    @Test
     void countZeroOrAMissingJarStartsNothing() {
         KubernetesWorkerLauncherTest.RecordedEvents events = new KubernetesWorkerLauncherTest.RecordedEvents();
         WorkerLauncherProperties.Local none = new WorkerLauncherProperties.Local(0, null, 0, Duration.ofSeconds(5),
-                directory, Duration.ofSeconds(1), Duration.ofSeconds(5), List.of(), null);
+                directory, Duration.ofSeconds(1), Duration.ofSeconds(5), List.of(), null, false, Duration.ofMinutes(1));
         WorkerLauncherProperties.Local missing = new WorkerLauncherProperties.Local(2, directory.resolve("absent.jar"), 0,
-                Duration.ofSeconds(5), directory, Duration.ofSeconds(1), Duration.ofSeconds(5), List.of(), null);
+                Duration.ofSeconds(5), directory, Duration.ofSeconds(1), Duration.ofSeconds(5), List.of(), null, false,
+                Duration.ofMinutes(1));
         for (WorkerLauncherProperties.Local settings : List.of(none, missing)) {
             try (LocalWorkerLauncher launcher = new LocalWorkerLauncher(settings, Map::of, events)) {
                 launcher.start();

@@ -41,6 +41,27 @@ class ScalingPolicyTest {
     }
 
     @Test
+    void scaleDownStopsAtTheBusyReplicasAndResumesAsSoonAsTheyAreIdle() {
+        ScalingPolicy policy = new ScalingPolicy(0, 10, 4, Duration.ofSeconds(60));
+        assertThat(policy.desired(0, new WorkQueue.Counts(20, 0), T0)).isEqualTo(5);
+        int[] asked = {0};
+        // Within the delay the busy count is not even asked for.
+        assertThat(policy.desired(5, new WorkQueue.Counts(0, 3), T0.plusSeconds(30), () -> {
+            asked[0]++;
+            return 3;
+        })).isEqualTo(5);
+        assertThat(asked[0]).isZero();
+        // Three tasks fit one replica at four per replica, but three replicas hold them.
+        assertThat(policy.desired(5, new WorkQueue.Counts(0, 3), T0.plusSeconds(60), () -> 3)).isEqualTo(3);
+        // One of them finished: no new delay, it goes at once.
+        assertThat(policy.desired(3, new WorkQueue.Counts(0, 2), T0.plusSeconds(65), () -> 2)).isEqualTo(2);
+        assertThat(policy.desired(2, new WorkQueue.Counts(0, 0), T0.plusSeconds(70), () -> 0)).isZero();
+        // Fully scaled down: the next scale-down waits for the delay again.
+        assertThat(policy.desired(0, new WorkQueue.Counts(8, 0), T0.plusSeconds(80))).isEqualTo(2);
+        assertThat(policy.desired(2, new WorkQueue.Counts(0, 0), T0.plusSeconds(100), () -> 0)).isEqualTo(2);
+    }
+
+    @Test
     void rejectsInconsistentBounds() {
         assertThatThrownBy(() -> new ScalingPolicy(3, 2, 1, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new ScalingPolicy(0, 2, 0, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
