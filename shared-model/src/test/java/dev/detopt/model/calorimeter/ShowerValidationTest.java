@@ -74,7 +74,10 @@ class ShowerValidationTest {
      * common random numbers (issue 3): within 10% (plus three combined standard errors) on the
      * layers holding at least 2% of the energy, and never significantly (three standard errors) of
      * the opposite sign where the finite difference is significant (four standard errors): deep in
-     * the tail the pathwise estimator is much noisier than finite differences.
+     * the tail the pathwise estimator is much noisier than finite differences. The visible energy
+     * (sum of the gap deposits, the calorimeter's signal) must meet the same allowance: the
+     * same-sign per-layer deviations of the earlier photon model added up there (∂/∂g 27% low at
+     * 9σ at 10 GeV), though each layer alone stayed inside its allowance.
      */
     private static void assertPathwiseMatchesFiniteDifferences(double energy, double[] steps, long seed, int events,
                                                                int minimumCompared) {
@@ -85,7 +88,10 @@ class ShowerValidationTest {
         List<Mismatch> outside = new ArrayList<>();
         List<Mismatch> wrongSign = new ArrayList<>();
         int compared = 0;
-        for (int i = 0; i < 2 * simulator.config().layers(); i++) {
+        for (int i = 0; i < simulator.visibleIndex() + 1; i++) {
+            if (i == simulator.leakageIndex()) {
+                continue; // escape flips bias it (docs/simulation.md, "What still flips")
+            }
             boolean large = pathwise.mean()[i] >= 0.02 * energy;
             for (int j = 0; j < 3; j++) {
                 double pw = pathwise.gradient(i, j);
