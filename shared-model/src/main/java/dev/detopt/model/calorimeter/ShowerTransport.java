@@ -414,7 +414,7 @@ final class ShowerTransport {
      * energy goes to an electron at that point. It only moves a few per cent of a soft photon's
      * energy by about one photo-effect length (mean visible energy at 10 GeV: +0.2 MeV of 2700
      * against a floor of 1e-3), and each factor of 10 lower costs every soft photon ~ln 10·Σ_C/Σ_pe
-     * more Compton scatterings: 1e-3 ran 12% slower (docs/simulation.md).
+     * more Compton scatterings: 1e-3 ran 12% slower (docs/performance.md).
      */
     static final double WEIGHT_FLOOR = 0.05;
 
