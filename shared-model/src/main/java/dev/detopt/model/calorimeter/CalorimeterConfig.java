@@ -22,7 +22,8 @@ import java.util.List;
  * @param electronTrackingCutMev e± below this kinetic energy deposit it where they are (default 1 MeV)
  * @param photonTrackingCutMev   photons below this energy are absorbed (default 0.1 MeV)
  * @param residualRange          true (default): energy that falls below a tracking cut (e± below the cut,
- *                               sub-cut Compton electrons, photo-absorbed photons) is carried by an
+ *                               sub-cut Compton electrons, photons below their cut or at the end of
+ *                               their weight) is carried by an
  *                               electron along its residual CSDA range on a straight line, so deposits
  *                               move continuously with the layer boundaries; false: it is deposited at
  *                               the point (Geant4-like), which biases pathwise geometry derivatives

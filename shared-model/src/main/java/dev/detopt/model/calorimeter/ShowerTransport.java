@@ -14,10 +14,13 @@ import static dev.detopt.model.calorimeter.PhysicsConstants.ELECTRON_MASS_MEV;
  * <p>Model (docs/simulation.md): 1-D longitudinal transport along straight tracks; a particle has a
  * depth z and a direction cosine w. Region r is absorber layer r/2 (r even) or gap layer r/2 (r odd);
  * boundaries are linear in a and g, so their tangents are exact integers times the seeds.
- * Photons run one exponential clock per process group; e± follow range and mean-free-path tables,
- * so that every distance, energy and deposit is a continuous, piecewise-smooth function of (e, a, g)
- * for fixed random numbers except where a discrete choice flips (docs/simulation.md lists them). All sampling is by inversion (Newton on the analytic CDF, derivative by
- * the implicit-function theorem), so the random numbers an interaction consumes never depend on θ.
+ * Photons run one exponential clock for Compton scattering and one for pair production and are
+ * absorbed continuously by the photo-effect (implicit capture: a statistical weight that every
+ * deposit and every secondary carries); e± follow range and mean-free-path tables. So every
+ * distance, energy and deposit is a continuous, piecewise-smooth function of (e, a, g) for fixed
+ * random numbers except where a discrete outcome flips (docs/simulation.md lists what is left).
+ * All sampling is by inversion (Newton on the analytic CDF, derivative by the implicit-function
+ * theorem), so the random numbers an interaction consumes never depend on θ.
  *
  * <p>Random numbers: each particle owns a SplitMix64 substream (the algorithm of
  * {@link java.util.SplittableRandom}) seeded from its parent's stream; the primary's seed comes from
@@ -35,6 +38,7 @@ final class ShowerTransport {
 
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
     private static final double TWO_MASS = 2 * ELECTRON_MASS_MEV;
+    private static final double LN_ELECTRON_MASS = Math.log(ELECTRON_MASS_MEV);
 
     private final int layers;
     private final int regions;
@@ -76,6 +80,8 @@ final class ShowerTransport {
     private double[] stackEnergyTangent;
     private double[] stackZTangent;
     private double[] stackWTangent;
+    private double[] stackWeight = new double[64];
+    private double[] stackWeightTangent;
 
     // the particle being tracked
     private int region;
@@ -83,6 +89,12 @@ final class ShowerTransport {
     private double t;
     private double z;
     private double w;
+    /**
+     * Statistical weight (implicit capture of photons): the fraction of the particle that is still
+     * transported; every deposit and leakage counts weight × energy. Secondaries inherit it.
+     */
+    private double weight;
+    private final double[] weightD;
     /** e±: mean free paths left before the next bremsstrahlung [0] and delta ray [1], with tangents. */
     private final double[] chargedClock = new double[2];
     private final double[] chargedClockD;
@@ -103,7 +115,12 @@ final class ShowerTransport {
     private final double[] cD;
     private final double[] rotD;
     private final double[] rot2D;
+    private final double[] tauD;
+    private final double[] tauAbsorberD;
+    private final double[] tauGapD;
 
+    /** ln ε of the last Compton sample (the photon's energy falls by this in ln E). */
+    private double lastLogSample;
     /** Derivative of the last sample with respect to the energy it was sampled at. */
     private double sampleSlope;
 
@@ -144,6 +161,11 @@ final class ShowerTransport {
         stackEnergyTangent = new double[64 * n];
         stackZTangent = new double[64 * n];
         stackWTangent = new double[64 * n];
+        stackWeightTangent = new double[64 * n];
+        weightD = new double[n];
+        tauD = new double[n];
+        tauAbsorberD = new double[n];
+        tauGapD = new double[n];
         tD = new double[n];
         zD = new double[n];
         wD = new double[n];
@@ -194,6 +216,8 @@ final class ShowerTransport {
         Tangents.zero(zD, 0, n);
         w = 1;
         Tangents.zero(wD, 0, n);
+        weight = 1;
+        Tangents.zero(weightD, 0, n);
         region = 0;
         push(primaryType, seed);
         while (size > 0) {
@@ -272,42 +296,47 @@ final class ShowerTransport {
         Tangents.copy(edgeTangents, b * n, zD, 0, n);
     }
 
+    /** Deposits weight × energy in the current region (product rule for the tangents). */
     private void depositHere(double energy, double[] energyD) {
-        deposit[region] += energy;
+        deposit[region] += weight * energy;
         if (tangents) {
-            Tangents.add(energyD, 0, depositTangent, region * n, n);
+            int o = region * n;
+            for (int k = 0; k < n; k++) {
+                depositTangent[o + k] += weight * energyD[k] + energy * weightD[k];
+            }
         }
     }
 
     private void leak(int type) {
-        leakage += type == POSITRON ? t + TWO_MASS : t;
-        Tangents.add(tD, 0, leakageTangent, 0, n);
+        double energy = type == POSITRON ? t + TWO_MASS : t;
+        leakage += weight * energy;
+        for (int k = 0; k < n; k++) {
+            leakageTangent[k] += weight * tD[k] + energy * weightD[k];
+        }
     }
 
     // ---------------------------------------------------------------- photons
 
     /**
-     * Photon transport with one exponential clock per process (photo-effect, Compton, pair): each
-     * process has its own number of mean free paths left, consumed at its own rate, and the first
-     * clock to run out fires. This is the same distribution as one clock plus a choice in
-     * proportion to the cross sections, but the choice no longer depends on which material the
-     * interaction point falls in: a moving boundary only flips the outcome where two clocks run out
-     * together, which keeps the pathwise bias of geometry derivatives small (docs/simulation.md).
+     * Photon transport with implicit capture. Compton scattering and pair production each run an
+     * exponential clock (mean free paths left, consumed at the process's rate in the current
+     * material); the first to run out fires. The photo-effect is not a discrete event: along every
+     * straight segment of optical depth τ = Σ_photo·L the photon's weight falls by e^−τ and the
+     * segment's region receives weight·E·(1 − e^−τ), which is continuous in the boundary positions
+     * and in E. With one clock per process and no choice at the interaction point, moving a
+     * boundary through an interaction point changes no process (docs/simulation.md). The photon
+     * ends where its weight reaches {@link #WEIGHT_FLOOR}; the rest of its energy goes to an electron
+     * there.
      */
     private void trackPhoton() {
         if (t < photonTrackingCut) {
             absorbPhoton();
             return;
         }
-        for (int c = 0; c < CLOCKS; c++) {
-            newClock(c);
-        }
-        boolean energyChanged = true;
+        photonCrossSections(Math.log(t));
+        newClocks();
+        photoDepthLeft = Math.log(weight / WEIGHT_FLOOR);
         while (true) {
-            if (energyChanged) {
-                photonCrossSections();
-                energyChanged = false;
-            }
             int m = region & 1;
             int fired = -1;
             double interaction = Double.POSITIVE_INFINITY;
@@ -322,31 +351,42 @@ final class ShowerTransport {
                 }
             }
             double boundary = boundaryDistance();
+            double photo = photoSigma[m];
+            // where the weight would reach the floor: e^−Σ·s = floor/weight
+            double end = photo > 0 ? Math.max(0.0, photoDepthLeft) / photo : Double.POSITIVE_INFINITY;
+            if (end < interaction && end < boundary) {
+                if (tangents) {
+                    // s = ln(weight/floor)/Σ: ds = (dweight/weight − s·Σ'·dE) / Σ
+                    double invPhoto = 1 / photo;
+                    double invWeight = 1 / weight;
+                    double slope = photoSigmaPerEnergy[m];
+                    for (int k = 0; k < n; k++) {
+                        sD[k] = (weightD[k] * invWeight - end * slope * tD[k]) * invPhoto;
+                    }
+                }
+                absorbAlongSegment(m, end);
+                moveAlongTrack(end);
+                // the weight is the floor now (its tangent vanishes analytically)
+                weight = WEIGHT_FLOOR;
+                Tangents.zero(weightD, 0, n);
+                absorbPhoton();
+                return;
+            }
             if (interaction < boundary) {
                 int firedIndex = m * CLOCKS + fired;
-                double firedSigma = clockSigma[firedIndex];
                 if (tangents) {
                     // s = η_f / Σ_f: ds = (dη_f − s·Σ_f'·dE) / Σ_f
-                    double invSigma = 1 / firedSigma;
+                    double invSigma = 1 / clockSigma[firedIndex];
                     double firedSlope = clockSigmaPerEnergy[firedIndex];
                     int fo = fired * n;
                     for (int k = 0; k < n; k++) {
                         sD[k] = (clockD[fo + k] - interaction * firedSlope * tD[k]) * invSigma;
                     }
                 }
-                // the other clocks need no update: the photon is absorbed, converts, or renews them all
-                if (tangents) {
-                    for (int k = 0; k < n; k++) {
-                        zD[k] += interaction * wD[k] + w * sD[k];
-                    }
-                }
-                z += w * interaction;
-                int process = chooseProcess(m, fired);
-                if (process == PHOTOELECTRIC) {
-                    absorbPhoton();
-                    return;
-                }
-                if (process == PAIR_PRODUCTION) {
+                absorbAlongSegment(m, interaction);
+                // the other clock needs no update: the photon converts, or both clocks are renewed
+                moveAlongTrack(interaction);
+                if (fired == PAIR_CLOCK) {
                     pairProduction();
                     return;
                 }
@@ -354,12 +394,11 @@ final class ShowerTransport {
                     return;
                 }
                 // new energy, new clocks (memoryless): no clock carries tangents across energies
-                for (int c = 0; c < CLOCKS; c++) {
-                    newClock(c);
-                }
-                energyChanged = true;
+                photonCrossSections(lnPhotonEnergy + lastLogSample);
+                newClocks();
             } else {
                 boundaryDistanceTangent(boundary);
+                absorbAlongSegment(m, boundary);
                 consumeClocks(m, boundary);
                 crossBoundary();
                 if (!enterNonEmptyRegion(PHOTON)) {
@@ -370,79 +409,125 @@ final class ShowerTransport {
         }
     }
 
-    private static final int PHOTOELECTRIC = 0;
-    private static final int COMPTON_SCATTERING = 1;
-    private static final int PAIR_PRODUCTION = 2;
-    private static final int PROCESSES = 3;
-    /** Which clock each process runs on: photo-effect and Compton share one, pair production has its own. */
-    private static final int[] CLOCK_OF = {0, 0, 1};
+    /**
+     * Photons end where their weight falls to this fraction (implicit capture); the rest of their
+     * energy goes to an electron at that point. It only moves a few per cent of a soft photon's
+     * energy by about one photo-effect length (mean visible energy at 10 GeV: +0.2 MeV of 2700
+     * against a floor of 1e-3), and each factor of 10 lower costs every soft photon ~ln 10·Σ_C/Σ_pe
+     * more Compton scatterings: 1e-3 ran 12% slower (docs/performance.md).
+     */
+    static final double WEIGHT_FLOOR = 0.05;
+
+    private static final int COMPTON_CLOCK = 0;
+    private static final int PAIR_CLOCK = 1;
     private static final int CLOCKS = 2;
+    /** Σ per [material · CLOCKS + clock] at the photon energy, and dΣ/dE. */
     private final double[] clockSigma = new double[2 * CLOCKS];
     private final double[] clockSigmaPerEnergy = new double[2 * CLOCKS];
+    /** Photo-effect Σ per material at the photon energy, and dΣ/dE. */
+    private final double[] photoSigma = new double[2];
+    private final double[] photoSigmaPerEnergy = new double[2];
+    /** ln t of the photon, as of the last {@link #photonCrossSections}. */
+    private double lnPhotonEnergy;
+    /** Photo-effect optical depth the current photon has left before its weight reaches the floor. */
+    private double photoDepthLeft;
 
-    /** The process of a fired clock: in proportion to the member cross sections in material m. */
-    private int chooseProcess(int m, int fired) {
-        int first = -1;
-        int count = 0;
-        for (int p = 0; p < PROCESSES; p++) {
-            if (CLOCK_OF[p] == fired) {
-                count++;
-                if (first < 0) {
-                    first = p;
-                }
-            }
-        }
-        if (count == 1) {
-            return first;
-        }
-        double choice = uniform() * clockSigma[m * CLOCKS + fired];
-        int last = first;
-        for (int p = 0; p < PROCESSES; p++) {
-            if (CLOCK_OF[p] == fired) {
-                last = p;
-                choice -= photonSigma[m * PROCESSES + p];
-                if (choice < 0) {
-                    return p;
-                }
-            }
-        }
-        return last;
-    }
-
-    /** Mean free paths left per photon process, and their tangents (n per process). */
+    /** Mean free paths left per photon clock, and their tangents (n per clock). */
     private final double[] clock = new double[CLOCKS];
     private double[] clockD;
-    /** Σ per [material · PROCESSES + process] at the photon energy, and dΣ/dE. */
-    private final double[] photonSigma = new double[2 * PROCESSES];
-    private final double[] photonSigmaPerEnergy = new double[2 * PROCESSES];
 
-    private void newClock(int process) {
-        clock[process] = -Math.log(uniform());
-        Tangents.zero(clockD, process * n, n);
+    /**
+     * Fresh clocks at the current cross sections. Below the pair threshold (the energy only falls)
+     * the pair clock can never fire: its uniform is drawn all the same, so the photon's later
+     * numbers do not depend on the threshold, but not turned into a clock.
+     */
+    private void newClocks() {
+        for (int c = 0; c < CLOCKS; c++) {
+            double u = uniform();
+            boolean possible = clockSigma[c] > 0 || clockSigma[CLOCKS + c] > 0;
+            clock[c] = possible ? -Math.log(u) : Double.POSITIVE_INFINITY;
+            Tangents.zero(clockD, c * n, n);
+        }
     }
 
-    private void photonCrossSections() {
-        double lnE = Math.log(t);
+    /** Cross sections at the current energy t, whose logarithm is lnE. */
+    private void photonCrossSections(double lnE) {
+        lnPhotonEnergy = lnE;
         int bin = tables.photon[0].bin(lnE);
+        double invT = 1 / t;
         for (int m = 0; m < 2; m++) {
             PhotonTable table = tables.photon[m];
             double dLn = lnE - table.lnEnergy[bin];
-            int o = m * PROCESSES;
-            photonSigma[o + PHOTOELECTRIC] = table.photoelectric[bin] + dLn * table.photoelectricSlope[bin];
-            photonSigma[o + COMPTON_SCATTERING] = table.compton[bin] + dLn * table.comptonSlope[bin];
-            photonSigma[o + PAIR_PRODUCTION] = t > TWO_MASS ? Math.max(0.0, table.pair[bin] + dLn * table.pairSlope[bin]) : 0.0;
-            photonSigmaPerEnergy[o + PHOTOELECTRIC] = table.photoelectricSlope[bin] / t;
-            photonSigmaPerEnergy[o + COMPTON_SCATTERING] = table.comptonSlope[bin] / t;
-            photonSigmaPerEnergy[o + PAIR_PRODUCTION] = photonSigma[o + PAIR_PRODUCTION] > 0 ? table.pairSlope[bin] / t : 0.0;
-            for (int c = 0; c < CLOCKS; c++) {
-                clockSigma[m * CLOCKS + c] = 0;
-                clockSigmaPerEnergy[m * CLOCKS + c] = 0;
-            }
-            for (int p = 0; p < PROCESSES; p++) {
-                clockSigma[m * CLOCKS + CLOCK_OF[p]] += photonSigma[o + p];
-                clockSigmaPerEnergy[m * CLOCKS + CLOCK_OF[p]] += photonSigmaPerEnergy[o + p];
+            int o = m * CLOCKS;
+            photoSigma[m] = Math.max(0.0, table.photoelectric[bin] + dLn * table.photoelectricSlope[bin]);
+            photoSigmaPerEnergy[m] = photoSigma[m] > 0 ? table.photoelectricSlope[bin] * invT : 0.0;
+            clockSigma[o + COMPTON_CLOCK] = table.compton[bin] + dLn * table.comptonSlope[bin];
+            clockSigmaPerEnergy[o + COMPTON_CLOCK] = table.comptonSlope[bin] * invT;
+            double pair = t > TWO_MASS ? Math.max(0.0, table.pair[bin] + dLn * table.pairSlope[bin]) : 0.0;
+            clockSigma[o + PAIR_CLOCK] = pair;
+            clockSigmaPerEnergy[o + PAIR_CLOCK] = pair > 0 ? table.pairSlope[bin] * invT : 0.0;
+        }
+    }
+
+    /** Moves the current particle a distance s (tangent in sD) along its direction. */
+    private void moveAlongTrack(double s) {
+        if (tangents) {
+            for (int k = 0; k < n; k++) {
+                zD[k] += s * wD[k] + w * sD[k];
             }
         }
+        z += w * s;
+    }
+
+    /**
+     * Photo-effect along a segment of length s (tangent in sD) in material m of the current region:
+     * the region receives weight·E·(1 − e^−τ), τ = Σ_photo·s, and the weight becomes weight·e^−τ.
+     */
+    private void absorbAlongSegment(int m, double s) {
+        double photo = photoSigma[m];
+        if (photo == 0 || s == 0) {
+            return;
+        }
+        double tau = photo * s;
+        if (tangents) {
+            double slope = photoSigmaPerEnergy[m];
+            for (int k = 0; k < n; k++) {
+                tauD[k] = photo * sD[k] + s * slope * tD[k];
+            }
+        }
+        absorbInRegion(region, transmission(tau), tauD);
+        photoDepthLeft -= tau;
+    }
+
+    /** e^−τ; where τ is small (photons above a few MeV) a series exact to double precision and cheaper than exp. */
+    private static double transmission(double tau) {
+        if (tau < 1e-3) {
+            // the first omitted term, τ⁵/120, is below 1e-17
+            return 1 - tau * (1 - tau * (0.5 - tau * (1.0 / 6 - tau / 24)));
+        }
+        return Math.exp(-tau);
+    }
+
+    /**
+     * Deposits weight·E·(1 − q) in region r and multiplies the weight by the transmission
+     * q = e^−τ of a stretch of photo-effect optical depth τ (dq = −q·dτ, τ's tangent in tauTangent).
+     * The caller books τ against {@link #photoDepthLeft}.
+     */
+    private void absorbInRegion(int r, double q, double[] tauTangent) {
+        double absorbed = 1 - q;
+        // weight·(E·(1 − q)): the grouping of the tight primal loop in skipWholePeriods
+        deposit[r] += weight * (t * absorbed);
+        if (tangents) {
+            double energy = weight * t;
+            int o = r * n;
+            for (int k = 0; k < n; k++) {
+                double dEnergy = weightD[k] * t + weight * tD[k];
+                double dq = -q * tauTangent[k];
+                depositTangent[o + k] += dEnergy * absorbed - energy * dq;
+                weightD[k] = weightD[k] * q + weight * dq;
+            }
+        }
+        weight *= q;
     }
 
     /** Flying a distance s (tangent in sD) through material m uses up Σ_c·s of every clock c. */
@@ -462,8 +547,10 @@ final class ShowerTransport {
 
     /**
      * A photon standing on an edge crosses whole absorber+gap periods, each costing every clock
-     * the same number of mean free paths, without interacting: jump over them at once. The result
-     * (position, clocks and their tangents) is what crossing them one by one gives.
+     * the same number of mean free paths and the weight the same factor, without interacting and
+     * without reaching the weight floor: jump over them at once, putting down each region's
+     * photo-effect share in the order the photon crosses them. The result (position, clocks,
+     * weight, deposits and their tangents) is what crossing them one by one gives, up to rounding.
      */
     private void skipWholePeriods() {
         if (w == 0) {
@@ -482,6 +569,11 @@ final class ShowerTransport {
             if (perPeriod > 0) {
                 periods = Math.min(periods, Math.floor(clock[p] / perPeriod));
             }
+        }
+        double tauAbsorber = a * photoSigma[0] / absW;
+        double tauGap = g * photoSigma[1] / absW;
+        if (tauAbsorber + tauGap > 0) {
+            periods = Math.min(periods, Math.floor(photoDepthLeft / (tauAbsorber + tauGap)));
         }
         if (!(periods >= 1)) {
             return;
@@ -504,6 +596,50 @@ final class ShowerTransport {
             }
             clock[p] = Math.max(0.0, clock[p] - whole * perPeriod);
         }
+        if (tauAbsorber + tauGap > 0) {
+            if (tangents) {
+                // τ = thickness·Σ(E)/|w| per region
+                double slope0 = photoSigmaPerEnergy[0];
+                double slope1 = photoSigmaPerEnergy[1];
+                for (int k = 0; k < n; k++) {
+                    double byDirection = signW * wD[k] / absW;
+                    tauAbsorberD[k] = (seedA[k] * photoSigma[0] + a * slope0 * tD[k]) / absW - tauAbsorber * byDirection;
+                    tauGapD[k] = (seedG[k] * photoSigma[1] + g * slope1 * tD[k]) / absW - tauGap * byDirection;
+                }
+            }
+            double qAbsorber = transmission(tauAbsorber);
+            double qGap = transmission(tauGap);
+            int step = w > 0 ? 1 : -1;
+            // the first region crossed: the absorber of the period going forward, its gap going back
+            int first = w > 0 ? standing : standing - 1;
+            if (tangents) {
+                for (int i = 0, r = first; i < 2 * whole; i++, r += step) {
+                    if ((r & 1) == 0) {
+                        absorbInRegion(r, qAbsorber, tauAbsorberD);
+                    } else {
+                        absorbInRegion(r, qGap, tauGapD);
+                    }
+                }
+            } else {
+                // the same arithmetic as absorbInRegion without tangents, in a tight loop
+                double absorbedAbsorber = t * (1 - qAbsorber);
+                double absorbedGap = t * (1 - qGap);
+                boolean absorberFirst = (first & 1) == 0;
+                double absorbedFirst = absorberFirst ? absorbedAbsorber : absorbedGap;
+                double absorbedSecond = absorberFirst ? absorbedGap : absorbedAbsorber;
+                double qFirst = absorberFirst ? qAbsorber : qGap;
+                double qSecond = absorberFirst ? qGap : qAbsorber;
+                double current = weight;
+                for (int i = 0, r = first; i < whole; i++, r += 2 * step) {
+                    deposit[r] += current * absorbedFirst;
+                    current *= qFirst;
+                    deposit[r + step] += current * absorbedSecond;
+                    current *= qSecond;
+                }
+                weight = current;
+            }
+            photoDepthLeft -= whole * (tauAbsorber + tauGap);
+        }
         int target = w > 0 ? standing + 2 * whole : standing - 2 * whole;
         moveToEdge(target);
         region = w > 0 ? target : target - 1;
@@ -512,7 +648,7 @@ final class ShowerTransport {
     /** Compton scattering; returns whether the photon is still tracked. */
     private boolean comptonScattering() {
         double kappa = t / ELECTRON_MASS_MEV;
-        double epsilon = sampleCompton(kappa, uniform());
+        double epsilon = sampleCompton(kappa, lnPhotonEnergy - LN_ELECTRON_MASS, uniform());
         double cosPhi = Math.cos(2 * Math.PI * uniform());
         double dEpsilonDEnergy = sampleSlope / ELECTRON_MASS_MEV;
         double scattered = epsilon * t;
@@ -542,7 +678,7 @@ final class ShowerTransport {
                 }
             }
             double wElectron = rotate(clamped, rot2D, -cosPhi, rotD);
-            pushSecondary(ELECTRON, electron, yD, wElectron, rotD);
+            pushElectron(electron, yD, wElectron, rotD);
         } else {
             depositHere(electron, yD);
         }
@@ -559,15 +695,42 @@ final class ShowerTransport {
     }
 
     /**
-     * The photon's energy goes to an electron (photo-effect; binding energy neglected) along the
-     * photon's direction, or, without residual ranges, is deposited here.
+     * The photon's energy goes to an electron along the photon's direction (binding energy
+     * neglected), or, without residual ranges, is deposited here.
      */
     private void absorbPhoton() {
         if (residualRange) {
-            pushSecondary(ELECTRON, t, tD, w, wD);
+            pushElectron(t, tD, w, wD);
         } else {
             depositHere(t, tD);
         }
+    }
+
+    /**
+     * Pushes a secondary electron, except one below the tracking cut whose residual range ends
+     * inside the current region: tracking it would put all its energy here, so it is deposited at
+     * once. Its substream seed is drawn either way, so the parent's later random numbers do not
+     * depend on the shortcut.
+     */
+    private void pushElectron(double energy, double[] energyD, double direction, double[] directionD) {
+        if (residualRange && energy <= electronCut && residualRangeEndsInRegion(energy, direction)) {
+            rng += GOLDEN;
+            depositHere(energy, energyD);
+        } else {
+            pushSecondary(ELECTRON, energy, energyD, direction, directionD);
+        }
+    }
+
+    /** Whether the residual range (laid along ±z, the sign of the direction) ends before the region's edge. */
+    private boolean residualRangeEndsInRegion(double energy, double direction) {
+        ChargedTable table = tables.electron[region & 1];
+        double room = direction >= 0 ? edges[region + 1] - z : z - edges[region];
+        if (energy <= stopEnergy || room >= table.rangeAtTrackingCut) {
+            return true; // tracking would stop it at once, or the longest residual range fits
+        }
+        int bin = table.bin(energy);
+        double range = table.range[bin] + (energy - table.energy[bin]) * table.rangeSlope[bin];
+        return range <= room;
     }
 
     private void pairProduction() {
@@ -915,12 +1078,13 @@ final class ShowerTransport {
             }
             double next = v - residual / slopeValue;
             double scale = Math.max(1.0, Math.abs(v));
-            if (next > lo && next < hi) {
-                // a Newton step this small lands within ~step² of the root: done
-                if (Math.abs(next - v) <= 1e-9 * scale) {
-                    return next;
-                }
-            } else {
+            // a Newton step this small lands within ~step² of the root: done. (Tested before the
+            // bracket: at the root a rounding-level residual gives a step onto the bracket's end,
+            // which must not send the search into bisection.)
+            if (Math.abs(next - v) <= 1e-9 * scale) {
+                return Math.min(hi, Math.max(lo, next));
+            }
+            if (!(next > lo && next < hi)) {
                 next = 0.5 * (lo + hi);
                 if (hi - lo <= 1e-15 * scale) {
                     return next;
@@ -954,12 +1118,19 @@ final class ShowerTransport {
 
     /** Scattered-photon energy fraction ε (Klein–Nishina); sampleSlope = dε/dκ. */
     double sampleCompton(double kappa, double u) {
+        return sampleCompton(kappa, Math.log(kappa), u);
+    }
+
+    /** {@link #sampleCompton(double, double)} with ln κ known. */
+    private double sampleCompton(double kappa, double lnKappa, double u) {
         p0 = kappa;
         double e0 = 1 / (1 + 2 * kappa);
         double lnE0 = Math.log(e0);
         double f0 = comptonCdf(lnE0, e0, kappa);
         double f1 = comptonCdf(0.0, 1.0, kappa);
-        double e = Math.exp(invert(COMPTON, f0 + u * (f1 - f0), lnE0, 0.0, (1 - u) * lnE0));
+        double lnEpsilon = invert(COMPTON, f0 + u * (f1 - f0), lnE0, 0.0, lnE0 * comptonGuess(lnKappa, u));
+        lastLogSample = lnEpsilon;
+        double e = Math.exp(lnEpsilon);
         if (tangents) {
             double dGdKappa = comptonCdfByKappa(e, kappa)
                     - (1 - u) * (comptonCdfByKappa(e0, kappa) + comptonPdf(e0, kappa) * (-2 * e0 * e0))
@@ -969,6 +1140,59 @@ final class ShowerTransport {
             sampleSlope = 0.0;
         }
         return e;
+    }
+
+    // Starting points for the Compton inversion: ln ε(u; κ) / ln ε_min(κ), a number in [0, 1], on a
+    // grid in ln κ and u, interpolated bilinearly. Only Newton's starting point comes from here (the
+    // sample is the root of the exact CDF), so the grid changes no result beyond the root tolerance;
+    // it saves most of the Newton steps, and the Compton sampling is the hottest routine of a shower.
+    private static final double GUESS_LN_KAPPA_LOW = Math.log(0.01);
+    private static final double GUESS_LN_KAPPA_HIGH = Math.log(1e8);
+    private static final double GUESS_ROWS_PER_LN = 8;
+    private static final int GUESS_ROWS = (int) Math.ceil((GUESS_LN_KAPPA_HIGH - GUESS_LN_KAPPA_LOW) * GUESS_ROWS_PER_LN) + 1;
+    private static final int GUESS_COLUMNS = 64;
+    private static final double[] COMPTON_GUESS = comptonGuessTable();
+
+    private static double[] comptonGuessTable() {
+        double[] table = new double[GUESS_ROWS * (GUESS_COLUMNS + 1)];
+        for (int row = 0; row < GUESS_ROWS; row++) {
+            double kappa = Math.exp(GUESS_LN_KAPPA_LOW + row / GUESS_ROWS_PER_LN);
+            double lnE0 = -Math.log1p(2 * kappa);
+            double f0 = comptonCdf(lnE0, Math.exp(lnE0), kappa);
+            double f1 = comptonCdf(0.0, 1.0, kappa);
+            for (int column = 0; column <= GUESS_COLUMNS; column++) {
+                double target = f0 + (double) column / GUESS_COLUMNS * (f1 - f0);
+                // bisection on the increasing CDF in ln ε: slow but only run once
+                double lo = lnE0;
+                double hi = 0.0;
+                for (int i = 0; i < 100 && hi - lo > 1e-14; i++) {
+                    double mid = 0.5 * (lo + hi);
+                    if (comptonCdf(mid, Math.exp(mid), kappa) < target) {
+                        lo = mid;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                table[row * (GUESS_COLUMNS + 1) + column] = 0.5 * (lo + hi) / lnE0;
+            }
+        }
+        return table;
+    }
+
+    /** Interpolated ln ε / ln ε_min for the Compton inversion's first Newton step. */
+    private static double comptonGuess(double lnKappa, double u) {
+        double x = (lnKappa - GUESS_LN_KAPPA_LOW) * GUESS_ROWS_PER_LN;
+        x = Math.max(0.0, Math.min(GUESS_ROWS - 1.000001, x));
+        int row = (int) x;
+        double fx = x - row;
+        double y = u * GUESS_COLUMNS;
+        int column = Math.min(GUESS_COLUMNS - 1, (int) y);
+        double fy = y - column;
+        int o = row * (GUESS_COLUMNS + 1) + column;
+        int o2 = o + GUESS_COLUMNS + 1;
+        double below = COMPTON_GUESS[o] + fy * (COMPTON_GUESS[o + 1] - COMPTON_GUESS[o]);
+        double above = COMPTON_GUESS[o2] + fy * (COMPTON_GUESS[o2 + 1] - COMPTON_GUESS[o2]);
+        return below + fx * (above - below);
     }
 
     /** Møller energy-transfer fraction in [cut/t, 1/2]; sampleSlope = dε/dt. */
@@ -1082,6 +1306,8 @@ final class ShowerTransport {
         stackEnergy[i] = energy;
         stackZ[i] = z;
         stackW[i] = direction;
+        stackWeight[i] = weight;
+        Tangents.copy(weightD, 0, stackWeightTangent, i * n, n);
         Tangents.copy(energyD, 0, stackEnergyTangent, i * n, n);
         Tangents.copy(zD, 0, stackZTangent, i * n, n);
         Tangents.copy(directionD, 0, stackWTangent, i * n, n);
@@ -1094,6 +1320,8 @@ final class ShowerTransport {
         t = stackEnergy[i];
         z = stackZ[i];
         w = stackW[i];
+        weight = stackWeight[i];
+        Tangents.copy(stackWeightTangent, i * n, weightD, 0, n);
         Tangents.copy(stackEnergyTangent, i * n, tD, 0, n);
         Tangents.copy(stackZTangent, i * n, zD, 0, n);
         Tangents.copy(stackWTangent, i * n, wD, 0, n);
@@ -1111,6 +1339,8 @@ final class ShowerTransport {
         stackEnergy = Arrays.copyOf(stackEnergy, capacity);
         stackZ = Arrays.copyOf(stackZ, capacity);
         stackW = Arrays.copyOf(stackW, capacity);
+        stackWeight = Arrays.copyOf(stackWeight, capacity);
+        stackWeightTangent = Arrays.copyOf(stackWeightTangent, capacity * n);
         stackEnergyTangent = Arrays.copyOf(stackEnergyTangent, capacity * n);
         stackZTangent = Arrays.copyOf(stackZTangent, capacity * n);
         stackWTangent = Arrays.copyOf(stackWTangent, capacity * n);

@@ -71,25 +71,27 @@ class ShowerValidationTest {
 
     /**
      * Mean pathwise derivatives of every layer deposit against central finite differences with
-     * common random numbers: within 10% (plus three combined standard errors) on the layers holding
-     * at least 2% of the energy, and never significantly (three standard errors) of the opposite sign
-     * where the finite difference is significant (four standard errors): deep in the tail the
-     * pathwise estimator is much noisier than finite differences. 1 GeV keeps it fast; docs/simulation.md has the per-layer bias
-     * at 10 GeV from a much larger run.
+     * common random numbers (issue 3): within 10% (plus three combined standard errors) on the
+     * layers holding at least 2% of the energy, and never significantly (three standard errors) of
+     * the opposite sign where the finite difference is significant (four standard errors): deep in
+     * the tail the pathwise estimator is much noisier than finite differences. The visible energy
+     * (sum of the gap deposits, the calorimeter's signal) must meet the same allowance: the
+     * same-sign per-layer deviations of the earlier photon model added up there (∂/∂g 27% low at
+     * 9σ at 10 GeV), though each layer alone stayed inside its allowance.
      */
-    @Test
-    void pathwiseDerivativesAgreeWithFiniteDifferencesLayerByLayer() {
+    private static void assertPathwiseMatchesFiniteDifferences(double energy, double[] steps, long seed, int events,
+                                                               int minimumCompared) {
         CalorimeterSimulator simulator = new CalorimeterSimulator(CalorimeterConfig.defaults());
-        double energy = 1000;
         DesignPoint point = new DesignPoint(new double[] {energy, 2.3, 5.7}, new int[] {0, 1, 2});
-        int events = 6000;
-        SampleSummary pathwise = run(simulator, point, EstimatorSettings.of(EstimatorKind.PATHWISE), 17, events);
-        SampleSummary finite = run(simulator, point,
-                EstimatorSettings.finiteDifference(new double[] {10.0, 0.05, 0.1}, true), 17, events);
+        SampleSummary pathwise = run(simulator, point, EstimatorSettings.of(EstimatorKind.PATHWISE), seed, events);
+        SampleSummary finite = run(simulator, point, EstimatorSettings.finiteDifference(steps, true), seed, events);
         List<Mismatch> outside = new ArrayList<>();
         List<Mismatch> wrongSign = new ArrayList<>();
         int compared = 0;
-        for (int i = 0; i < 2 * simulator.config().layers(); i++) {
+        for (int i = 0; i < simulator.visibleIndex() + 1; i++) {
+            if (i == simulator.leakageIndex()) {
+                continue; // escape flips bias it (docs/simulation.md, "What still flips")
+            }
             boolean large = pathwise.mean()[i] >= 0.02 * energy;
             for (int j = 0; j < 3; j++) {
                 double pw = pathwise.gradient(i, j);
@@ -109,9 +111,25 @@ class ShowerValidationTest {
                 }
             }
         }
-        assertThat(compared).isGreaterThanOrEqualTo(30);
+        assertThat(compared).isGreaterThanOrEqualTo(minimumCompared);
         assertThat(outside).isEmpty();
         assertThat(wrongSign).isEmpty();
+    }
+
+    /** 1 GeV electrons, default geometry (layers 7–19 hold ≥ 2% each). */
+    @Test
+    void pathwiseDerivativesAgreeWithFiniteDifferencesLayerByLayer() {
+        assertPathwiseMatchesFiniteDifferences(1000, new double[] {10.0, 0.05, 0.1}, 17, 6000, 30);
+    }
+
+    /**
+     * 10 GeV electrons in the default geometry (issue 3's configuration; absorber layers 16–25 hold
+     * ≥ 2% each). Before implicit capture of the photo-effect, ∂/∂a came out 13–63% high and ∂/∂g
+     * 10–28% low on layers 21–25 here (docs/simulation.md). About 50 CPU-seconds.
+     */
+    @Test
+    void pathwiseDerivativesAgreeWithFiniteDifferencesLayerByLayerAtTenGev() {
+        assertPathwiseMatchesFiniteDifferences(10_000, new double[] {100.0, 0.05, 0.1}, 29, 3000, 24);
     }
 
     /**
