@@ -120,6 +120,58 @@ public class TaskRepository {
                 .query(Integer.class).optional();
     }
 
+    /** One result to store: the task, the lease token it claims, the result JSON and what the result says it answers. */
+    public record ResultRow(long taskId, UUID token, String resultJson, UUID studyId, int step, int batchIndex,
+                            long eventFrom, long eventTo) {
+    }
+
+    /**
+     * {@link #completeIfCurrent} for several tasks in one statement; returns task id → step of
+     * the results stored (the others are refused and left unchanged). Rows are updated in task-id
+     * order, so concurrent callers lock task rows in one order.
+     */
+    public Map<Long, Integer> completeAllIfCurrent(List<ResultRow> rows, String worker) {
+        if (rows.isEmpty()) {
+            return Map.of();
+        }
+        List<ResultRow> ordered = new ArrayList<>(rows);
+        ordered.sort((a, b) -> Long.compare(a.taskId(), b.taskId()));
+        StringBuilder sql = new StringBuilder("""
+                UPDATE tasks t SET state = 'COMPLETED', result = v.result::json, completed_token = v.token, completed_by = ?,
+                    completed_at = now(), lease_expires_at = NULL, events_done = t.event_to - t.event_from
+                FROM (VALUES """);
+        List<Object> params = new ArrayList<>(1 + 8 * ordered.size());
+        params.add(worker);
+        for (int i = 0; i < ordered.size(); i++) {
+            ResultRow row = ordered.get(i);
+            sql.append(i == 0 ? "" : ", ").append("(?::bigint, ?::uuid, ?::text, ?::uuid, ?::int, ?::int, ?::bigint, ?::bigint)");
+            params.add(row.taskId());
+            params.add(row.token());
+            params.add(row.resultJson());
+            params.add(row.studyId());
+            params.add(row.step());
+            params.add(row.batchIndex());
+            params.add(row.eventFrom());
+            params.add(row.eventTo());
+        }
+        sql.append("""
+                ) AS v(id, token, result, study_id, step, batch_index, event_from, event_to)
+                WHERE t.id = v.id AND t.state = 'LEASED' AND t.lease_token = v.token AND t.lease_expires_at > now()
+                  AND t.study_id = v.study_id AND t.step = v.step AND t.batch_index = v.batch_index
+                  AND t.event_from = v.event_from AND t.event_to = v.event_to
+                RETURNING t.id, t.step""");
+        Map<Long, Integer> stored = new java.util.HashMap<>();
+        jdbc.sql(sql.toString()).params(params)
+                .query((RowCallbackHandler) rs -> stored.put(rs.getLong("id"), rs.getInt("step")));
+        return stored;
+    }
+
+    /** Every current lease of a worker (for a release of everything it holds), in task-id order. */
+    public List<TaskRow> leasedBy(String worker) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM tasks WHERE state = 'LEASED' AND lease_owner = ? ORDER BY id")
+                .param(worker).query(MAPPER).list();
+    }
+
     public void setStepCompleted(long taskId, boolean stepCompleted) {
         jdbc.sql("UPDATE tasks SET step_completed = ? WHERE id = ?").params(stepCompleted, taskId).update();
     }

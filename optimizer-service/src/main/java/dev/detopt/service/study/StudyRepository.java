@@ -48,6 +48,16 @@ public class StudyRepository {
                 .param(taskId).query(MAPPER).optional();
     }
 
+    /**
+     * Locks the studies the given tasks belong to, in study-id order (so two callers locking
+     * several studies cannot deadlock each other).
+     */
+    public List<StudyRow> lockByTasks(List<Long> taskIds) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM studies WHERE id IN (SELECT study_id FROM tasks WHERE id = ANY(?))"
+                        + " ORDER BY id FOR UPDATE")
+                .param(taskIds.toArray(Long[]::new)).query(MAPPER).list();
+    }
+
     public List<StudyRow> list(StudyStatus status, int limit, long offset) {
         if (status == null) {
             return jdbc.sql("SELECT " + COLUMNS + " FROM studies ORDER BY created_at DESC, id LIMIT ? OFFSET ?")
