@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -266,7 +267,11 @@ public final class ServiceClient {
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         try {
             if (abortOnStop) {
-                CompletableFuture.anyOf(response, stopSignal).join();
+                try {
+                    CompletableFuture.anyOf(response, stopSignal).join();
+                } catch (CompletionException failed) {
+                    // The request failed (e.g. the connection was reset): response.get() below says how.
+                }
                 if (!response.isDone()) {
                     response.cancel(true);
                     throw new StoppedException();
