@@ -14,6 +14,7 @@ import dev.detopt.service.study.StudyStatus;
 import dev.detopt.service.web.ApiProblem;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,6 +106,15 @@ public class OptimizationLoop {
      * call completed the step.
      */
     boolean advanceIfStepDone(StudyRow study, int step) {
+        return advanceIfStepDone(study, step, Map.of());
+    }
+
+    /**
+     * As {@link #advanceIfStepDone(StudyRow, int)}, with results of the step the caller already
+     * holds (by batch index, just stored in this transaction): only the others are read back
+     * from the database.
+     */
+    boolean advanceIfStepDone(StudyRow study, int step, Map<Integer, BatchResult> known) {
         if (!study.status().active() || study.step() != step || tasks.unfinished(study.id(), step) > 0) {
             return false;
         }
@@ -114,8 +124,18 @@ public class OptimizationLoop {
         try {
             StudyState state = WireJson.read(study.stateJson(), StudyState.class);
             List<BatchResult> results = new ArrayList<>();
-            for (String json : tasks.results(study.id(), step)) {
-                results.add(WireJson.read(json, BatchResult.class));
+            Map<Integer, String> stored = tasks.results(study.id(), step, known.keySet());
+            int batches = stored.size() + known.size();
+            for (int batch = 0; batch < batches; batch++) {
+                BatchResult result = known.get(batch);
+                if (result == null) {
+                    String json = stored.get(batch);
+                    if (json == null) {
+                        throw new IllegalStateException("no result for batch " + batch + " of step " + step);
+                    }
+                    result = WireJson.read(json, BatchResult.class);
+                }
+                results.add(result);
             }
             outcome = engine.completeStep(state, results);
         } catch (RuntimeException e) {

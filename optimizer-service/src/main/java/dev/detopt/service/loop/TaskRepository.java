@@ -181,10 +181,14 @@ public class TaskRepository {
                 .params(studyId, step).query(Long.class).single();
     }
 
-    /** Results of the step in batch order. */
-    public List<String> results(UUID studyId, int step) {
-        return jdbc.sql("SELECT result::text FROM tasks WHERE study_id = ? AND step = ? ORDER BY batch_index")
-                .params(studyId, step).query(String.class).list();
+    /** Results of the step by batch index, leaving out the batches in {@code except}. */
+    public Map<Integer, String> results(UUID studyId, int step, java.util.Collection<Integer> except) {
+        Map<Integer, String> results = new java.util.HashMap<>();
+        jdbc.sql("SELECT batch_index, result::text AS result FROM tasks WHERE study_id = ? AND step = ?"
+                        + " AND NOT (batch_index = ANY(?))")
+                .params(studyId, step, except.toArray(Integer[]::new))
+                .query((RowCallbackHandler) rs -> results.put(rs.getInt("batch_index"), rs.getString("result")));
+        return results;
     }
 
     /**

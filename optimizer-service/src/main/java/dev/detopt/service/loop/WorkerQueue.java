@@ -8,6 +8,7 @@ import dev.detopt.service.study.StudyRow;
 import dev.detopt.service.web.ApiProblem;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -157,13 +158,15 @@ public class WorkerQueue {
         long events = 0;
         for (StudyRow study : locked.values()) {
             ResultItem last = null;
+            Map<Integer, BatchResult> known = new HashMap<>();
             for (ResultItem item : items) {
                 Integer step = stored.get(item.taskId());
                 if (step != null && step == study.step() && study.id().toString().equals(item.result().studyId())) {
                     last = item;
+                    known.put(item.result().batchIndex(), item.result());
                 }
             }
-            if (last != null && loop.advanceIfStepDone(study, study.step())) {
+            if (last != null && loop.advanceIfStepDone(study, study.step(), known)) {
                 finishers.add(last.taskId());
                 tasks.setStepCompleted(last.taskId(), true);
             }

@@ -112,10 +112,22 @@ class LoopBenchmark {
             long cpuBefore = os.getProcessCpuTime();
             long postmaster = postmasterPid(service);
             double pgCpuBefore = postgresCpuSeconds(postmaster);
+            // -Dbench.jfr=file.jfr: a Flight Recorder profile of the measured interval only (no start-up).
+            String jfrFile = System.getProperty("bench.jfr");
+            jdk.jfr.Recording recording = null;
+            if (jfrFile != null) {
+                recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+                recording.start();
+            }
             measuring.set(true);
             long started = System.nanoTime();
             Thread.sleep(seconds * 1000L);
             measuring.set(false);
+            if (recording != null) {
+                recording.stop();
+                recording.dump(Path.of(jfrFile));
+                recording.close();
+            }
             double elapsed = (System.nanoTime() - started) / 1e9;
             double cpuSeconds = (os.getProcessCpuTime() - cpuBefore) / 1e9;
             double pgCpuSeconds = postgresCpuSeconds(postmaster) - pgCpuBefore;
