@@ -106,16 +106,18 @@ public class OptimizationLoop {
      * call completed the step.
      */
     boolean advanceIfStepDone(StudyRow study, int step) {
-        return advanceIfStepDone(study, step, Map.of());
+        return advanceIfStepDone(study, step, Map.of(), -1);
     }
 
     /**
      * As {@link #advanceIfStepDone(StudyRow, int)}, with results of the step the caller already
      * holds (by batch index, just stored in this transaction): only the others are read back
-     * from the database.
+     * from the database. {@code unfinished} is the step's count of unfinished tasks when the
+     * caller knows it (under the study lock), or -1 to count them here.
      */
-    boolean advanceIfStepDone(StudyRow study, int step, Map<Integer, BatchResult> known) {
-        if (!study.status().active() || study.step() != step || tasks.unfinished(study.id(), step) > 0) {
+    boolean advanceIfStepDone(StudyRow study, int step, Map<Integer, BatchResult> known, long unfinished) {
+        if (!study.status().active() || study.step() != step
+                || (unfinished >= 0 ? unfinished : tasks.unfinished(study.id(), step)) > 0) {
             return false;
         }
         long started = System.nanoTime();

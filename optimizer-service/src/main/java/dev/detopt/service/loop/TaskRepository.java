@@ -125,21 +125,29 @@ public class TaskRepository {
                             long eventFrom, long eventTo) {
     }
 
+    /** A stored result: its task's step, and how many tasks of that step are still unfinished after it. */
+    public record Stored(int step, long unfinished) {
+    }
+
     /**
-     * {@link #completeIfCurrent} for several tasks in one statement; returns task id → step of
-     * the results stored (the others are refused and left unchanged). Rows are updated in task-id
-     * order, so concurrent callers lock task rows in one order.
+     * {@link #completeIfCurrent} for several tasks in one statement; returns task id → step and
+     * the step's unfinished tasks for the results stored (the others are refused and left
+     * unchanged). The count is exact only because the caller holds the lock of every study
+     * concerned: nothing else completes tasks of these steps meanwhile. Rows are updated in
+     * task-id order, so concurrent callers lock task rows in one order.
      */
-    public Map<Long, Integer> completeAllIfCurrent(List<ResultRow> rows, String worker) {
+    public Map<Long, Stored> completeAllIfCurrent(List<ResultRow> rows, String worker) {
         if (rows.isEmpty()) {
             return Map.of();
         }
         List<ResultRow> ordered = new ArrayList<>(rows);
         ordered.sort((a, b) -> Long.compare(a.taskId(), b.taskId()));
         StringBuilder sql = new StringBuilder("""
-                UPDATE tasks t SET state = 'COMPLETED', result = v.result::json, completed_token = v.token, completed_by = ?,
-                    completed_at = now(), lease_expires_at = NULL, events_done = t.event_to - t.event_from
-                FROM (VALUES """);
+                WITH done AS (
+                    UPDATE tasks t SET state = 'COMPLETED', result = v.result::json, completed_token = v.token,
+                        completed_by = ?, completed_at = now(), lease_expires_at = NULL,
+                        events_done = t.event_to - t.event_from
+                    FROM (VALUES """);
         List<Object> params = new ArrayList<>(1 + 8 * ordered.size());
         params.add(worker);
         for (int i = 0; i < ordered.size(); i++) {
@@ -154,15 +162,21 @@ public class TaskRepository {
             params.add(row.eventFrom());
             params.add(row.eventTo());
         }
+        // The count reads the table as it was before this statement (a WITH query's changes are not
+        // visible to the rest of the statement): unfinished before, minus those completed here.
         sql.append("""
-                ) AS v(id, token, result, study_id, step, batch_index, event_from, event_to)
-                WHERE t.id = v.id AND t.state = 'LEASED' AND t.lease_token = v.token AND t.lease_expires_at > now()
-                  AND t.study_id = v.study_id AND t.step = v.step AND t.batch_index = v.batch_index
-                  AND t.event_from = v.event_from AND t.event_to = v.event_to
-                RETURNING t.id, t.step""");
-        Map<Long, Integer> stored = new java.util.HashMap<>();
+                    ) AS v(id, token, result, study_id, step, batch_index, event_from, event_to)
+                    WHERE t.id = v.id AND t.state = 'LEASED' AND t.lease_token = v.token AND t.lease_expires_at > now()
+                      AND t.study_id = v.study_id AND t.step = v.step AND t.batch_index = v.batch_index
+                      AND t.event_from = v.event_from AND t.event_to = v.event_to
+                    RETURNING t.id, t.study_id, t.step)
+                SELECT d.id, d.step,
+                    (SELECT count(*) FROM tasks u WHERE u.study_id = d.study_id AND u.step = d.step AND u.state <> 'COMPLETED')
+                    - (SELECT count(*) FROM done e WHERE e.study_id = d.study_id AND e.step = d.step) AS unfinished
+                FROM done d""");
+        Map<Long, Stored> stored = new java.util.HashMap<>();
         jdbc.sql(sql.toString()).params(params)
-                .query((RowCallbackHandler) rs -> stored.put(rs.getLong("id"), rs.getInt("step")));
+                .query((RowCallbackHandler) rs -> stored.put(rs.getLong("id"), new Stored(rs.getInt("step"), rs.getLong("unfinished"))));
         return stored;
     }
 

@@ -152,21 +152,23 @@ public class WorkerQueue {
                         result.step(), result.batchIndex(), result.eventFrom(), result.eventTo()));
             }
         }
-        Map<Long, Integer> stored = tasks.completeAllIfCurrent(rows, workerId);
+        Map<Long, TaskRepository.Stored> stored = tasks.completeAllIfCurrent(rows, workerId);
         // Per study, the accepted result that finished its step (the last one of that step in the request).
         java.util.Set<Long> finishers = new java.util.HashSet<>();
         long events = 0;
         for (StudyRow study : locked.values()) {
             ResultItem last = null;
+            long unfinished = -1;
             Map<Integer, BatchResult> known = new HashMap<>();
             for (ResultItem item : items) {
-                Integer step = stored.get(item.taskId());
-                if (step != null && step == study.step() && study.id().toString().equals(item.result().studyId())) {
+                TaskRepository.Stored done = stored.get(item.taskId());
+                if (done != null && done.step() == study.step() && study.id().toString().equals(item.result().studyId())) {
                     last = item;
+                    unfinished = done.unfinished();
                     known.put(item.result().batchIndex(), item.result());
                 }
             }
-            if (last != null && loop.advanceIfStepDone(study, study.step(), known)) {
+            if (last != null && loop.advanceIfStepDone(study, study.step(), known, unfinished)) {
                 finishers.add(last.taskId());
                 tasks.setStepCompleted(last.taskId(), true);
             }

@@ -75,8 +75,7 @@ class LoopBenchmark {
                 .run("--server.port=0", "--detopt.embedded.directory=" + directory, "--detopt.embedded.persistent=" + Boolean.parseBoolean(System.getProperty("bench.durable", "true")),
                         "--detopt.embedded.s3-port=0", "--detopt.security.static-tokens=" + TOKENS,
                         "--logging.level.root=WARN", "--server.tomcat.max-connections=20000",
-                        "--server.tomcat.accept-count=2000",
-                        "--management.observations.enable.spring.security=" + System.getProperty("bench.securityObservations", "false"))) {
+                        "--server.tomcat.accept-count=2000")) {
             String base = "http://127.0.0.1:" + ((WebServerApplicationContext) service).getWebServer().getPort();
             HttpClient http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor())
                     .connectTimeout(Duration.ofSeconds(30)).build();

@@ -93,6 +93,39 @@ class BulkCompleteTest {
     }
 
     @Test
+    void concurrentBulkCompletionsOfOneStepAdvanceItExactlyOnce() throws Exception {
+        String spec = TestSpecs.gaussian(6, 8 * 8L, 8, 47);
+        UUID study = start(spec);
+        List<String> workers = List.of("bulk-a", "bulk-b", "bulk-c", "bulk-d");
+        java.util.concurrent.atomic.AtomicInteger stepsCompleted = new java.util.concurrent.atomic.AtomicInteger();
+        List<CompletableFuture<Void>> running = new ArrayList<>();
+        for (String worker : workers) {
+            api.post("/api/v1/workers/register", Map.of("workerId", worker), TestTokens.WORKER);
+            running.add(CompletableFuture.runAsync(() -> {
+                while (!status(study).equals("COMPLETED")) {
+                    List<JsonNode> leases = new ArrayList<>();
+                    api.post("/api/v1/workers/" + worker + "/lease?max=2&waitSeconds=1", (String) null, TestTokens.WORKER)
+                            .json().path("tasks").forEach(leases::add);
+                    if (leases.isEmpty()) {
+                        continue;
+                    }
+                    ApiClient.Response answer = completeAll(worker, items(leases));
+                    assertThat(statuses(answer)).allMatch(status -> status == 200);
+                    answer.json().path("results").forEach(item -> {
+                        if (item.path("stepCompleted").asBoolean()) {
+                            stepsCompleted.incrementAndGet();
+                        }
+                    });
+                }
+            }, java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()));
+        }
+        CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+        List<String> reference = RestartResumeTest.reference(spec);
+        assertThat(stepsCompleted.get()).isEqualTo(reference.size());
+        assertThat(RestartResumeTest.records(jdbc, study.toString())).containsExactlyElementsOf(reference);
+    }
+
+    @Test
     void eachResultIsAnsweredOnItsOwnAndARetryGetsTheSameAnswers() {
         UUID study = start(TestSpecs.gaussian(2, 4 * 8L, 8, 42));
         List<JsonNode> mine = lease("bulk-a", 2);
