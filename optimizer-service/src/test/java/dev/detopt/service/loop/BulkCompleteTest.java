@@ -252,6 +252,19 @@ class BulkCompleteTest {
         assertThat(again).hasSize(2).allSatisfy(item -> assertThat(item.path("attempt").asInt()).isEqualTo(2));
     }
 
+    @Test
+    void theOpenApiDocumentDescribesTheBulkCompletionAndTheLeaseAnswer() {
+        JsonNode paths = api.get("/v3/api-docs", null).json().path("paths");
+        JsonNode bulk = paths.path("/api/v1/workers/{workerId}/complete").path("post");
+        assertThat(bulk.path("summary").asString()).isEqualTo("Complete several leased tasks at once");
+        assertThat(bulk.path("responses").path("200").path("content").path("*/*").path("schema").path("$ref").asString()
+                + bulk.path("responses").path("200").path("content").path("application/json").path("schema").path("$ref").asString())
+                .endsWith("BulkCompleteResponse");
+        // The lease writes its answer itself; its schema is still documented.
+        assertThat(paths.path("/api/v1/workers/{workerId}/lease").path("post").path("responses").path("200").path("content")
+                .path("application/json").path("schema").path("$ref").asString()).endsWith("LeaseResponse");
+    }
+
     // --- helpers
 
     UUID start(String spec) {
