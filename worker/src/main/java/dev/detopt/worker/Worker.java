@@ -44,6 +44,8 @@ public final class Worker {
     private static final CallPolicy SHUTDOWN = new CallPolicy(Duration.ofSeconds(4), false);
     private static final Duration UPLOAD_WAIT = Duration.ofSeconds(10);
     private static final int MAX_REPLANS_PER_RUN = 3;
+    /** The service takes at most 1000 results per bulk completion. */
+    private static final int MAX_RESULTS_PER_REQUEST = 500;
 
     /** Exit codes of {@link #run()}. */
     public static final int EXIT_OK = 0;
@@ -339,7 +341,10 @@ public final class Worker {
      */
     private void completeFinished() {
         List<Finished> batch = new ArrayList<>();
-        finished.drainTo(batch);
+        finished.drainTo(batch, MAX_RESULTS_PER_REQUEST);
+        if (!finished.isEmpty()) {
+            completer.execute(this::completeFinished);
+        }
         if (batch.size() == 1) {
             complete(batch.getFirst().task(), batch.getFirst().run());
         } else if (batch.size() > 1) {

@@ -104,22 +104,6 @@ public class TaskRepository {
         return jdbc.sql("SELECT " + COLUMNS + " FROM tasks WHERE id = ? FOR UPDATE").param(taskId).query(MAPPER).optional();
     }
 
-    /**
-     * Stores the result when the token holds the current, unexpired lease and the result answers
-     * this very task (study, step, batch, event range); returns the task's step, or empty when any
-     * of that does not hold (the caller then finds out which).
-     */
-    public Optional<Integer> completeIfCurrent(long taskId, UUID token, String resultJson, String worker, UUID studyId,
-                                               int step, int batchIndex, long eventFrom, long eventTo) {
-        return jdbc.sql("UPDATE tasks SET state = 'COMPLETED', result = ?::json, completed_token = ?, completed_by = ?,"
-                        + " completed_at = now(), lease_expires_at = NULL, events_done = event_to - event_from"
-                        + " WHERE id = ? AND state = 'LEASED' AND lease_token = ? AND lease_expires_at > now()"
-                        + " AND study_id = ? AND step = ? AND batch_index = ? AND event_from = ? AND event_to = ?"
-                        + " RETURNING step")
-                .params(resultJson, token, worker, taskId, token, studyId, step, batchIndex, eventFrom, eventTo)
-                .query(Integer.class).optional();
-    }
-
     /** One result to store: the task, the lease token it claims, the result JSON and what the result says it answers. */
     public record ResultRow(long taskId, UUID token, String resultJson, UUID studyId, int step, int batchIndex,
                             long eventFrom, long eventTo) {
@@ -130,7 +114,8 @@ public class TaskRepository {
     }
 
     /**
-     * {@link #completeIfCurrent} for several tasks in one statement; returns task id → step and
+     * Stores each result whose token holds the current, unexpired lease and which answers its
+     * very task (study, step, batch, event range), in one statement; returns task id → step and
      * the step's unfinished tasks for the results stored (the others are refused and left
      * unchanged). The count is exact only because the caller holds the lock of every study
      * concerned: nothing else completes tasks of these steps meanwhile. Rows are updated in
