@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -172,6 +173,34 @@ public final class ServiceClient {
         return new Completion(answer.path("accepted").asBoolean(true), answer.path("stepCompleted").asBoolean(false));
     }
 
+    /** One result for {@link #completeAll}. */
+    public record Finished(LeaseRef lease, BatchResult result) {
+    }
+
+    /** The service's answer to one result of a bulk completion: status 200 accepted, 409 lease lost, else refused. */
+    public record ItemAnswer(long taskId, int status, boolean stepCompleted, String detail) {
+    }
+
+    /** Several results in one request ({@code POST …/{workerId}/complete}); answers in the order given. */
+    public List<ItemAnswer> completeAll(String workerId, List<Finished> results, CallPolicy policy) {
+        List<Map<String, Object>> items = new ArrayList<>(results.size());
+        for (Finished finished : results) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("taskId", finished.lease().taskId());
+            item.put("leaseToken", finished.lease().leaseToken());
+            item.put("result", finished.result());
+            items.add(item);
+        }
+        JsonNode answer = call("POST", "/api/v1/workers/" + workerId + "/complete", Map.of("results", items),
+                REQUEST_TIMEOUT, policy);
+        List<ItemAnswer> answers = new ArrayList<>(results.size());
+        for (JsonNode item : answer.path("results")) {
+            answers.add(new ItemAnswer(item.path("taskId").asLong(), item.path("status").asInt(),
+                    item.path("stepCompleted").asBoolean(false), text(item, "detail")));
+        }
+        return answers;
+    }
+
     public void fail(String workerId, LeaseRef lease, String reason, boolean preempted, CallPolicy policy) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("leaseToken", lease.leaseToken());
@@ -180,6 +209,7 @@ public final class ServiceClient {
         call("POST", "/api/v1/workers/" + workerId + "/tasks/" + lease.taskId() + "/fail", body, REQUEST_TIMEOUT, policy);
     }
 
+    /** Hands the leases back; an empty list hands back every lease the service holds for this worker. */
     public void release(String workerId, List<LeaseRef> leases, String reason, CallPolicy policy) {
         call("POST", "/api/v1/workers/" + workerId + "/release", Map.of("leases", leases, "reason", reason),
                 REQUEST_TIMEOUT, policy);
@@ -237,7 +267,11 @@ public final class ServiceClient {
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         try {
             if (abortOnStop) {
-                CompletableFuture.anyOf(response, stopSignal).join();
+                try {
+                    CompletableFuture.anyOf(response, stopSignal).join();
+                } catch (CompletionException failed) {
+                    // The request failed (e.g. the connection was reset): response.get() below says how.
+                }
                 if (!response.isDone()) {
                     response.cancel(true);
                     throw new StoppedException();

@@ -15,6 +15,7 @@ import dev.detopt.worker.ServiceClient.ServiceUnavailableException;
 import dev.detopt.worker.ServiceClient.StoppedException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -43,6 +44,8 @@ public final class Worker {
     private static final CallPolicy SHUTDOWN = new CallPolicy(Duration.ofSeconds(4), false);
     private static final Duration UPLOAD_WAIT = Duration.ofSeconds(10);
     private static final int MAX_REPLANS_PER_RUN = 3;
+    /** The service takes at most 1000 results per bulk completion. */
+    private static final int MAX_RESULTS_PER_REQUEST = 500;
 
     /** Exit codes of {@link #run()}. */
     public static final int EXIT_OK = 0;
@@ -59,6 +62,8 @@ public final class Worker {
     private final ExecutorService uploader;
     /** Sends completions, so the next lease is already polling while a result is on its way. */
     private final ExecutorService completer;
+    /** Results simulated and not yet handed to the completer's next request. */
+    private final java.util.concurrent.LinkedBlockingQueue<Finished> finished = new java.util.concurrent.LinkedBlockingQueue<>();
     private final ScheduledExecutorService heartbeats;
     private volatile boolean stopping;
     private volatile String workerId;
@@ -165,6 +170,7 @@ public final class Worker {
                 // Results on their way are delivered (or given up) before the worker exits, then
                 // the last deletions of finished checkpoints run before the store is closed.
                 completer.awaitTermination(COMPLETE.budget().toMillis(), TimeUnit.MILLISECONDS);
+                releaseEverything();
                 uploader.shutdown();
                 uploader.awaitTermination(UPLOAD_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
@@ -218,7 +224,8 @@ public final class Worker {
             if (run.completed()) {
                 // Uploads of this batch end before its completion is sent (none may land after the deletion).
                 awaitUploads();
-                completer.execute(() -> complete(current, run));
+                finished.add(new Finished(current, run));
+                completer.execute(this::completeFinished);
             } else if (current.abandoned) {
                 LOG.log(Level.INFO, "task " + lease.taskId() + " abandoned at event " + run.progress().nextEvent()
                         + " as the service asked");
@@ -324,6 +331,69 @@ public final class Worker {
         return false;
     }
 
+    /** A simulated batch whose result waits to be sent. */
+    private record Finished(ActiveTask task, BatchExecutor.Run run) {
+    }
+
+    /**
+     * Sends every result waiting at this moment: one the usual way, several (the service was
+     * slower than the simulation) in one bulk request.
+     */
+    private void completeFinished() {
+        List<Finished> batch = new ArrayList<>();
+        finished.drainTo(batch, MAX_RESULTS_PER_REQUEST);
+        if (!finished.isEmpty()) {
+            completer.execute(this::completeFinished);
+        }
+        if (batch.size() == 1) {
+            complete(batch.getFirst().task(), batch.getFirst().run());
+        } else if (batch.size() > 1) {
+            completeAll(batch);
+        }
+    }
+
+    private void completeAll(List<Finished> batch) {
+        List<ServiceClient.Finished> results = new ArrayList<>(batch.size());
+        for (Finished item : batch) {
+            results.add(new ServiceClient.Finished(item.task().ref, item.run().result()));
+        }
+        List<ServiceClient.ItemAnswer> answers;
+        try {
+            answers = client.completeAll(workerId, results, stopping ? COMPLETE_WHILE_STOPPING : COMPLETE);
+        } catch (ServiceException e) {
+            // An older service without the bulk endpoint, or a refused request: one by one.
+            LOG.log(Level.INFO, "bulk completion refused (" + e.getMessage() + "); sending the results one by one");
+            batch.forEach(item -> complete(item.task(), item.run()));
+            return;
+        } catch (ServiceUnavailableException e) {
+            LOG.log(Level.WARNING, batch.size() + " results: the service did not take them (" + e.getMessage()
+                    + "); their leases will expire and the batches run again");
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            Finished item = batch.get(i);
+            ServiceClient.ItemAnswer answer = i < answers.size() ? answers.get(i) : null;
+            long taskId = item.task().ref.taskId();
+            if (answer != null && answer.status() == 200) {
+                LOG.log(Level.INFO, "task " + taskId + " complete: " + item.run().result().events() + " events in "
+                        + item.run().result().wallTimeMillis() + " ms" + (answer.stepCompleted() ? " (step completed)" : ""));
+                if (checkpoints != null) {
+                    uploader.execute(() -> deleteCheckpoints(item.task().task()));
+                }
+            } else if (answer != null && answer.status() == 409) {
+                LOG.log(Level.WARNING, "task " + taskId + ": result refused, the lease is no longer ours (" + answer.detail() + ")");
+            } else {
+                String why = answer == null ? "no answer for it" : answer.status() + ": " + answer.detail();
+                LOG.log(Level.ERROR, "task " + taskId + ": the result was refused (" + why + ")");
+                try {
+                    client.fail(workerId, item.task().ref, "result refused: " + why, false, REPORT);
+                } catch (RuntimeException reportFailure) {
+                    LOG.log(Level.WARNING, "could not report the failure of task " + taskId + ": " + reportFailure.getMessage());
+                }
+            }
+        }
+    }
+
     private void complete(ActiveTask current, BatchExecutor.Run run) {
         long taskId = current.ref.taskId();
         try {
@@ -372,6 +442,22 @@ public final class Worker {
                 + current.checkpointedEvent);
         if (!current.abandoned) {
             releaseQuietly(current.ref);
+        }
+    }
+
+    /**
+     * A stopping worker hands back whatever the service still counts as its leases: above all a
+     * task a long-poll took for it while it was stopping (the answer never arrived), which would
+     * otherwise wait for its lease to expire. Results already sent were answered before this.
+     */
+    private void releaseEverything() {
+        if (!stopping || workerId == null) {
+            return;
+        }
+        try {
+            client.release(workerId, List.of(), "shutdown", SHUTDOWN);
+        } catch (RuntimeException e) {
+            LOG.log(Level.INFO, "could not hand back the remaining leases (" + e.getMessage() + "); they will expire");
         }
     }
 

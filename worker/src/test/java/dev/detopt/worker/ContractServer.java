@@ -40,6 +40,7 @@ final class ContractServer implements AutoCloseable {
         final BatchTask task;
         String state = "QUEUED";
         String token;
+        String owner;
         int attempt;
         String checkpointKey;
         long checkpointNextEvent = -1;
@@ -74,6 +75,17 @@ final class ContractServer implements AutoCloseable {
 
     String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Single completions wait until {@link #releaseCompletions()} (a slow service). */
+    private volatile java.util.concurrent.CompletableFuture<Void> completionGate = java.util.concurrent.CompletableFuture.completedFuture(null);
+
+    void holdCompletions() {
+        completionGate = new java.util.concurrent.CompletableFuture<>();
+    }
+
+    void releaseCompletions() {
+        completionGate.complete(null);
     }
 
     synchronized long enqueue(BatchTask task) {
@@ -153,12 +165,17 @@ final class ContractServer implements AutoCloseable {
                 case "heartbeat" -> respond(exchange, 200, heartbeat(body));
                 case "checkpoint" -> answer(exchange, checkpoint(taskId, body), 204, "");
                 case "complete" -> {
-                    boolean ok = complete(taskId, body);
-                    answer(exchange, ok, 200, "{\"accepted\":true,\"stepCompleted\":false}");
+                    if (taskId < 0) {
+                        respond(exchange, 200, completeAll(body));
+                    } else {
+                        completionGate.join();
+                        boolean ok = complete(taskId, body);
+                        answer(exchange, ok, 200, "{\"accepted\":true,\"stepCompleted\":false}");
+                    }
                 }
                 case "fail" -> answer(exchange, fail(taskId, body), 204, "");
                 case "release" -> {
-                    release(body);
+                    release(worker, body);
                     respond(exchange, 204, "");
                 }
                 default -> respond(exchange, 404, "{\"title\":\"Not Found\",\"status\":404}");
@@ -184,11 +201,13 @@ final class ContractServer implements AutoCloseable {
 
     private synchronized String lease(String worker, int waitSeconds) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(waitSeconds).toNanos();
+        log("lease-wait " + worker);
         while (true) {
             for (Row row : rows.values()) {
                 if (row.state.equals("QUEUED")) {
                     row.state = "LEASED";
                     row.token = UUID.randomUUID().toString();
+                    row.owner = worker;
                     row.attempt++;
                     log("lease " + row.id + " attempt " + row.attempt + " by " + worker);
                     ObjectNode answer = WireJson.mapper().createObjectNode();
@@ -272,7 +291,33 @@ final class ContractServer implements AutoCloseable {
         return true;
     }
 
-    private synchronized void release(JsonNode body) {
+    /** Bulk completion: each result answered on its own (200, or 409 when its lease is not current). */
+    private synchronized String completeAll(JsonNode body) {
+        ObjectNode answer = WireJson.mapper().createObjectNode();
+        ArrayNode results = answer.putArray("results");
+        for (JsonNode item : body.path("results")) {
+            long id = item.path("taskId").asLong();
+            boolean ok = complete(id, item);
+            results.addObject().put("taskId", id).put("status", ok ? 200 : 409).put("accepted", ok).put("stepCompleted", false);
+        }
+        log("complete-all " + body.path("results").size());
+        return WireJson.write(answer);
+    }
+
+    private synchronized void release(String worker, JsonNode body) {
+        if (body.path("leases").isEmpty()) {
+            int released = 0;
+            for (Row row : rows.values()) {
+                if (row.state.equals("LEASED") && worker.equals(row.owner)) {
+                    row.state = "QUEUED";
+                    row.token = null;
+                    released++;
+                }
+            }
+            log("release-all " + worker + " " + body.path("reason").asString() + " " + released);
+            notifyAll();
+            return;
+        }
         for (JsonNode lease : body.path("leases")) {
             long id = lease.path("taskId").asLong();
             Row row = rows.get(id);

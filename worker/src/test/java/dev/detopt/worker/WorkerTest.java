@@ -171,6 +171,38 @@ class WorkerTest {
     }
 
     @Test
+    void aWorkerStoppedWhileItsLongPollWaitsHandsBackEverythingItMayHoldOnItsWayOut() throws Exception {
+        startWorker(Map.of(), TOKEN);
+        server.await(e -> e.equals("lease-wait w-1"), WAIT);
+
+        assertThat(stopWorker()).isZero();
+
+        assertThat(server.await(e -> e.startsWith("release-all "), WAIT)).isEqualTo("release-all w-1 shutdown 0");
+    }
+
+    @Test
+    void resultsThatPileUpBehindASlowServiceGoBackInOneBulkRequest() throws Exception {
+        server.holdCompletions();
+        long first = server.enqueue(TestTasks.gaussian("bulk", 0, 0, 200));
+        long second = server.enqueue(TestTasks.gaussian("bulk", 1, 200, 400));
+        long third = server.enqueue(TestTasks.gaussian("bulk", 2, 400, 600));
+        startWorker(Map.of(), TOKEN);
+        server.await(e -> e.startsWith("lease " + third), WAIT);
+        // A fourth lease means the third batch was simulated and its result is waiting too.
+        long fourth = server.enqueue(TestTasks.gaussian("bulk", 3, 600, 800));
+        server.await(e -> e.startsWith("lease " + fourth), WAIT);
+
+        server.releaseCompletions();
+
+        server.await(e -> e.equals("complete " + fourth), WAIT);
+        assertThat(server.events()).contains("complete " + first, "complete " + second, "complete " + third)
+                .anyMatch(e -> e.startsWith("complete-all ") && Integer.parseInt(e.substring("complete-all ".length())) >= 2);
+        for (long id : new long[] {first, second, third, fourth}) {
+            assertThat(server.row(id).state).isEqualTo("DONE");
+        }
+    }
+
+    @Test
     void abandonsATaskTheServiceTakesBackAndMovesOn() throws Exception {
         long endless = server.enqueue(TestTasks.gaussian("abandon", 0, 0, 1L << 50));
         server.abandonOnHeartbeat(endless);

@@ -7,11 +7,18 @@ import dev.detopt.service.loop.LoopProperties;
 import dev.detopt.service.loop.TaskRepository;
 import dev.detopt.service.loop.WorkerQueue;
 import dev.detopt.service.web.ApiProblem;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -21,6 +28,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /** The worker API (role worker): register, lease, heartbeat, checkpoint, complete, fail, release. */
@@ -28,17 +36,21 @@ import tools.jackson.databind.node.ObjectNode;
 @RequestMapping("/api/v1/workers")
 public class WorkerController {
     private static final int MAX_ID_LENGTH = 200;
+    private static final int MAX_RESULTS_PER_REQUEST = 1_000;
 
     private final WorkerQueue queue;
     private final LeasePoller poller;
     private final TaskRepository tasks;
     private final LoopProperties properties;
+    private final JsonMapper json;
 
-    public WorkerController(WorkerQueue queue, LeasePoller poller, TaskRepository tasks, LoopProperties properties) {
+    public WorkerController(WorkerQueue queue, LeasePoller poller, TaskRepository tasks, LoopProperties properties,
+                            JsonMapper json) {
         this.queue = queue;
         this.poller = poller;
         this.tasks = tasks;
         this.properties = properties;
+        this.json = json;
     }
 
     public record RegisterRequest(String workerId, String host, String pod, String node, Integer threads) {
@@ -64,6 +76,20 @@ public class WorkerController {
     }
 
     public record CompleteRequest(UUID leaseToken, BatchResult result) {
+    }
+
+    public record BulkResult(Long taskId, UUID leaseToken, BatchResult result) {
+    }
+
+    public record BulkCompleteRequest(List<BulkResult> results) {
+    }
+
+    /** One answer of a bulk completion; {@code status} is what the single complete would have answered. */
+    public record BulkAnswer(long taskId, int status, boolean accepted, boolean stepCompleted, String detail,
+                             List<ApiProblem.FieldError> errors) {
+    }
+
+    public record BulkCompleteResponse(List<BulkAnswer> results) {
     }
 
     public record FailRequest(UUID leaseToken, String reason, Boolean preempted) {
@@ -92,9 +118,17 @@ public class WorkerController {
         return new RegisterResponse(id, properties.leaseSeconds(), properties.heartbeatSeconds());
     }
 
+    /**
+     * Long-polls for tasks. The answer is written here rather than by the message converters so
+     * that a lease whose answer cannot be delivered (the worker went away while waiting) is put
+     * back in the queue at once instead of waiting for its expiry.
+     */
     @PostMapping("/{workerId}/lease")
-    public LeaseResponse lease(@PathVariable String workerId, @RequestParam(defaultValue = "1") int max,
-                               @RequestParam(defaultValue = "0") int waitSeconds) throws InterruptedException {
+    @ApiResponse(responseCode = "200", description = "The leased tasks (an empty list when none came within waitSeconds)",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = LeaseResponse.class)))
+    public void lease(@PathVariable String workerId, @RequestParam(defaultValue = "1") int max,
+                      @RequestParam(defaultValue = "0") int waitSeconds, HttpServletResponse response)
+            throws InterruptedException, IOException {
         pathId(workerId);
         if (max < 1 || max > properties.maxTasksPerLease()) {
             throw ApiProblem.badRequest("max", "must be between 1 and " + properties.maxTasksPerLease());
@@ -102,15 +136,28 @@ public class WorkerController {
         if (waitSeconds < 0 || waitSeconds > properties.maxWaitSeconds()) {
             throw ApiProblem.badRequest("waitSeconds", "must be between 0 and " + properties.maxWaitSeconds());
         }
-        List<LeaseItem> items = new ArrayList<>();
-        for (TaskRepository.Lease lease : poller.lease(workerId, max, waitSeconds)) {
+        List<TaskRepository.Lease> leases = poller.lease(workerId, max, waitSeconds);
+        List<LeaseItem> items = new ArrayList<>(leases.size());
+        for (TaskRepository.Lease lease : leases) {
             ObjectNode task = (ObjectNode) WireJson.mapper().readTree(lease.taskJson());
             task.put("checkpointKey", "studies/" + lease.studyId() + "/steps/" + lease.step() + "/batches/"
                     + lease.batchIndex() + "/attempt-" + lease.attempt() + ".json");
             items.add(new LeaseItem(lease.taskId(), lease.leaseToken(), lease.leaseExpiresAt(), lease.attempt(),
                     lease.checkpointKey(), task));
         }
-        return new LeaseResponse(items);
+        byte[] body = json.writeValueAsBytes(new LeaseResponse(items));
+        response.setStatus(HttpStatus.OK.value());
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        response.setContentLength(body.length);
+        try {
+            response.getOutputStream().write(body);
+            response.flushBuffer();
+        } catch (IOException | RuntimeException undelivered) {
+            if (!leases.isEmpty()) {
+                queue.releaseUndelivered(workerId, leases);
+            }
+            throw undelivered;
+        }
     }
 
     @PostMapping("/{workerId}/heartbeat")
@@ -149,6 +196,57 @@ public class WorkerController {
         return queue.complete(workerId, taskId, request.leaseToken(), request.result());
     }
 
+    /**
+     * Several results in one request and one transaction. Each result is answered on its own,
+     * with the status the single complete would have given it (200, 404, 409, 422) and the same
+     * idempotency: a retry of the whole request gets the same answers.
+     */
+    @PostMapping("/{workerId}/complete")
+    @Operation(summary = "Complete several leased tasks at once",
+            description = "Stores each result of a current lease (studies locked in id order, one transaction); a step's"
+                    + " last result reduces the step in the same transaction. Answers per item, in request order:"
+                    + " status 200 (accepted, or a retry of an accepted result), 404 unknown task, 409 lease not current,"
+                    + " 422 result does not answer its task. The request itself is 422 when an item lacks a field or a"
+                    + " task appears twice.")
+    public BulkCompleteResponse completeAll(@PathVariable String workerId, @RequestBody BulkCompleteRequest request) {
+        pathId(workerId);
+        if (request.results() == null || request.results().isEmpty()) {
+            throw ApiProblem.invalid(List.of(new ApiProblem.FieldError("results", "is required (at least one result)")));
+        }
+        if (request.results().size() > MAX_RESULTS_PER_REQUEST) {
+            throw ApiProblem.invalid(List.of(new ApiProblem.FieldError("results", "at most " + MAX_RESULTS_PER_REQUEST
+                    + " results per request")));
+        }
+        List<ApiProblem.FieldError> errors = new ArrayList<>();
+        List<WorkerQueue.ResultItem> items = new ArrayList<>(request.results().size());
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (int i = 0; i < request.results().size(); i++) {
+            BulkResult item = request.results().get(i);
+            if (item == null) {
+                errors.add(new ApiProblem.FieldError("results[" + i + "]", "must not be null"));
+                continue;
+            }
+            require("results[" + i + "].taskId", item.taskId(), errors);
+            require("results[" + i + "].leaseToken", item.leaseToken(), errors);
+            require("results[" + i + "].result", item.result(), errors);
+            if (item.taskId() != null && !seen.add(item.taskId())) {
+                errors.add(new ApiProblem.FieldError("results[" + i + "].taskId", "task " + item.taskId()
+                        + " appears more than once"));
+            }
+            if (item.taskId() != null && item.leaseToken() != null && item.result() != null) {
+                items.add(new WorkerQueue.ResultItem(item.taskId(), item.leaseToken(), item.result()));
+            }
+        }
+        throwIfAny(errors);
+        List<BulkAnswer> answers = new ArrayList<>(items.size());
+        for (WorkerQueue.ItemOutcome outcome : queue.completeAll(workerId, items)) {
+            ApiProblem problem = outcome.problem();
+            answers.add(new BulkAnswer(outcome.taskId(), outcome.status(), outcome.accepted(), outcome.stepCompleted(),
+                    problem == null ? null : problem.getMessage(), problem == null ? List.of() : problem.errors()));
+        }
+        return new BulkCompleteResponse(answers);
+    }
+
     @PostMapping("/{workerId}/tasks/{taskId}/fail")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     public void fail(@PathVariable String workerId, @PathVariable long taskId, @RequestBody FailRequest request) {
@@ -169,7 +267,16 @@ public class WorkerController {
         if (request.reason() != null && !request.reason().equals("shutdown") && !request.reason().equals("preempted")) {
             throw ApiProblem.invalid(List.of(new ApiProblem.FieldError("reason", "must be shutdown or preempted")));
         }
-        queue.release(workerId, leases(request.leases(), false), "preempted".equals(request.reason()));
+        boolean preempted = "preempted".equals(request.reason());
+        List<WorkerQueue.HeldLease> leases = leases(request.leases(), false);
+        if (leases.isEmpty()) {
+            // Everything this worker holds: first end its waiting long-polls here, so none of them
+            // takes a task after the leases are handed back.
+            poller.cancelWaiting(workerId);
+            queue.releaseAll(workerId, preempted);
+        } else {
+            queue.release(workerId, leases, preempted);
+        }
     }
 
     @GetMapping("/queue")

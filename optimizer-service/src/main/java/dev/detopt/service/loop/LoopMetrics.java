@@ -57,7 +57,11 @@ public class LoopMetrics {
     }
 
     public void completed(long events) {
-        tasksCompleted.increment();
+        completed(1, events);
+    }
+
+    public void completed(int tasks, long events) {
+        tasksCompleted.increment(tasks);
         eventsSimulated.increment(events);
     }
 

@@ -14,6 +14,7 @@ import dev.detopt.service.study.StudyStatus;
 import dev.detopt.service.web.ApiProblem;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,7 +106,18 @@ public class OptimizationLoop {
      * call completed the step.
      */
     boolean advanceIfStepDone(StudyRow study, int step) {
-        if (!study.status().active() || study.step() != step || tasks.unfinished(study.id(), step) > 0) {
+        return advanceIfStepDone(study, step, Map.of(), -1);
+    }
+
+    /**
+     * As {@link #advanceIfStepDone(StudyRow, int)}, with results of the step the caller already
+     * holds (by batch index, just stored in this transaction): only the others are read back
+     * from the database. {@code unfinished} is the step's count of unfinished tasks when the
+     * caller knows it (under the study lock), or -1 to count them here.
+     */
+    boolean advanceIfStepDone(StudyRow study, int step, Map<Integer, BatchResult> known, long unfinished) {
+        if (!study.status().active() || study.step() != step
+                || (unfinished >= 0 ? unfinished : tasks.unfinished(study.id(), step)) > 0) {
             return false;
         }
         long started = System.nanoTime();
@@ -114,8 +126,18 @@ public class OptimizationLoop {
         try {
             StudyState state = WireJson.read(study.stateJson(), StudyState.class);
             List<BatchResult> results = new ArrayList<>();
-            for (String json : tasks.results(study.id(), step)) {
-                results.add(WireJson.read(json, BatchResult.class));
+            Map<Integer, String> stored = tasks.results(study.id(), step, known.keySet());
+            int batches = stored.size() + known.size();
+            for (int batch = 0; batch < batches; batch++) {
+                BatchResult result = known.get(batch);
+                if (result == null) {
+                    String json = stored.get(batch);
+                    if (json == null) {
+                        throw new IllegalStateException("no result for batch " + batch + " of step " + step);
+                    }
+                    result = WireJson.read(json, BatchResult.class);
+                }
+                results.add(result);
             }
             outcome = engine.completeStep(state, results);
         } catch (RuntimeException e) {

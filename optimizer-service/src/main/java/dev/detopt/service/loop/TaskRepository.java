@@ -104,20 +104,71 @@ public class TaskRepository {
         return jdbc.sql("SELECT " + COLUMNS + " FROM tasks WHERE id = ? FOR UPDATE").param(taskId).query(MAPPER).optional();
     }
 
+    /** One result to store: the task, the lease token it claims, the result JSON and what the result says it answers. */
+    public record ResultRow(long taskId, UUID token, String resultJson, UUID studyId, int step, int batchIndex,
+                            long eventFrom, long eventTo) {
+    }
+
+    /** A stored result: its task's step, and how many tasks of that step are still unfinished after it. */
+    public record Stored(int step, long unfinished) {
+    }
+
     /**
-     * Stores the result when the token holds the current, unexpired lease and the result answers
-     * this very task (study, step, batch, event range); returns the task's step, or empty when any
-     * of that does not hold (the caller then finds out which).
+     * Stores each result whose token holds the current, unexpired lease and which answers its
+     * very task (study, step, batch, event range), in one statement; returns task id → step and
+     * the step's unfinished tasks for the results stored (the others are refused and left
+     * unchanged). The count is exact only because the caller holds the lock of every study
+     * concerned: nothing else completes tasks of these steps meanwhile. Rows are updated in
+     * task-id order, so concurrent callers lock task rows in one order.
      */
-    public Optional<Integer> completeIfCurrent(long taskId, UUID token, String resultJson, String worker, UUID studyId,
-                                               int step, int batchIndex, long eventFrom, long eventTo) {
-        return jdbc.sql("UPDATE tasks SET state = 'COMPLETED', result = ?::json, completed_token = ?, completed_by = ?,"
-                        + " completed_at = now(), lease_expires_at = NULL, events_done = event_to - event_from"
-                        + " WHERE id = ? AND state = 'LEASED' AND lease_token = ? AND lease_expires_at > now()"
-                        + " AND study_id = ? AND step = ? AND batch_index = ? AND event_from = ? AND event_to = ?"
-                        + " RETURNING step")
-                .params(resultJson, token, worker, taskId, token, studyId, step, batchIndex, eventFrom, eventTo)
-                .query(Integer.class).optional();
+    public Map<Long, Stored> completeAllIfCurrent(List<ResultRow> rows, String worker) {
+        if (rows.isEmpty()) {
+            return Map.of();
+        }
+        List<ResultRow> ordered = new ArrayList<>(rows);
+        ordered.sort((a, b) -> Long.compare(a.taskId(), b.taskId()));
+        StringBuilder sql = new StringBuilder("""
+                WITH done AS (
+                    UPDATE tasks t SET state = 'COMPLETED', result = v.result::json, completed_token = v.token,
+                        completed_by = ?, completed_at = now(), lease_expires_at = NULL,
+                        events_done = t.event_to - t.event_from
+                    FROM (VALUES """);
+        List<Object> params = new ArrayList<>(1 + 8 * ordered.size());
+        params.add(worker);
+        for (int i = 0; i < ordered.size(); i++) {
+            ResultRow row = ordered.get(i);
+            sql.append(i == 0 ? "" : ", ").append("(?::bigint, ?::uuid, ?::text, ?::uuid, ?::int, ?::int, ?::bigint, ?::bigint)");
+            params.add(row.taskId());
+            params.add(row.token());
+            params.add(row.resultJson());
+            params.add(row.studyId());
+            params.add(row.step());
+            params.add(row.batchIndex());
+            params.add(row.eventFrom());
+            params.add(row.eventTo());
+        }
+        // The count reads the table as it was before this statement (a WITH query's changes are not
+        // visible to the rest of the statement): unfinished before, minus those completed here.
+        sql.append("""
+                    ) AS v(id, token, result, study_id, step, batch_index, event_from, event_to)
+                    WHERE t.id = v.id AND t.state = 'LEASED' AND t.lease_token = v.token AND t.lease_expires_at > now()
+                      AND t.study_id = v.study_id AND t.step = v.step AND t.batch_index = v.batch_index
+                      AND t.event_from = v.event_from AND t.event_to = v.event_to
+                    RETURNING t.id, t.study_id, t.step)
+                SELECT d.id, d.step,
+                    (SELECT count(*) FROM tasks u WHERE u.study_id = d.study_id AND u.step = d.step AND u.state <> 'COMPLETED')
+                    - (SELECT count(*) FROM done e WHERE e.study_id = d.study_id AND e.step = d.step) AS unfinished
+                FROM done d""");
+        Map<Long, Stored> stored = new java.util.HashMap<>();
+        jdbc.sql(sql.toString()).params(params)
+                .query((RowCallbackHandler) rs -> stored.put(rs.getLong("id"), new Stored(rs.getInt("step"), rs.getLong("unfinished"))));
+        return stored;
+    }
+
+    /** Every current lease of a worker (for a release of everything it holds), in task-id order. */
+    public List<TaskRow> leasedBy(String worker) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM tasks WHERE state = 'LEASED' AND lease_owner = ? ORDER BY id")
+                .param(worker).query(MAPPER).list();
     }
 
     public void setStepCompleted(long taskId, boolean stepCompleted) {
@@ -129,10 +180,14 @@ public class TaskRepository {
                 .params(studyId, step).query(Long.class).single();
     }
 
-    /** Results of the step in batch order. */
-    public List<String> results(UUID studyId, int step) {
-        return jdbc.sql("SELECT result::text FROM tasks WHERE study_id = ? AND step = ? ORDER BY batch_index")
-                .params(studyId, step).query(String.class).list();
+    /** Results of the step by batch index, leaving out the batches in {@code except}. */
+    public Map<Integer, String> results(UUID studyId, int step, java.util.Collection<Integer> except) {
+        Map<Integer, String> results = new java.util.HashMap<>();
+        jdbc.sql("SELECT batch_index, result::text AS result FROM tasks WHERE study_id = ? AND step = ?"
+                        + " AND NOT (batch_index = ANY(?))")
+                .params(studyId, step, except.toArray(Integer[]::new))
+                .query((RowCallbackHandler) rs -> results.put(rs.getInt("batch_index"), rs.getString("result")));
+        return results;
     }
 
     /**

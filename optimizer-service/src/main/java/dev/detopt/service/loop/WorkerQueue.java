@@ -8,8 +8,10 @@ import dev.detopt.service.study.StudyRow;
 import dev.detopt.service.web.ApiProblem;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -90,6 +92,21 @@ public class WorkerQueue {
         }
     }
 
+    /** One result of a (bulk) completion: the task, the lease token that claims it, the result. */
+    public record ResultItem(long taskId, UUID leaseToken, BatchResult result) {
+    }
+
+    /**
+     * The answer to one result: accepted (200), or refused with the status and problem a single
+     * completion would have had (404 unknown task, 409 lease not current, 422 result does not
+     * answer the task). A refused result changed nothing.
+     */
+    public record ItemOutcome(long taskId, boolean accepted, boolean stepCompleted, ApiProblem problem) {
+        public int status() {
+            return problem == null ? 200 : problem.status().value();
+        }
+    }
+
     /**
      * Stores the result of the current lease; when it is the step's last task, the step advances
      * in the same transaction (study row locked first, then the task row: the lock order of every
@@ -97,37 +114,98 @@ public class WorkerQueue {
      */
     @Transactional
     public Completion complete(String workerId, long taskId, UUID token, BatchResult result) {
-        StudyRow study = studies.lockByTask(taskId).orElseThrow(() -> ApiProblem.notFound("task", taskId));
-        UUID resultStudy = parseUuid(result.studyId());
-        Optional<Integer> step = resultStudy == null ? Optional.empty()
-                : tasks.completeIfCurrent(taskId, token, WireJson.write(result), workerId, resultStudy, result.step(),
-                        result.batchIndex(), result.eventFrom(), result.eventTo());
-        if (step.isEmpty()) {
-            return explainRefusal(taskId, token, result);
+        ItemOutcome outcome = completeAll(workerId, List.of(new ResultItem(taskId, token, result))).getFirst();
+        if (outcome.problem() != null) {
+            throw outcome.problem();
         }
-        workers.completed(workerId);
-        boolean stepCompleted = loop.advanceIfStepDone(study, step.get());
-        if (stepCompleted) {
-            tasks.setStepCompleted(taskId, true);
+        return new Completion(true, outcome.stepCompleted());
+    }
+
+    /**
+     * Stores several results in one transaction: the studies of their tasks are locked in id
+     * order, every result of the current lease is stored by one statement, and each study whose
+     * current step is then finished is reduced and advanced right there (the same transition as a
+     * single completion). Each result keeps the single path's semantics: a retry with the same
+     * token gets the stored answer, a result from an expired or superseded lease is refused (409)
+     * and never counted. Answers come in the order of {@code items}; task ids must be distinct.
+     */
+    @Transactional
+    public List<ItemOutcome> completeAll(String workerId, List<ResultItem> items) {
+        List<Long> ids = new ArrayList<>(items.size());
+        for (ResultItem item : items) {
+            ids.add(item.taskId());
         }
-        metrics.completed(result.events());
-        return new Completion(true, stepCompleted);
+        if (new java.util.HashSet<>(ids).size() != ids.size()) {
+            throw ApiProblem.invalid(List.of(new ApiProblem.FieldError("results", "a task may appear only once per request")));
+        }
+        Map<UUID, StudyRow> locked = new LinkedHashMap<>();
+        for (StudyRow study : studies.lockByTasks(ids)) {
+            locked.put(study.id(), study);
+        }
+        List<TaskRepository.ResultRow> rows = new ArrayList<>(items.size());
+        for (ResultItem item : items) {
+            BatchResult result = item.result();
+            UUID resultStudy = parseUuid(result.studyId());
+            if (resultStudy != null && locked.containsKey(resultStudy)) {
+                rows.add(new TaskRepository.ResultRow(item.taskId(), item.leaseToken(), WireJson.write(result), resultStudy,
+                        result.step(), result.batchIndex(), result.eventFrom(), result.eventTo()));
+            }
+        }
+        Map<Long, TaskRepository.Stored> stored = tasks.completeAllIfCurrent(rows, workerId);
+        // Per study, the accepted result that finished its step (the last one of that step in the request).
+        java.util.Set<Long> finishers = new java.util.HashSet<>();
+        long events = 0;
+        for (StudyRow study : locked.values()) {
+            ResultItem last = null;
+            long unfinished = -1;
+            Map<Integer, BatchResult> known = new HashMap<>();
+            for (ResultItem item : items) {
+                TaskRepository.Stored done = stored.get(item.taskId());
+                if (done != null && done.step() == study.step() && study.id().toString().equals(item.result().studyId())) {
+                    last = item;
+                    unfinished = done.unfinished();
+                    known.put(item.result().batchIndex(), item.result());
+                }
+            }
+            if (last != null && loop.advanceIfStepDone(study, study.step(), known, unfinished)) {
+                finishers.add(last.taskId());
+                tasks.setStepCompleted(last.taskId(), true);
+            }
+        }
+        List<ItemOutcome> outcomes = new ArrayList<>(items.size());
+        for (ResultItem item : items) {
+            if (stored.containsKey(item.taskId())) {
+                workers.completed(workerId);
+                events += item.result().events();
+                boolean finished = finishers.contains(item.taskId());
+                outcomes.add(new ItemOutcome(item.taskId(), true, finished, null));
+            } else {
+                outcomes.add(explainRefusal(item.taskId(), item.leaseToken(), item.result()));
+            }
+        }
+        if (!stored.isEmpty()) {
+            metrics.completed(stored.size(), events);
+        }
+        return outcomes;
     }
 
     /** The slow path of complete: a retry of an accepted result, or why the result is refused. */
-    private Completion explainRefusal(long taskId, UUID token, BatchResult result) {
-        TaskRow task = tasks.lock(taskId).orElseThrow(() -> ApiProblem.notFound("task", taskId));
+    private ItemOutcome explainRefusal(long taskId, UUID token, BatchResult result) {
+        TaskRow task = tasks.lock(taskId).orElse(null);
+        if (task == null) {
+            return new ItemOutcome(taskId, false, false, ApiProblem.notFound("task", taskId));
+        }
         if (task.state() == TaskState.COMPLETED && token.equals(task.completedToken())) {
-            return new Completion(true, Boolean.TRUE.equals(task.stepCompleted()));
+            return new ItemOutcome(taskId, true, Boolean.TRUE.equals(task.stepCompleted()), null);
         }
         if (!task.holds(token)) {
-            throw ApiProblem.conflict("leaseToken", leaseProblem(task, token));
+            return new ItemOutcome(taskId, false, false, ApiProblem.conflict("leaseToken", leaseProblem(task, token)));
         }
-        throw ApiProblem.invalid(List.of(new ApiProblem.FieldError("result", "the result (study " + result.studyId()
-                + ", step " + result.step() + ", batch " + result.batchIndex() + ", events [" + result.eventFrom()
-                + ", " + result.eventTo() + ")) does not answer task " + taskId + " (study " + task.studyId() + ", step "
-                + task.step() + ", batch " + task.batchIndex() + ", events [" + task.eventFrom() + ", " + task.eventTo()
-                + "))")));
+        return new ItemOutcome(taskId, false, false, ApiProblem.invalid(List.of(new ApiProblem.FieldError("result",
+                "the result (study " + result.studyId() + ", step " + result.step() + ", batch " + result.batchIndex()
+                + ", events [" + result.eventFrom() + ", " + result.eventTo() + ")) does not answer task " + taskId
+                + " (study " + task.studyId() + ", step " + task.step() + ", batch " + task.batchIndex() + ", events ["
+                + task.eventFrom() + ", " + task.eventTo() + "))"))));
     }
 
     private static UUID parseUuid(String value) {
@@ -173,7 +251,7 @@ public class WorkerQueue {
     }
 
     @Transactional
-    public void release(String workerId, List<HeldLease> leases, boolean preempted) {
+    public int release(String workerId, List<HeldLease> leases, boolean preempted) {
         int requeued = 0;
         for (HeldLease lease : leases) {
             UUID studyId = tasks.studyOf(lease.taskId()).orElse(null);
@@ -188,6 +266,35 @@ public class WorkerQueue {
             }
         }
         loop.signalAfterCommit(requeued);
+        return requeued;
+    }
+
+    /**
+     * Hands back every lease the worker holds (a release with an empty list: a worker that stops
+     * while a long-poll may have taken a task for it). Returns how many were requeued.
+     */
+    @Transactional
+    public int releaseAll(String workerId, boolean preempted) {
+        List<HeldLease> held = new ArrayList<>();
+        for (TaskRow task : tasks.leasedBy(workerId)) {
+            held.add(new HeldLease(task.id(), task.leaseToken(), 0));
+        }
+        return release(workerId, held, preempted);
+    }
+
+    /** Leases whose answer could not be written to the worker: queued again at once, not counted as preemptions. */
+    @Transactional
+    public int releaseUndelivered(String workerId, List<TaskRepository.Lease> leases) {
+        int requeued = 0;
+        for (TaskRepository.Lease lease : leases) {
+            if (tasks.requeue(lease.taskId(), lease.leaseToken(), false, false, null)) {
+                events.append(lease.studyId(), StudyEventLog.RELEASED, "task " + lease.taskId()
+                        + " requeued: its lease could not be delivered to worker " + workerId);
+                requeued++;
+            }
+        }
+        loop.signalAfterCommit(requeued);
+        return requeued;
     }
 
     /** Requeues expired leases; returns how many. */

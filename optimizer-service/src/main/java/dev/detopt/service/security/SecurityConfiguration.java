@@ -23,6 +23,7 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
  * <ul>
  *   <li>open: health, Prometheus, info, the OpenAPI document and UI, the dashboard's static files;</li>
  *   <li>GET {@code /api/v1/me}: any valid token (every role says who it is);</li>
+ *   <li>GET {@code /api/v1/workers/queue}: worker or admin (launchers, operations);</li>
  *   <li>{@code /api/v1/workers/**}: worker only;</li>
  *   <li>{@code /api/v1/admin/**}: admin;</li>
  *   <li>GET/HEAD {@code /api/**}: viewer, operator, admin;</li>
@@ -64,6 +65,7 @@ public class SecurityConfiguration {
                         .requestMatchers(GET, StaticResources.PATHS).permitAll()
                         .requestMatchers(HEAD, StaticResources.PATHS).permitAll()
                         .requestMatchers(GET, "/api/v1/me").authenticated()
+                        .requestMatchers(GET, "/api/v1/workers/queue").hasAnyRole(worker, admin)
                         .requestMatchers("/api/v1/workers", "/api/v1/workers/**").hasRole(worker)
                         .requestMatchers("/api/v1/admin", "/api/v1/admin/**").hasRole(admin)
                         .requestMatchers(GET, "/api/**").hasAnyRole(viewer, operator, admin)

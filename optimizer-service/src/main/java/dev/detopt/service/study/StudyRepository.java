@@ -45,10 +45,14 @@ public class StudyRepository {
         return jdbc.sql("SELECT " + COLUMNS + " FROM studies WHERE id = ? FOR UPDATE").param(id).query(MAPPER).optional();
     }
 
-    /** Locks the study a task belongs to (one round trip for the complete path). */
-    public Optional<StudyRow> lockByTask(long taskId) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM studies WHERE id = (SELECT study_id FROM tasks WHERE id = ?) FOR UPDATE")
-                .param(taskId).query(MAPPER).optional();
+    /**
+     * Locks the studies the given tasks belong to, in study-id order (so two callers locking
+     * several studies cannot deadlock each other).
+     */
+    public List<StudyRow> lockByTasks(List<Long> taskIds) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM studies WHERE id IN (SELECT study_id FROM tasks WHERE id = ANY(?))"
+                        + " ORDER BY id FOR UPDATE")
+                .param(taskIds.toArray(Long[]::new)).query(MAPPER).list();
     }
 
     public List<StudyRow> list(StudyStatus status, int limit, long offset) {

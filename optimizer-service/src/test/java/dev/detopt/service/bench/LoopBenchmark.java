@@ -53,6 +53,8 @@ class LoopBenchmark {
     private final int warmupSeconds = Integer.getInteger("bench.warmup", 5);
     private final int studies = Integer.getInteger("bench.studies", 16);
     private final int batches = Integer.getInteger("bench.batches", 8);
+    /** Tasks asked for per lease; above 1 the results go back in one bulk complete request. */
+    private final int tasksPerLease = Integer.getInteger("bench.tasksPerLease", 1);
 
     private final AtomicBoolean measuring = new AtomicBoolean();
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -73,8 +75,7 @@ class LoopBenchmark {
                 .run("--server.port=0", "--detopt.embedded.directory=" + directory, "--detopt.embedded.persistent=" + Boolean.parseBoolean(System.getProperty("bench.durable", "true")),
                         "--detopt.embedded.s3-port=0", "--detopt.security.static-tokens=" + TOKENS,
                         "--logging.level.root=WARN", "--server.tomcat.max-connections=20000",
-                        "--server.tomcat.accept-count=2000",
-                        "--management.observations.enable.spring.security=" + System.getProperty("bench.securityObservations", "true"))) {
+                        "--server.tomcat.accept-count=2000")) {
             String base = "http://127.0.0.1:" + ((WebServerApplicationContext) service).getWebServer().getPort();
             HttpClient http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor())
                     .connectTimeout(Duration.ofSeconds(30)).build();
@@ -108,23 +109,41 @@ class LoopBenchmark {
             com.sun.management.OperatingSystemMXBean os =
                     (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
             long cpuBefore = os.getProcessCpuTime();
+            long postmaster = postmasterPid(service);
+            double pgCpuBefore = postgresCpuSeconds(postmaster);
+            // -Dbench.jfr=file.jfr: a Flight Recorder profile of the measured interval only (no start-up).
+            String jfrFile = System.getProperty("bench.jfr");
+            jdk.jfr.Recording recording = null;
+            if (jfrFile != null) {
+                recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+                recording.start();
+            }
             measuring.set(true);
             long started = System.nanoTime();
             Thread.sleep(seconds * 1000L);
             measuring.set(false);
+            if (recording != null) {
+                recording.stop();
+                recording.dump(Path.of(jfrFile));
+                recording.close();
+            }
             double elapsed = (System.nanoTime() - started) / 1e9;
             double cpuSeconds = (os.getProcessCpuTime() - cpuBefore) / 1e9;
+            double pgCpuSeconds = postgresCpuSeconds(postmaster) - pgCpuBefore;
             long completed = completions.get() - completedBefore;
             running.set(false);
             for (Thread thread : threads) {
                 thread.join(60_000);
             }
-            System.out.printf("%nBENCHMARK workers=%d studies=%d batchesPerStep=%d measured=%.1fs (warm-up %ds), cores=%d%n",
-                    workers, studies, batches, elapsed, warmupSeconds, Runtime.getRuntime().availableProcessors());
+            System.out.printf("%nBENCHMARK workers=%d studies=%d batchesPerStep=%d tasksPerLease=%d measured=%.1fs (warm-up %ds),"
+                    + " cores=%d%n", workers, studies, batches, tasksPerLease, elapsed, warmupSeconds,
+                    Runtime.getRuntime().availableProcessors());
             System.out.printf("completions: %d  (%.0f/s)   errors during measurement: %d (total %d)%n", completed,
                     completed / elapsed, errors.get() - errorsBefore, errors.get());
             System.out.printf("JVM CPU (service + simulated workers): %.1f s = %.2f cores, %.2f ms per completion%n",
                     cpuSeconds, cpuSeconds / elapsed, 1000 * cpuSeconds / Math.max(1, completed));
+            System.out.printf("PostgreSQL CPU (postmaster and its processes): %.1f s = %.2f cores, %.2f ms per completion%n",
+                    pgCpuSeconds, pgCpuSeconds / elapsed, 1000 * pgCpuSeconds / Math.max(1, completed));
             System.out.println("lease latency     " + percentiles(leaseLatencies));
             System.out.println("complete latency  " + percentiles(completeLatencies));
             System.out.println("step-completing complete latency " + percentiles(List.of(toArray(advancingCompletes))));
@@ -146,7 +165,7 @@ class LoopBenchmark {
         while (running.get()) {
             try {
                 long t0 = System.nanoTime();
-                HttpResponse<String> leased = send(http, base + "/api/v1/workers/" + id + "/lease?max=1&waitSeconds=5", "",
+                HttpResponse<String> leased = send(http, base + "/api/v1/workers/" + id + "/lease?max=" + tasksPerLease + "&waitSeconds=5", "",
                         TestTokens.WORKER);
                 long t1 = System.nanoTime();
                 if (leased.statusCode() != 200) {
@@ -160,37 +179,10 @@ class LoopBenchmark {
                 if (measuring.get() && leases < leaseLatency.length) {
                     leaseLatency[leases++] = t1 - t0;
                 }
-                JsonNode item = tasks.get(0);
-                BatchTask task = WireJson.mapper().treeToValue(item.path("task"), BatchTask.class);
-                String stepKey = task.studyId() + ":" + task.step();
-                Long endSent = stepEndSent.remove(stepKey);
-                if (endSent != null && stepSeen.putIfAbsent(stepKey, true) == null && measuring.get()) {
-                    turnarounds.add(t1 - endSent);
-                }
-                BatchResult result = executor.execute(task);
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("leaseToken", item.path("leaseToken").asString());
-                body.put("result", result);
-                String next = task.studyId() + ":" + (task.step() + 1);
-                long t2 = System.nanoTime();
-                HttpResponse<String> answer = send(http, base + "/api/v1/workers/" + id + "/tasks/"
-                        + item.path("taskId").asLong() + "/complete", WireJson.write(body), TestTokens.WORKER);
-                long t3 = System.nanoTime();
-                if (answer.statusCode() != 200) {
-                    errors.incrementAndGet();
-                    continue;
-                }
-                completions.incrementAndGet();
-                if (measuring.get() && completes < completeLatency.length) {
-                    completeLatency[completes++] = t3 - t2;
-                }
-                if (WireJson.mapper().readTree(answer.body()).path("stepCompleted").asBoolean()) {
-                    if (!stepSeen.containsKey(next)) {
-                        stepEndSent.put(next, t2);
-                    }
-                    if (measuring.get()) {
-                        advancingCompletes.add(t3 - t2);
-                    }
+                if (tasksPerLease == 1) {
+                    completes = completeOne(http, base, id, tasks.get(0), executor, t1, completeLatency, completes);
+                } else {
+                    completes = completeBulk(http, base, id, tasks, executor, t1, completeLatency, completes);
                 }
             } catch (Exception e) {
                 errors.incrementAndGet();
@@ -201,11 +193,131 @@ class LoopBenchmark {
         Arrays.fill(completeLatency, completes, completeLatency.length, -1);
     }
 
+    /** One task, one {@code …/tasks/{id}/complete} request (the original protocol). */
+    private int completeOne(HttpClient http, String base, String id, JsonNode item, BatchExecutor executor, long leasedAt,
+                            long[] completeLatency, int completes) throws Exception {
+        BatchTask task = WireJson.mapper().treeToValue(item.path("task"), BatchTask.class);
+        noteLeased(task, leasedAt);
+        BatchResult result = executor.execute(task);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("leaseToken", item.path("leaseToken").asString());
+        body.put("result", result);
+        long t2 = System.nanoTime();
+        HttpResponse<String> answer = send(http, base + "/api/v1/workers/" + id + "/tasks/"
+                + item.path("taskId").asLong() + "/complete", WireJson.write(body), TestTokens.WORKER);
+        long t3 = System.nanoTime();
+        if (answer.statusCode() != 200) {
+            errors.incrementAndGet();
+            return completes;
+        }
+        completions.incrementAndGet();
+        if (measuring.get() && completes < completeLatency.length) {
+            completeLatency[completes++] = t3 - t2;
+        }
+        if (WireJson.mapper().readTree(answer.body()).path("stepCompleted").asBoolean()) {
+            noteStepCompleted(task, t2, t3);
+        }
+        return completes;
+    }
+
+    /** Every leased task run, then all results in one {@code POST …/{workerId}/complete}. */
+    private int completeBulk(HttpClient http, String base, String id, JsonNode items, BatchExecutor executor, long leasedAt,
+                             long[] completeLatency, int completes) throws Exception {
+        List<Map<String, Object>> results = new ArrayList<>(items.size());
+        List<BatchTask> batchTasks = new ArrayList<>(items.size());
+        for (JsonNode item : items) {
+            BatchTask task = WireJson.mapper().treeToValue(item.path("task"), BatchTask.class);
+            noteLeased(task, leasedAt);
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("taskId", item.path("taskId").asLong());
+            entry.put("leaseToken", item.path("leaseToken").asString());
+            entry.put("result", executor.execute(task));
+            results.add(entry);
+            batchTasks.add(task);
+        }
+        long t2 = System.nanoTime();
+        HttpResponse<String> answer = send(http, base + "/api/v1/workers/" + id + "/complete",
+                WireJson.write(Map.of("results", results)), TestTokens.WORKER);
+        long t3 = System.nanoTime();
+        if (answer.statusCode() != 200) {
+            errors.incrementAndGet();
+            return completes;
+        }
+        if (measuring.get() && completes < completeLatency.length) {
+            completeLatency[completes++] = t3 - t2;
+        }
+        JsonNode answers = WireJson.mapper().readTree(answer.body()).path("results");
+        for (int i = 0; i < answers.size(); i++) {
+            JsonNode item = answers.get(i);
+            if (item.path("status").asInt() != 200) {
+                errors.incrementAndGet();
+                continue;
+            }
+            completions.incrementAndGet();
+            if (item.path("stepCompleted").asBoolean()) {
+                noteStepCompleted(batchTasks.get(i), t2, t3);
+            }
+        }
+        return completes;
+    }
+
+    private void noteLeased(BatchTask task, long leasedAt) {
+        String stepKey = task.studyId() + ":" + task.step();
+        Long endSent = stepEndSent.remove(stepKey);
+        if (endSent != null && stepSeen.putIfAbsent(stepKey, true) == null && measuring.get()) {
+            turnarounds.add(leasedAt - endSent);
+        }
+    }
+
+    private void noteStepCompleted(BatchTask task, long sent, long answered) {
+        String next = task.studyId() + ":" + (task.step() + 1);
+        if (!stepSeen.containsKey(next)) {
+            stepEndSent.put(next, sent);
+        }
+        if (measuring.get()) {
+            advancingCompletes.add(answered - sent);
+        }
+    }
+
     private static HttpResponse<String> send(HttpClient http, String url, String body, String token) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
                         .header("Authorization", TestTokens.bearer(token)).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The embedded PostgreSQL's postmaster: the parent of a backend of the service's pool. */
+    private static long postmasterPid(ConfigurableApplicationContext service) {
+        Integer backend = service.getBean(org.springframework.jdbc.core.JdbcTemplate.class)
+                .queryForObject("SELECT pg_backend_pid()", Integer.class);
+        return ProcessHandle.of(backend).flatMap(ProcessHandle::parent).map(ProcessHandle::pid).orElse(-1L);
+    }
+
+    /** CPU seconds of the postmaster, its live children and its reaped children (Linux /proc; 0 elsewhere). */
+    private static double postgresCpuSeconds(long postmaster) {
+        if (postmaster < 0) {
+            return 0;
+        }
+        double ticks = procTicks(postmaster, true);
+        for (ProcessHandle child : ProcessHandle.of(postmaster).map(p -> p.descendants().toList()).orElse(List.of())) {
+            ticks += procTicks(child.pid(), false);
+        }
+        return ticks / 100.0; // USER_HZ
+    }
+
+    private static double procTicks(long pid, boolean withReapedChildren) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // fields[11..14] = utime, stime, cutime, cstime (stat fields 14-17)
+            double ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            if (withReapedChildren) {
+                ticks += Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
+            }
+            return ticks;
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     private static long[] toArray(List<Long> values) {

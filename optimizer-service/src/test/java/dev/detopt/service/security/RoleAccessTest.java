@@ -105,6 +105,16 @@ class RoleAccessTest {
     }
 
     @Test
+    void theQueueSizeIsForWorkersAndAdminsOnly() {
+        assertThat(api.get("/api/v1/workers/queue", TestTokens.WORKER).status()).isEqualTo(200);
+        assertThat(api.get("/api/v1/workers/queue", TestTokens.ADMIN).status()).isEqualTo(200);
+        assertThat(api.get("/api/v1/workers/queue", TestTokens.OPERATOR).status()).isEqualTo(403);
+        assertThat(api.get("/api/v1/workers/queue", TestTokens.VIEWER).status()).isEqualTo(403);
+        // Only the read: an admin still cannot act as a worker.
+        assertThat(api.postJson("/api/v1/workers/register", TestTokens.ADMIN, "{}").status()).isEqualTo(403);
+    }
+
+    @Test
     void writesOutsideTheStudySpaceNeedAdmin() {
         assertThat(api.postJson("/api/v1/something-new", TestTokens.OPERATOR, "{}").status()).isEqualTo(403);
         // An admin passes the rule and meets the missing route.
