@@ -30,6 +30,15 @@ public class ProbeController {
 
     public static final AtomicInteger ACCEPTED = new AtomicInteger();
 
+    /** URLs the role tests send to: one per security rule (study read/write, worker, admin). */
+    public static final String STUDY_READ = "/api/v1/studies/_probe/" + UUID.randomUUID();
+    public static final String STUDY_WRITE = "/api/v1/studies/_probe";
+    public static final String WORKER = "/api/v1/workers/_probe";
+    public static final String ADMIN = "/api/v1/admin/tokens";
+    /** A body that passes {@link ProbeBody}'s validation. */
+    public static final String VALID_BODY = "{\"name\":\"n\",\"count\":1,\"value\":0.5,\"values\":[1,2],"
+            + "\"range\":{\"lower\":0,\"upper\":1},\"ranges\":[],\"flag\":true}";
+
     public record Range(double lower, double upper) {
     }
 

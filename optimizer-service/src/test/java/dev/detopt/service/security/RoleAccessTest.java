@@ -1,11 +1,15 @@
 package dev.detopt.service.security;
 
+import static dev.detopt.service.ProbeController.ADMIN;
+import static dev.detopt.service.ProbeController.STUDY_READ;
+import static dev.detopt.service.ProbeController.STUDY_WRITE;
+import static dev.detopt.service.ProbeController.VALID_BODY;
+import static dev.detopt.service.ProbeController.WORKER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.detopt.service.HttpTestClient;
 import dev.detopt.service.ServiceTest;
 import dev.detopt.service.TestTokens;
-import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,12 +24,6 @@ import tools.jackson.databind.JsonNode;
 @ServiceTest
 class RoleAccessTest {
 
-    private static final String STUDY_READ = "/api/v1/studies/_probe/" + UUID.randomUUID();
-    private static final String STUDY_WRITE = "/api/v1/studies/_probe";
-    private static final String WORKER = "/api/v1/workers/_probe";
-    private static final String ADMIN = "/api/v1/admin/tokens";
-    private static final String VALID_BODY = "{\"name\":\"n\",\"count\":1,\"value\":0.5,\"values\":[1,2],"
-            + "\"range\":{\"lower\":0,\"upper\":1},\"ranges\":[],\"flag\":true}";
 
     @LocalServerPort
     int port;
