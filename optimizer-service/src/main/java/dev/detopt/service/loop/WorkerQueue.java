@@ -270,6 +270,14 @@ public class WorkerQueue {
     }
 
     /**
+     * Marks the worker as stopping (its own transaction, committed before {@link #releaseAll}):
+     * from then on no replica leases it a task until it registers again.
+     */
+    public void markStopping(String workerId) {
+        workers.markStopping(workerId);
+    }
+
+    /**
      * Hands back every lease the worker holds (a release with an empty list: a worker that stops
      * while a long-poll may have taken a task for it). Returns how many were requeued.
      */
