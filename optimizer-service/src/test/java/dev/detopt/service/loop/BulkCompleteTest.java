@@ -283,6 +283,35 @@ class BulkCompleteTest {
         assertThat(jdbc.queryForObject("SELECT failures FROM tasks WHERE id = ?", Integer.class, taskId)).isZero();
     }
 
+    @Test
+    void aHeartbeatWaitingForATaskRowDoesNotHoldItsWorkersRow() throws Exception {
+        start(TestSpecs.gaussian(2, 2 * 8L, 8, 50));
+        JsonNode lease = lease("bulk-b", 1).getFirst();
+        long taskId = lease.path("taskId").asLong();
+        // A worker id not seen yet in this JVM, so that its heartbeat writes its row (liveness is throttled).
+        String worker = "bulk-hb-" + UUID.randomUUID();
+        assertThat(api.post("/api/v1/workers/register", Map.of("workerId", worker), TestTokens.WORKER).status()).isEqualTo(200);
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        try (java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            // What a preempting release or a failure does: the task row first, then the worker's counters.
+            CompletableFuture<Void> release = CompletableFuture.runAsync(() -> transactions.executeWithoutResult(status -> {
+                jdbc.queryForList("SELECT id FROM tasks WHERE id = ? FOR UPDATE", taskId);
+                held.countDown();
+                await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'", Long.class) > 0);
+                jdbc.update("UPDATE workers SET preemptions = preemptions + 1 WHERE id = ?", worker);
+            }), threads);
+            assertThat(held.await(20, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<ApiClient.Response> heartbeat = CompletableFuture.supplyAsync(() -> api.post(
+                    "/api/v1/workers/" + worker + "/heartbeat", Map.of("leases", List.of(Map.of("taskId", taskId,
+                            "leaseToken", lease.path("leaseToken").asString()))), TestTokens.WORKER), threads);
+            release.get(30, TimeUnit.SECONDS);
+            ApiClient.Response answer = heartbeat.get(30, TimeUnit.SECONDS);
+            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+            assertThat(answer.json().path("extended").get(0).path("taskId").asLong()).isEqualTo(taskId);
+        }
+    }
+
     /**
      * Does what the sweeper does to an expired lease, with its transaction held open between the
      * two halves (the task row requeued, as {@link TaskRepository#requeueExpired} leaves it; then
