@@ -270,9 +270,11 @@ public class WorkerController {
         boolean preempted = "preempted".equals(request.reason());
         List<WorkerQueue.HeldLease> leases = leases(request.leases(), false);
         if (leases.isEmpty()) {
-            // Everything this worker holds: first end its waiting long-polls here, so none of them
-            // takes a task after the leases are handed back.
+            // Everything this worker holds: first end its waiting long-polls here, and mark it stopping
+            // so that its long-polls on other replicas take nothing either; then hand back what it holds
+            // (including what a long-poll took before the mark).
             poller.cancelWaiting(workerId);
+            queue.markStopping(workerId);
             queue.releaseAll(workerId, preempted);
         } else {
             queue.release(workerId, leases, preempted);

@@ -63,12 +63,17 @@ public class TaskRepository {
     /**
      * Leases up to {@code max} queued tasks of running studies in queue (id) order, skipping rows
      * other transactions hold, so concurrent requests on any replica never get the same task.
+     * Nothing for a worker marked stopping: its row is read in share mode, so a concurrent
+     * {@link WorkerRepository#markStopping} either waits for this statement (and the release that
+     * follows it sees these leases) or is seen by it.
      */
     public List<Lease> lease(String worker, int max, int leaseSeconds) {
         List<Lease> leases = new ArrayList<>(jdbc.sql("""
-                        WITH picked AS (
+                        WITH me AS (SELECT w.stopping FROM workers w WHERE w.id = ? FOR SHARE),
+                        picked AS (
                             SELECT t.id FROM tasks t
                             WHERE t.state = 'QUEUED'
+                              AND NOT EXISTS (SELECT 1 FROM me WHERE me.stopping)
                               AND EXISTS (SELECT 1 FROM studies s WHERE s.id = t.study_id AND s.status = 'RUNNING')
                             ORDER BY t.id
                             LIMIT ?
@@ -79,7 +84,7 @@ public class TaskRepository {
                         FROM picked WHERE t.id = picked.id
                         RETURNING t.id, t.study_id, t.step, t.batch_index, t.lease_token, t.lease_expires_at, t.attempt,
                             t.checkpoint_key, t.task::text AS task""")
-                .params(max, worker, leaseSeconds)
+                .params(worker, max, worker, leaseSeconds)
                 .query((rs, row) -> new Lease(rs.getLong("id"), rs.getObject("study_id", UUID.class), rs.getInt("step"),
                         rs.getInt("batch_index"), rs.getObject("lease_token", UUID.class),
                         instant(rs, "lease_expires_at"), rs.getInt("attempt"), rs.getString("checkpoint_key"),

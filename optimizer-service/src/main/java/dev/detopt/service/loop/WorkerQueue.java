@@ -72,15 +72,31 @@ public class WorkerQueue {
 
     @Transactional
     public HeartbeatAnswer heartbeat(String workerId, List<HeldLease> leases) {
+        // Task rows in id order, the worker's row last: the order of a release or a failure (task,
+        // then worker), so a heartbeat waiting for a task row never holds the row they wait for.
+        Map<Long, Instant> expiries = new HashMap<>();
+        for (HeldLease lease : sortedByTask(leases)) {
+            tasks.extend(lease.taskId(), lease.leaseToken(), lease.eventsDone(), properties.leaseSeconds())
+                    .ifPresent(expiry -> expiries.put(lease.taskId(), expiry));
+        }
         workers.seen(workerId);
         List<Extended> extended = new ArrayList<>();
         List<Long> abandon = new ArrayList<>();
         for (HeldLease lease : leases) {
-            tasks.extend(lease.taskId(), lease.leaseToken(), lease.eventsDone(), properties.leaseSeconds())
-                    .ifPresentOrElse(expiry -> extended.add(new Extended(lease.taskId(), expiry)),
-                            () -> abandon.add(lease.taskId()));
+            Instant expiry = expiries.get(lease.taskId());
+            if (expiry != null) {
+                extended.add(new Extended(lease.taskId(), expiry));
+            } else {
+                abandon.add(lease.taskId());
+            }
         }
         return new HeartbeatAnswer(extended, abandon);
+    }
+
+    private static List<HeldLease> sortedByTask(List<HeldLease> leases) {
+        List<HeldLease> sorted = new ArrayList<>(leases);
+        sorted.sort((a, b) -> Long.compare(a.taskId(), b.taskId()));
+        return sorted;
     }
 
     @Transactional
@@ -253,7 +269,7 @@ public class WorkerQueue {
     @Transactional
     public int release(String workerId, List<HeldLease> leases, boolean preempted) {
         int requeued = 0;
-        for (HeldLease lease : leases) {
+        for (HeldLease lease : sortedByTask(leases)) {
             UUID studyId = tasks.studyOf(lease.taskId()).orElse(null);
             if (studyId != null && tasks.requeue(lease.taskId(), lease.leaseToken(), preempted, false, null)) {
                 events.append(studyId, preempted ? StudyEventLog.PREEMPTED : StudyEventLog.RELEASED, "task "
@@ -267,6 +283,14 @@ public class WorkerQueue {
         }
         loop.signalAfterCommit(requeued);
         return requeued;
+    }
+
+    /**
+     * Marks the worker as stopping (its own transaction, committed before {@link #releaseAll}):
+     * from then on no replica leases it a task until it registers again.
+     */
+    public void markStopping(String workerId) {
+        workers.markStopping(workerId);
     }
 
     /**

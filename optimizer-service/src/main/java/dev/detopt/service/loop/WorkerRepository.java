@@ -59,7 +59,7 @@ public class WorkerRepository {
                         INSERT INTO workers (id, host, pod, node, threads) VALUES (?, ?, ?, ?, ?)
                         ON CONFLICT (id) DO UPDATE SET host = excluded.host, pod = excluded.pod, node = excluded.node,
                             threads = excluded.threads, started_at = now(), last_seen_at = now(),
-                            restarts = workers.restarts + 1""")
+                            restarts = workers.restarts + 1, stopping = false""")
                 .params(id, host, pod, node, threads).update();
     }
 
@@ -75,6 +75,16 @@ public class WorkerRepository {
         }
         lastSeenWrite.put(id, now);
         jdbc.sql("INSERT INTO workers (id) VALUES (?) ON CONFLICT (id) DO UPDATE SET last_seen_at = now()")
+                .param(id).update();
+    }
+
+    /**
+     * Marks the worker as stopping: lease requests for it, on any replica, take no tasks until it
+     * registers again. Waits for lease statements of this worker in flight (they hold the row in
+     * share mode), so every lease granted before is committed when this returns.
+     */
+    public void markStopping(String id) {
+        jdbc.sql("INSERT INTO workers (id, stopping) VALUES (?, true) ON CONFLICT (id) DO UPDATE SET stopping = true")
                 .param(id).update();
     }
 

@@ -40,18 +40,27 @@ public class StudyRepository {
         return jdbc.sql("SELECT " + COLUMNS + " FROM studies WHERE id = ?").param(id).query(MAPPER).optional();
     }
 
-    /** Locks the row until the transaction ends: the one place where a study's state changes. */
+    /**
+     * Locks the row until the transaction ends: the one place where a study's state changes.
+     * {@code FOR NO KEY UPDATE}, not {@code FOR UPDATE}: it serialises the study's changes just as
+     * well, but does not block the key-share lock that inserting a row referring to the study takes
+     * (a log entry, a task). The lease sweeper and a release hold task rows while they append log
+     * entries; with {@code FOR UPDATE} a completion or failure holding the study and waiting for
+     * such a task row deadlocked with them.
+     */
     public Optional<StudyRow> lock(UUID id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM studies WHERE id = ? FOR UPDATE").param(id).query(MAPPER).optional();
+        return jdbc.sql("SELECT " + COLUMNS + " FROM studies WHERE id = ? FOR NO KEY UPDATE").param(id).query(MAPPER)
+                .optional();
     }
 
     /**
      * Locks the studies the given tasks belong to, in study-id order (so two callers locking
-     * several studies cannot deadlock each other).
+     * several studies cannot deadlock each other). Only the study rows are locked (see {@link #lock}),
+     * not the task rows the subquery reads: tasks are locked after their study.
      */
     public List<StudyRow> lockByTasks(List<Long> taskIds) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM studies WHERE id IN (SELECT study_id FROM tasks WHERE id = ANY(?))"
-                        + " ORDER BY id FOR UPDATE")
+                        + " ORDER BY id FOR NO KEY UPDATE OF studies")
                 .param(taskIds.toArray(Long[]::new)).query(MAPPER).list();
     }
 

@@ -53,6 +53,15 @@ class BulkCompleteTest {
     @Autowired
     WorkerController controller;
 
+    @Autowired
+    TaskRepository tasks;
+
+    @Autowired
+    dev.detopt.service.study.StudyEventLog eventLog;
+
+    @Autowired
+    org.springframework.transaction.support.TransactionTemplate transactions;
+
     ApiClient api;
 
     @BeforeEach
@@ -250,6 +259,90 @@ class BulkCompleteTest {
         // The next worker gets them at once, as second attempts.
         List<JsonNode> again = lease("bulk-b", 2);
         assertThat(again).hasSize(2).allSatisfy(item -> assertThat(item.path("attempt").asInt()).isEqualTo(2));
+    }
+
+    @Test
+    void aLateResultMeetingTheSweeperIsRefusedWithoutADeadlock() throws Exception {
+        UUID study = start(TestSpecs.gaussian(2, 2 * 8L, 8, 48));
+        List<JsonNode> leases = lease("bulk-a", 1);
+        List<Map<String, Object>> late = items(leases);
+        ApiClient.Response answer = whileTheSweeperHoldsTheTask(study, leases.getFirst().path("taskId").asLong(),
+                () -> completeAll("bulk-a", late));
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(statuses(answer)).containsExactly(409);
+    }
+
+    @Test
+    void aLateFailureMeetingTheSweeperIsRefusedWithoutADeadlock() throws Exception {
+        UUID study = start(TestSpecs.gaussian(2, 2 * 8L, 8, 49));
+        JsonNode lease = lease("bulk-a", 1).getFirst();
+        long taskId = lease.path("taskId").asLong();
+        ApiClient.Response answer = whileTheSweeperHoldsTheTask(study, taskId, () -> api.post("/api/v1/workers/bulk-a/tasks/"
+                + taskId + "/fail", Map.of("leaseToken", lease.path("leaseToken").asString(), "reason", "late"), TestTokens.WORKER));
+        assertThat(answer.status()).as(answer.body()).isEqualTo(409);
+        assertThat(jdbc.queryForObject("SELECT failures FROM tasks WHERE id = ?", Integer.class, taskId)).isZero();
+    }
+
+    @Test
+    void aHeartbeatWaitingForATaskRowDoesNotHoldItsWorkersRow() throws Exception {
+        start(TestSpecs.gaussian(2, 2 * 8L, 8, 50));
+        JsonNode lease = lease("bulk-b", 1).getFirst();
+        long taskId = lease.path("taskId").asLong();
+        // A worker id not seen yet in this JVM, so that its heartbeat writes its row (liveness is throttled).
+        String worker = "bulk-hb-" + UUID.randomUUID();
+        assertThat(api.post("/api/v1/workers/register", Map.of("workerId", worker), TestTokens.WORKER).status()).isEqualTo(200);
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        try (java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            // What a preempting release or a failure does: the task row first, then the worker's counters.
+            CompletableFuture<Void> release = CompletableFuture.runAsync(() -> transactions.executeWithoutResult(status -> {
+                jdbc.queryForList("SELECT id FROM tasks WHERE id = ? FOR UPDATE", taskId);
+                held.countDown();
+                await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'", Long.class) > 0);
+                jdbc.update("UPDATE workers SET preemptions = preemptions + 1 WHERE id = ?", worker);
+            }), threads);
+            assertThat(held.await(20, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<ApiClient.Response> heartbeat = CompletableFuture.supplyAsync(() -> api.post(
+                    "/api/v1/workers/" + worker + "/heartbeat", Map.of("leases", List.of(Map.of("taskId", taskId,
+                            "leaseToken", lease.path("leaseToken").asString()))), TestTokens.WORKER), threads);
+            release.get(30, TimeUnit.SECONDS);
+            ApiClient.Response answer = heartbeat.get(30, TimeUnit.SECONDS);
+            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+            assertThat(answer.json().path("extended").get(0).path("taskId").asLong()).isEqualTo(taskId);
+        }
+    }
+
+    /**
+     * Does what the sweeper does to an expired lease, with its transaction held open between the
+     * two halves (the task row requeued, as {@link TaskRepository#requeueExpired} leaves it; then
+     * the log entry, whose foreign key locks the study row for key share), and sends
+     * {@code request} in between, so that it waits for the task row while holding its study's
+     * lock. Both must finish: no deadlock, no 500.
+     */
+    ApiClient.Response whileTheSweeperHoldsTheTask(UUID study, long taskId,
+                                                   java.util.function.Supplier<ApiClient.Response> request) throws Exception {
+        java.util.concurrent.CountDownLatch swept = new java.util.concurrent.CountDownLatch(1);
+        try (java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            CompletableFuture<Void> sweeper = CompletableFuture.runAsync(() -> transactions.executeWithoutResult(status -> {
+                // The row as requeueExpired leaves it (one update of a row this transaction had not yet changed:
+                // expiring it first in the same transaction would add a foreign-key check the sweeper does not make).
+                assertThat(jdbc.update("UPDATE tasks SET state = 'QUEUED', lease_owner = NULL, lease_token = NULL,"
+                        + " lease_expires_at = NULL, queued_at = now(), expiries = expiries + 1 WHERE id = ? AND state = 'LEASED'",
+                        taskId)).isEqualTo(1);
+                swept.countDown();
+                await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'", Long.class) > 0);
+                eventLog.append(study, dev.detopt.service.study.StudyEventLog.LEASE_EXPIRED, "lease of task " + taskId
+                        + " expired");
+            }), threads);
+            assertThat(swept.await(20, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<ApiClient.Response> answer = CompletableFuture.supplyAsync(request, threads);
+            sweeper.get(30, TimeUnit.SECONDS);
+            ApiClient.Response response = answer.get(30, TimeUnit.SECONDS);
+            assertThat(jdbc.queryForObject("SELECT state FROM tasks WHERE id = ?", String.class, taskId)).isEqualTo("QUEUED");
+            assertThat(jdbc.queryForObject("SELECT expiries FROM tasks WHERE id = ?", Integer.class, taskId)).isEqualTo(1);
+            return response;
+        }
     }
 
     @Test

@@ -85,6 +85,44 @@ class TwoReplicasTest {
         }
     }
 
+    @Test
+    void aReleaseOfEverythingStopsTheWorkersLongPollOnTheOtherReplicaToo() throws Exception {
+        try (ConfigurableApplicationContext second = secondInstance()) {
+            ApiClient first = new ApiClient(port);
+            ApiClient other = new ApiClient(((WebServerApplicationContext) second).getWebServer().getPort());
+            first.cancelActiveStudies();
+            String worker = "replica-stopping";
+            assertThat(first.post("/api/v1/workers/register", java.util.Map.of("workerId", worker), TestTokens.WORKER).status())
+                    .isEqualTo(200);
+            LeaseSignal otherSignal = second.getBean(LeaseSignal.class);
+            int waitingBefore = otherSignal.waiting();
+            java.util.concurrent.CompletableFuture<ApiClient.Response> poll = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> other.post("/api/v1/workers/" + worker + "/lease?max=4&waitSeconds=4", (String) null, TestTokens.WORKER),
+                    java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+            await().atMost(Duration.ofSeconds(20)).until(() -> otherSignal.waiting() > waitingBefore);
+
+            // The worker stops: its release reaches the first replica, the long-poll waits on the second.
+            assertThat(first.post("/api/v1/workers/" + worker + "/release", java.util.Map.of("leases", List.of(),
+                    "reason", "shutdown"), TestTokens.WORKER).status()).isEqualTo(204);
+            ApiClient.Response created = first.post("/api/v1/studies", TestSpecs.gaussian(2, 2 * 4L, 4, 22), TestTokens.OPERATOR);
+            String id = created.json().path("id").asString();
+            assertThat(first.post("/api/v1/studies/" + id + "/start", (String) null, TestTokens.OPERATOR).status()).isEqualTo(200);
+
+            ApiClient.Response answer = poll.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.json().path("tasks")).as("nothing handed to a worker that has stopped").isEmpty();
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM tasks WHERE study_id = ?::uuid AND state = 'QUEUED'",
+                    Integer.class, id)).isEqualTo(2);
+
+            // Registering again (a restarted worker) makes it leasable again.
+            assertThat(other.post("/api/v1/workers/register", java.util.Map.of("workerId", worker), TestTokens.WORKER).status())
+                    .isEqualTo(200);
+            assertThat(other.post("/api/v1/workers/" + worker + "/lease?max=4", (String) null, TestTokens.WORKER).json()
+                    .path("tasks")).hasSize(2);
+            first.cancelActiveStudies();
+        }
+    }
+
     ConfigurableApplicationContext secondInstance() {
         DetoptProperties.S3 s3 = properties.s3();
         return new SpringApplicationBuilder(OptimizerServiceApplication.class)
