@@ -12,7 +12,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -276,10 +278,14 @@ public class WorkerQueue {
                         + lease.taskId() + " released by worker " + workerId + (preempted ? " (preempted)" : " (shutdown)"));
                 requeued++;
                 if (preempted) {
-                    workers.addPreemption(workerId);
                     metrics.preempted();
                 }
             }
+        }
+        // The worker's row last, once: holding it while waiting for the next task row could
+        // deadlock with a sweeper that holds that task and counts an expiry for this worker.
+        if (preempted && requeued > 0) {
+            workers.addPreemptions(workerId, requeued);
         }
         loop.signalAfterCommit(requeued);
         return requeued;
@@ -329,8 +335,11 @@ public class WorkerQueue {
             events.append(lease.studyId(), StudyEventLog.LEASE_EXPIRED, "lease of task " + lease.taskId() + " (step "
                     + lease.step() + ", batch " + lease.batchIndex() + ", attempt " + lease.attempt() + ") held by worker "
                     + lease.worker() + " expired; requeued");
-            workers.addLeaseExpiry(lease.worker());
         }
+        // One update per worker, in id order, so two replicas' sweeps cannot deadlock on worker rows.
+        expired.stream().filter(lease -> lease.worker() != null)
+                .collect(Collectors.groupingBy(TaskRepository.Expired::worker, TreeMap::new, Collectors.counting()))
+                .forEach((worker, count) -> workers.addLeaseExpiries(worker, count.intValue()));
         if (!expired.isEmpty()) {
             metrics.expired(expired.size());
             loop.signalAfterCommit(expired.size());

@@ -92,10 +92,12 @@ public class WorkerRepository {
         jdbc.sql("UPDATE workers SET preemptions = preemptions + 1 WHERE id = ?").param(id).update();
     }
 
-    public void addLeaseExpiry(String id) {
-        if (id != null) {
-            jdbc.sql("UPDATE workers SET lease_expiries = lease_expiries + 1 WHERE id = ?").param(id).update();
-        }
+    public void addPreemptions(String id, int count) {
+        jdbc.sql("UPDATE workers SET preemptions = preemptions + ? WHERE id = ?").param(count).param(id).update();
+    }
+
+    public void addLeaseExpiries(String id, int count) {
+        jdbc.sql("UPDATE workers SET lease_expiries = lease_expiries + ? WHERE id = ?").param(count).param(id).update();
     }
 
     public void addFailure(String id) {

@@ -211,6 +211,27 @@ class WorkerProtocolTest {
     }
 
     @Test
+    void workersCountEachPreemptedReleaseAndEachExpiredLeaseOnce() {
+        startStudy(5, 1);
+        long preemptionsBefore = count("SELECT preemptions FROM workers WHERE id = ?", "proto-a");
+        List<JsonNode> released = lease("proto-a", 2);
+        assertThat(release("proto-a", "preempted", released.toArray(JsonNode[]::new)).status()).isEqualTo(204);
+        assertThat(count("SELECT preemptions FROM workers WHERE id = ?", "proto-a")).isEqualTo(preemptionsBefore + 2);
+
+        long expiriesA = count("SELECT lease_expiries FROM workers WHERE id = ?", "proto-a");
+        long expiriesB = count("SELECT lease_expiries FROM workers WHERE id = ?", "proto-b");
+        List<JsonNode> expiring = new ArrayList<>(lease("proto-a", 2));
+        expiring.addAll(lease("proto-b", 1));
+        for (JsonNode lease : expiring) {
+            jdbc.update("UPDATE tasks SET lease_expires_at = now() - interval '1 second' WHERE id = ?",
+                    lease.path("taskId").asLong());
+        }
+        assertThat(queue.sweepExpiredLeases()).isEqualTo(3);
+        assertThat(count("SELECT lease_expiries FROM workers WHERE id = ?", "proto-a")).isEqualTo(expiriesA + 2);
+        assertThat(count("SELECT lease_expiries FROM workers WHERE id = ?", "proto-b")).isEqualTo(expiriesB + 1);
+    }
+
+    @Test
     void pausedStudiesHandOutNoTasksAndResumeWakesWaitingPollers() throws Exception {
         UUID study = startStudy(2, 1);
         assertThat(api.post("/api/v1/studies/" + study + "/pause", (String) null, TestTokens.OPERATOR).status()).isEqualTo(200);
