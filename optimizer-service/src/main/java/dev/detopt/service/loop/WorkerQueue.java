@@ -32,9 +32,11 @@ public class WorkerQueue {
     private final OptimizationLoop loop;
     private final LoopProperties properties;
     private final LoopMetrics metrics;
+    private final EngineCache engines;
 
     public WorkerQueue(TaskRepository tasks, StudyRepository studies, WorkerRepository workers, StudyEventLog events, OptimizationLoop loop,
-                       LoopProperties properties, LoopMetrics metrics) {
+                       LoopProperties properties, LoopMetrics metrics, EngineCache engines) {
+        this.engines = engines;
         this.tasks = tasks;
         this.studies = studies;
         this.workers = workers;
@@ -161,10 +163,19 @@ public class WorkerQueue {
             locked.put(study.id(), study);
         }
         List<TaskRepository.ResultRow> rows = new ArrayList<>(items.size());
+        Map<Long, ApiProblem> malformed = new HashMap<>();
         for (ResultItem item : items) {
             BatchResult result = item.result();
             UUID resultStudy = parseUuid(result.studyId());
             if (resultStudy != null && locked.containsKey(resultStudy)) {
+                StudyRow study = locked.get(resultStudy);
+                try {
+                    engines.engine(study.id(), study.specJson()).checkShape(result);
+                } catch (IllegalArgumentException e) {
+                    malformed.put(item.taskId(), ApiProblem.invalid(List.of(new ApiProblem.FieldError("result.statistics",
+                            e.getMessage()))));
+                    continue;
+                }
                 rows.add(new TaskRepository.ResultRow(item.taskId(), item.leaseToken(), WireJson.write(result), resultStudy,
                         result.step(), result.batchIndex(), result.eventFrom(), result.eventTo()));
             }
@@ -197,6 +208,8 @@ public class WorkerQueue {
                 events += item.result().events();
                 boolean finished = finishers.contains(item.taskId());
                 outcomes.add(new ItemOutcome(item.taskId(), true, finished, null));
+            } else if (malformed.containsKey(item.taskId())) {
+                outcomes.add(new ItemOutcome(item.taskId(), false, false, malformed.get(item.taskId())));
             } else {
                 outcomes.add(explainRefusal(item.taskId(), item.leaseToken(), item.result()));
             }

@@ -3,6 +3,8 @@ package dev.detopt.service.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.detopt.model.stats.AccumulatorState;
+import dev.detopt.model.stats.SampleLayout;
 import dev.detopt.model.study.contract.BatchExecutor;
 import dev.detopt.model.study.contract.BatchResult;
 import dev.detopt.model.study.contract.BatchTask;
@@ -13,6 +15,7 @@ import dev.detopt.service.TestSpecs;
 import dev.detopt.service.TestTokens;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -208,6 +211,38 @@ class WorkerProtocolTest {
             assertThat(count("SELECT preemptions FROM tasks WHERE id = ?", taskId)).isEqualTo(0);
         }
         assertThat(lease("proto-b", 2)).hasSize(2);
+    }
+
+    @Test
+    void resultsOfTheWrongShapeAreRefusedWithoutTouchingTheStudy() {
+        UUID study = startStudy(1, 1);
+        JsonNode lease = lease("proto-a", 1).getFirst();
+        long taskId = lease.path("taskId").asLong();
+        String token = lease.path("leaseToken").asString();
+        BatchResult result = run(lease);
+        AccumulatorState good = result.statistics();
+        SampleLayout layout = good.layout();
+        AccumulatorState extraObservable = new AccumulatorState(
+                new SampleLayout(layout.observables() + 1, layout.parameters(), layout.gradientForm()), good.events(),
+                good.sumY(), good.sumY2(), good.sumG(), good.sumG2(), good.sumS(), good.sumS2(), good.sumYS2());
+        AccumulatorState shortSums = new AccumulatorState(layout, good.events(),
+                Arrays.copyOf(good.sumY(), good.sumY().length - 1), good.sumY2(), good.sumG(), good.sumG2(), good.sumS(),
+                good.sumS2(), good.sumYS2());
+
+        for (AccumulatorState bad : List.of(extraObservable, shortSums)) {
+            ApiClient.Response refused = complete("proto-a", taskId, token, withStatistics(result, bad));
+            assertThat(refused.status()).as(refused.body()).isEqualTo(422);
+            assertThat(refused.body()).contains("result.statistics");
+        }
+        assertThat(jdbc.queryForObject("SELECT state FROM tasks WHERE id = ?", String.class, taskId)).isEqualTo("LEASED");
+        assertThat(api.get("/api/v1/studies/" + study, TestTokens.VIEWER).json().path("status").asString()).isEqualTo("RUNNING");
+        assertThat(complete("proto-a", taskId, token, result).status()).isEqualTo(200);
+        assertThat(count("SELECT count(*) FROM steps WHERE study_id = ?", study)).isEqualTo(1);
+    }
+
+    static BatchResult withStatistics(BatchResult result, AccumulatorState statistics) {
+        return new BatchResult(result.version(), result.studyId(), result.step(), result.batchIndex(), result.eventFrom(),
+                result.eventTo(), statistics, result.events(), result.wallTimeMillis(), result.workerId());
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.detopt.model.sim.EstimatorKind;
 import dev.detopt.model.sim.EstimatorSettings;
 import dev.detopt.model.sim.Simulator;
 import dev.detopt.model.stats.SampleAccumulator;
+import dev.detopt.model.stats.SampleLayout;
 import dev.detopt.model.stats.SampleSummary;
 import dev.detopt.model.study.catalog.SimulatorCatalog;
 import dev.detopt.model.study.catalog.SimulatorType;
@@ -293,6 +294,39 @@ public final class StudyEngine {
             return StopReason.EVENT_BUDGET;
         }
         return null;
+    }
+
+    /**
+     * Checks that a result's statistics have the shape this study's evaluators produce (observable
+     * count, differentiated parameters, gradient form, array lengths), so a malformed result can be
+     * refused on arrival instead of failing the step's reduction.
+     *
+     * @throws IllegalArgumentException naming what differs
+     */
+    public void checkShape(BatchResult result) {
+        SampleLayout layout = result.statistics().layout();
+        if (layout == null) {
+            throw new IllegalArgumentException("statistics.layout is missing");
+        }
+        int observables = simulator.observableNames().size();
+        if (layout.observables() != observables) {
+            throw new IllegalArgumentException("statistics.layout.observables is " + layout.observables() + "; this study's "
+                    + simulator.name() + " simulator has " + observables);
+        }
+        if (layout.parameters() != free.length) {
+            throw new IllegalArgumentException("statistics.layout.parameters is " + layout.parameters() + "; this study has "
+                    + free.length + " free parameters");
+        }
+        SampleLayout.GradientForm form = switch (estimator.kind()) {
+            case SCORE -> SampleLayout.GradientForm.SCORE;
+            case SCORE_BASELINE -> SampleLayout.GradientForm.SCORE_BASELINE;
+            default -> SampleLayout.GradientForm.DIRECT;
+        };
+        if (layout.gradientForm() != form) {
+            throw new IllegalArgumentException("statistics.layout.gradientForm is " + layout.gradientForm() + "; the "
+                    + estimator.kind().wireName() + " estimator gives " + form);
+        }
+        SampleAccumulator.restore(result.statistics());
     }
 
     private void checkResults(StudyState state, List<BatchResult> results) {
