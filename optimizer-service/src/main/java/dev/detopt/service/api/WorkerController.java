@@ -15,7 +15,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -206,7 +208,8 @@ public class WorkerController {
             description = "Stores each result of a current lease (studies locked in id order, one transaction); a step's"
                     + " last result reduces the step in the same transaction. Answers per item, in request order:"
                     + " status 200 (accepted, or a retry of an accepted result), 404 unknown task, 409 lease not current,"
-                    + " 422 result does not answer its task. The request itself is 422 when an item lacks a field or a"
+                    + " 422 result does not answer its task or its statistics have the wrong shape."
+                    + " The request itself is 422 when an item lacks a field or a"
                     + " task appears twice.")
     public BulkCompleteResponse completeAll(@PathVariable String workerId, @RequestBody BulkCompleteRequest request) {
         pathId(workerId);
@@ -219,7 +222,7 @@ public class WorkerController {
         }
         List<ApiProblem.FieldError> errors = new ArrayList<>();
         List<WorkerQueue.ResultItem> items = new ArrayList<>(request.results().size());
-        java.util.Set<Long> seen = new java.util.HashSet<>();
+        Set<Long> seen = new HashSet<>();
         for (int i = 0; i < request.results().size(); i++) {
             BulkResult item = request.results().get(i);
             if (item == null) {

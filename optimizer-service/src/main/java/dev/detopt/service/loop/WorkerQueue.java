@@ -9,9 +9,11 @@ import dev.detopt.service.web.ApiProblem;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -155,7 +157,7 @@ public class WorkerQueue {
         for (ResultItem item : items) {
             ids.add(item.taskId());
         }
-        if (new java.util.HashSet<>(ids).size() != ids.size()) {
+        if (new HashSet<>(ids).size() != ids.size()) {
             throw ApiProblem.invalid(List.of(new ApiProblem.FieldError("results", "a task may appear only once per request")));
         }
         Map<UUID, StudyRow> locked = new LinkedHashMap<>();
@@ -182,7 +184,7 @@ public class WorkerQueue {
         }
         Map<Long, TaskRepository.Stored> stored = tasks.completeAllIfCurrent(rows, workerId);
         // Per study, the accepted result that finished its step (the last one of that step in the request).
-        java.util.Set<Long> finishers = new java.util.HashSet<>();
+        Set<Long> finishers = new HashSet<>();
         long events = 0;
         for (StudyRow study : locked.values()) {
             ResultItem last = null;
