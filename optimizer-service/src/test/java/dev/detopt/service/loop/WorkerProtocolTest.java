@@ -127,7 +127,8 @@ class WorkerProtocolTest {
         long taskId = lease.path("taskId").asLong();
         jdbc.update("UPDATE tasks SET lease_expires_at = now() - interval '1 second' WHERE id = ?", taskId);
         assertThat(complete("proto-a", taskId, lease.path("leaseToken").asString(), run(lease)).status()).isEqualTo(409);
-        assertThat(jdbc.queryForObject("SELECT state FROM tasks WHERE id = ?", String.class, taskId)).isEqualTo("LEASED");
+        // Not completed; still LEASED unless the background sweeper requeued it meanwhile.
+        assertThat(jdbc.queryForObject("SELECT state FROM tasks WHERE id = ?", String.class, taskId)).isIn("LEASED", "QUEUED");
     }
 
     @Test
@@ -261,7 +262,8 @@ class WorkerProtocolTest {
             jdbc.update("UPDATE tasks SET lease_expires_at = now() - interval '1 second' WHERE id = ?",
                     lease.path("taskId").asLong());
         }
-        assertThat(queue.sweepExpiredLeases()).isEqualTo(3);
+        // The background sweeper (every second) may requeue some of them first; either way each counts once.
+        queue.sweepExpiredLeases();
         assertThat(count("SELECT lease_expiries FROM workers WHERE id = ?", "proto-a")).isEqualTo(expiriesA + 2);
         assertThat(count("SELECT lease_expiries FROM workers WHERE id = ?", "proto-b")).isEqualTo(expiriesB + 1);
     }
