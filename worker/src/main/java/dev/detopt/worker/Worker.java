@@ -1,15 +1,20 @@
 package dev.detopt.worker;
 
+import dev.detopt.model.study.contract.protocol.BulkCompleteAnswer;
+import dev.detopt.model.study.contract.protocol.BulkCompleteItem;
+import dev.detopt.model.study.contract.protocol.CompleteResponse;
+import dev.detopt.model.study.contract.protocol.LeaseGrant;
+import dev.detopt.model.study.contract.protocol.LeaseReference;
+import dev.detopt.model.study.contract.protocol.RegisterResponse;
+import dev.detopt.model.study.contract.protocol.ReleaseRequest;
+import dev.detopt.model.study.contract.protocol.WorkerApiLimits;
 import dev.detopt.model.sim.BatchRunner;
 import dev.detopt.model.study.contract.BatchCheckpoint;
 import dev.detopt.model.study.contract.BatchExecutor;
 import dev.detopt.model.study.contract.BatchTask;
 import dev.detopt.model.study.catalog.SimulatorCatalog;
 import dev.detopt.worker.ServiceClient.CallPolicy;
-import dev.detopt.worker.ServiceClient.Lease;
 import dev.detopt.worker.ServiceClient.LeaseLostException;
-import dev.detopt.worker.ServiceClient.LeaseProgress;
-import dev.detopt.worker.ServiceClient.LeaseRef;
 import dev.detopt.worker.ServiceClient.ServiceException;
 import dev.detopt.worker.ServiceClient.ServiceUnavailableException;
 import dev.detopt.worker.ServiceClient.StoppedException;
@@ -44,8 +49,8 @@ public final class Worker {
     private static final CallPolicy SHUTDOWN = new CallPolicy(Duration.ofSeconds(4), false);
     private static final Duration UPLOAD_WAIT = Duration.ofSeconds(10);
     private static final int MAX_REPLANS_PER_RUN = 3;
-    /** The service takes at most 1000 results per bulk completion. */
-    private static final int MAX_RESULTS_PER_REQUEST = 500;
+    /** Half the service's limit per bulk completion: calorimeter results are large, requests stay small. */
+    private static final int MAX_RESULTS_PER_REQUEST = WorkerApiLimits.MAX_RESULTS_PER_REQUEST / 2;
 
     /** Exit codes of {@link #run()}. */
     public static final int EXIT_OK = 0;
@@ -87,9 +92,11 @@ public final class Worker {
 
     /** A running lease and what is known about its progress. */
     private static final class ActiveTask {
-        final Lease lease;
-        final LeaseRef ref;
-        final String checkpointKey;
+        final LeaseGrant lease;
+        final BatchTask task;
+        final LeaseReference ref;
+        /** Where this attempt writes its checkpoints (the resume key is the lease's). */
+        final String writeKey;
         final String kind;
         volatile long eventsDone;
         volatile boolean abandoned;
@@ -101,19 +108,20 @@ public final class Worker {
         int chunkEvents;
         final AtomicBoolean uploading = new AtomicBoolean();
 
-        ActiveTask(Lease lease, int attempt) {
+        ActiveTask(LeaseGrant lease, BatchTask task, int attempt) {
             this.lease = lease;
-            this.ref = new LeaseRef(lease.taskId(), lease.leaseToken());
+            this.task = task;
+            this.ref = lease.reference();
             // The service says where this attempt's checkpoints go; the same layout when it does not.
-            String assigned = lease.task().checkpointKey();
-            this.checkpointKey = assigned == null || assigned.isBlank() ? CheckpointStore.key(lease.task(), attempt) : assigned;
-            this.kind = ChunkPlanner.kindOf(lease.task());
-            this.checkpointedEvent = lease.task().eventFrom();
+            String assigned = task.checkpointKey();
+            this.writeKey = assigned == null || assigned.isBlank() ? CheckpointStore.key(task, attempt) : assigned;
+            this.kind = ChunkPlanner.kindOf(task);
+            this.checkpointedEvent = task.eventFrom();
             this.lastCheckpointNanos = System.nanoTime();
         }
 
         BatchTask task() {
-            return lease.task();
+            return task;
         }
     }
 
@@ -138,7 +146,7 @@ public final class Worker {
             }
             heartbeats.scheduleWithFixedDelay(this::heartbeat, heartbeatSeconds, heartbeatSeconds, TimeUnit.SECONDS);
             while (!stopping) {
-                List<Lease> leases;
+                List<LeaseGrant> leases;
                 try {
                     leases = client.lease(workerId, 1, LEASE_WAIT_SECONDS, CallPolicy.UNTIL_STOPPED);
                 } catch (StoppedException e) {
@@ -154,9 +162,9 @@ public final class Worker {
                     pause(Duration.ofSeconds(1));
                     continue;
                 }
-                for (Lease lease : leases) {
+                for (LeaseGrant lease : leases) {
                     if (stopping) {
-                        releaseQuietly(new LeaseRef(lease.taskId(), lease.leaseToken()));
+                        releaseQuietly(lease.reference());
                     } else {
                         process(lease);
                     }
@@ -184,7 +192,7 @@ public final class Worker {
 
     private boolean register() {
         try {
-            ServiceClient.Registration registration = client.register(config.workerId(), config.host(), config.podName(),
+            RegisterResponse registration = client.register(config.workerId(), config.host(), config.podName(),
                     config.nodeName(), config.threads(), CallPolicy.UNTIL_STOPPED);
             workerId = registration.workerId();
             executor = new BatchExecutor(catalog, config.threads(), workerId);
@@ -208,17 +216,17 @@ public final class Worker {
         return false;
     }
 
-    private void process(Lease lease) {
-        BatchTask task = lease.task();
-        ActiveTask current = new ActiveTask(lease, Math.max(1, lease.attempt()));
+    private void process(LeaseGrant lease) {
+        BatchTask task = lease.batchTask();
+        ActiveTask current = new ActiveTask(lease, task, Math.max(1, lease.attempt()));
         active.set(current);
         LOG.log(Level.INFO, "task " + lease.taskId() + ": study " + task.studyId() + " step " + task.step() + " batch "
                 + task.batchIndex() + " events [" + task.eventFrom() + ", " + task.eventTo() + ") attempt " + lease.attempt()
-                + (lease.checkpointKey() == null ? "" : " checkpoint " + lease.checkpointKey()));
+                + (lease.resumeKey() == null ? "" : " resuming from " + lease.resumeKey()));
         try {
             BatchRunner.Progress progress = null;
-            if (checkpoints != null && lease.checkpointKey() != null) {
-                progress = checkpoints.read(lease.checkpointKey(), task).orElse(null);
+            if (checkpoints != null && lease.resumeKey() != null) {
+                progress = checkpoints.read(lease.resumeKey(), task).orElse(null);
             }
             BatchExecutor.Run run = simulate(current, progress);
             if (run.completed()) {
@@ -262,7 +270,7 @@ public final class Worker {
             } catch (IllegalArgumentException e) {
                 if (resumeFrom != null && progress == resumeFrom && current.eventsDone == 0 && before == resumeFrom.nextEvent()) {
                     // The checkpoint passed its digest but does not fit this simulator: never trust it.
-                    LOG.log(Level.WARNING, "checkpoint " + current.lease.checkpointKey() + " does not fit the task ("
+                    LOG.log(Level.WARNING, "checkpoint " + current.lease.resumeKey() + " does not fit the task ("
                             + e.getMessage() + "); the batch restarts from its first event");
                     progress = null;
                     resumeFrom = null;
@@ -312,10 +320,10 @@ public final class Worker {
     private boolean storeAndReport(ActiveTask current, BatchCheckpoint snapshot, CallPolicy policy) {
         CheckpointStore.Written written;
         try {
-            written = checkpoints.write(current.checkpointKey, snapshot);
+            written = checkpoints.write(current.writeKey, snapshot);
             current.checkpointedEvent = snapshot.nextEvent();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "checkpoint upload to " + current.checkpointKey + " failed: " + e.getMessage());
+            LOG.log(Level.WARNING, "checkpoint upload to " + current.writeKey + " failed: " + e.getMessage());
             return false;
         }
         try {
@@ -353,11 +361,11 @@ public final class Worker {
     }
 
     private void completeAll(List<Finished> batch) {
-        List<ServiceClient.Finished> results = new ArrayList<>(batch.size());
+        List<BulkCompleteItem> results = new ArrayList<>(batch.size());
         for (Finished item : batch) {
-            results.add(new ServiceClient.Finished(item.task().ref, item.run().result()));
+            results.add(new BulkCompleteItem(item.task().ref.taskId(), item.task().ref.leaseToken(), item.run().result()));
         }
-        List<ServiceClient.ItemAnswer> answers;
+        List<BulkCompleteAnswer> answers;
         try {
             answers = client.completeAll(workerId, results, stopping ? COMPLETE_WHILE_STOPPING : COMPLETE);
         } catch (ServiceException e) {
@@ -372,7 +380,7 @@ public final class Worker {
         }
         for (int i = 0; i < batch.size(); i++) {
             Finished item = batch.get(i);
-            ServiceClient.ItemAnswer answer = i < answers.size() ? answers.get(i) : null;
+            BulkCompleteAnswer answer = i < answers.size() ? answers.get(i) : null;
             long taskId = item.task().ref.taskId();
             if (answer != null && answer.status() == 200) {
                 LOG.log(Level.INFO, "task " + taskId + " complete: " + item.run().result().events() + " events in "
@@ -397,7 +405,7 @@ public final class Worker {
     private void complete(ActiveTask current, BatchExecutor.Run run) {
         long taskId = current.ref.taskId();
         try {
-            ServiceClient.Completion completion = client.complete(workerId, current.ref, run.result(),
+            CompleteResponse completion = client.complete(workerId, current.ref, run.result(),
                     stopping ? COMPLETE_WHILE_STOPPING : COMPLETE);
             LOG.log(Level.INFO, "task " + taskId + " complete: " + run.result().events() + " events in "
                     + run.result().wallTimeMillis() + " ms" + (completion.stepCompleted() ? " (step completed)" : ""));
@@ -455,15 +463,15 @@ public final class Worker {
             return;
         }
         try {
-            client.release(workerId, List.of(), "shutdown", SHUTDOWN);
+            client.release(workerId, List.of(), ReleaseRequest.SHUTDOWN, SHUTDOWN);
         } catch (RuntimeException e) {
             LOG.log(Level.INFO, "could not hand back the remaining leases (" + e.getMessage() + "); they will expire");
         }
     }
 
-    private void releaseQuietly(LeaseRef ref) {
+    private void releaseQuietly(LeaseReference ref) {
         try {
-            client.release(workerId, List.of(ref), "preempted", SHUTDOWN);
+            client.release(workerId, List.of(ref), ReleaseRequest.PREEMPTED, SHUTDOWN);
             LOG.log(Level.INFO, "released task " + ref.taskId());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not release task " + ref.taskId() + " (" + e.getMessage()
@@ -473,8 +481,7 @@ public final class Worker {
 
     private void heartbeat() {
         ActiveTask current = active.get();
-        List<LeaseProgress> leases = current == null ? List.of()
-                : List.of(new LeaseProgress(current.ref.taskId(), current.ref.leaseToken(), current.eventsDone));
+        List<LeaseReference> leases = current == null ? List.of() : List.of(current.ref.withEventsDone(current.eventsDone));
         try {
             Set<Long> abandon = client.heartbeat(workerId, leases, SHUTDOWN);
             if (current != null && abandon.contains(current.ref.taskId())) {

@@ -35,7 +35,7 @@ public class FleetController {
 
     @GetMapping("/queue")
     public QueueView queue() {
-        long[] counts = tasks.queuedAndLeased();
-        return new QueueView(counts[0], counts[1], tasks.countsByStateAll());
+        var counts = tasks.queuedAndLeased();
+        return new QueueView(counts.queued(), counts.leased(), tasks.countsByStateAll());
     }
 }

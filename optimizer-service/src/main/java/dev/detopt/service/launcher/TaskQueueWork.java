@@ -23,10 +23,10 @@ public class TaskQueueWork {
     @Bean
     WorkQueue workQueue(TaskRepository tasks, JdbcClient jdbc) {
         return () -> {
-            long[] counts = tasks.queuedAndLeased();
-            Set<String> busy = counts[1] == 0 ? Set.of()
+            var counts = tasks.queuedAndLeased();
+            Set<String> busy = counts.leased() == 0 ? Set.of()
                     : new HashSet<>(jdbc.sql(BUSY_WORKERS_SQL).query(String.class).list());
-            return new WorkQueue.Counts(counts[0], counts[1], busy);
+            return new WorkQueue.Counts(counts.queued(), counts.leased(), busy);
         };
     }
 }

@@ -1,5 +1,6 @@
 package dev.detopt.service.loop;
 
+import dev.detopt.model.study.contract.protocol.QueueCounts;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -29,9 +30,9 @@ public class TaskRepository {
     public record NewTask(int batchIndex, long eventFrom, long eventTo, String taskJson) {
     }
 
-    /** A granted lease. */
+    /** A granted lease; {@code resumeKey}: the newest checkpoint an earlier attempt reported (null: none). */
     public record Lease(long taskId, UUID studyId, int step, int batchIndex, UUID leaseToken, Instant leaseExpiresAt,
-                        int attempt, String checkpointKey, String taskJson) {
+                        int attempt, String resumeKey, String taskJson) {
     }
 
     /** A lease taken back by the sweeper. */
@@ -286,12 +287,12 @@ public class TaskRepository {
     }
 
     /** Queue size for launchers: queued tasks of running studies, and leased tasks. */
-    public long[] queuedAndLeased() {
+    public QueueCounts queuedAndLeased() {
         return jdbc.sql("SELECT"
                         + " (SELECT count(*) FROM tasks t WHERE t.state = 'QUEUED' AND EXISTS"
                         + "   (SELECT 1 FROM studies s WHERE s.id = t.study_id AND s.status = 'RUNNING')) AS queued,"
                         + " (SELECT count(*) FROM tasks WHERE state = 'LEASED') AS leased")
-                .query((rs, row) -> new long[] {rs.getLong("queued"), rs.getLong("leased")}).single();
+                .query((rs, row) -> new QueueCounts(rs.getLong("queued"), rs.getLong("leased"))).single();
     }
 
     public Map<TaskState, Long> countsByStateAll() {

@@ -1,5 +1,10 @@
 package dev.detopt.service.loop;
 
+import dev.detopt.model.study.contract.protocol.BulkCompleteItem;
+import dev.detopt.model.study.contract.protocol.CompleteResponse;
+import dev.detopt.model.study.contract.protocol.ExtendedLease;
+import dev.detopt.model.study.contract.protocol.HeartbeatResponse;
+import dev.detopt.model.study.contract.protocol.LeaseReference;
 import dev.detopt.model.study.contract.BatchResult;
 import dev.detopt.model.study.contract.WireJson;
 import dev.detopt.service.study.StudyEventLog;
@@ -48,18 +53,6 @@ public class WorkerQueue {
         this.metrics = metrics;
     }
 
-    public record Completion(boolean accepted, boolean stepCompleted) {
-    }
-
-    public record HeldLease(long taskId, UUID leaseToken, long eventsDone) {
-    }
-
-    public record Extended(long taskId, Instant leaseExpiresAt) {
-    }
-
-    public record HeartbeatAnswer(List<Extended> extended, List<Long> abandon) {
-    }
-
     public String register(String workerId, String host, String pod, String node, Integer threads) {
         String id = workerId == null || workerId.isBlank() ? "worker-" + UUID.randomUUID() : workerId;
         workers.register(id, host, pod, node, threads);
@@ -77,30 +70,30 @@ public class WorkerQueue {
     }
 
     @Transactional
-    public HeartbeatAnswer heartbeat(String workerId, List<HeldLease> leases) {
+    public HeartbeatResponse heartbeat(String workerId, List<LeaseReference> leases) {
         // Task rows in id order, the worker's row last: the order of a release or a failure (task,
         // then worker), so a heartbeat waiting for a task row never holds the row they wait for.
         Map<Long, Instant> expiries = new HashMap<>();
-        for (HeldLease lease : sortedByTask(leases)) {
+        for (LeaseReference lease : sortedByTask(leases)) {
             tasks.extend(lease.taskId(), lease.leaseToken(), lease.eventsDone(), properties.leaseSeconds())
                     .ifPresent(expiry -> expiries.put(lease.taskId(), expiry));
         }
         workers.seen(workerId);
-        List<Extended> extended = new ArrayList<>();
+        List<ExtendedLease> extended = new ArrayList<>();
         List<Long> abandon = new ArrayList<>();
-        for (HeldLease lease : leases) {
+        for (LeaseReference lease : leases) {
             Instant expiry = expiries.get(lease.taskId());
             if (expiry != null) {
-                extended.add(new Extended(lease.taskId(), expiry));
+                extended.add(new ExtendedLease(lease.taskId(), expiry));
             } else {
                 abandon.add(lease.taskId());
             }
         }
-        return new HeartbeatAnswer(extended, abandon);
+        return new HeartbeatResponse(extended, abandon);
     }
 
-    private static List<HeldLease> sortedByTask(List<HeldLease> leases) {
-        List<HeldLease> sorted = new ArrayList<>(leases);
+    private static List<LeaseReference> sortedByTask(List<LeaseReference> leases) {
+        List<LeaseReference> sorted = new ArrayList<>(leases);
         sorted.sort((a, b) -> Long.compare(a.taskId(), b.taskId()));
         return sorted;
     }
@@ -112,10 +105,6 @@ public class WorkerQueue {
             throw ApiProblem.conflict("leaseToken", "the lease of task " + taskId + " is not current (expired, superseded,"
                     + " completed or cancelled)");
         }
-    }
-
-    /** One result of a (bulk) completion: the task, the lease token that claims it, the result. */
-    public record ResultItem(long taskId, UUID leaseToken, BatchResult result) {
     }
 
     /**
@@ -135,12 +124,12 @@ public class WorkerQueue {
      * transaction that touches both).
      */
     @Transactional
-    public Completion complete(String workerId, long taskId, UUID token, BatchResult result) {
-        ItemOutcome outcome = completeAll(workerId, List.of(new ResultItem(taskId, token, result))).getFirst();
+    public CompleteResponse complete(String workerId, long taskId, UUID token, BatchResult result) {
+        ItemOutcome outcome = completeAll(workerId, List.of(new BulkCompleteItem(taskId, token, result))).getFirst();
         if (outcome.problem() != null) {
             throw outcome.problem();
         }
-        return new Completion(true, outcome.stepCompleted());
+        return new CompleteResponse(true, outcome.stepCompleted());
     }
 
     /**
@@ -152,9 +141,9 @@ public class WorkerQueue {
      * and never counted. Answers come in the order of {@code items}; task ids must be distinct.
      */
     @Transactional
-    public List<ItemOutcome> completeAll(String workerId, List<ResultItem> items) {
+    public List<ItemOutcome> completeAll(String workerId, List<BulkCompleteItem> items) {
         List<Long> ids = new ArrayList<>(items.size());
-        for (ResultItem item : items) {
+        for (BulkCompleteItem item : items) {
             ids.add(item.taskId());
         }
         if (new HashSet<>(ids).size() != ids.size()) {
@@ -166,7 +155,7 @@ public class WorkerQueue {
         }
         List<TaskRepository.ResultRow> rows = new ArrayList<>(items.size());
         Map<Long, ApiProblem> malformed = new HashMap<>();
-        for (ResultItem item : items) {
+        for (BulkCompleteItem item : items) {
             BatchResult result = item.result();
             UUID resultStudy = parseUuid(result.studyId());
             if (resultStudy != null && locked.containsKey(resultStudy)) {
@@ -187,10 +176,10 @@ public class WorkerQueue {
         Set<Long> finishers = new HashSet<>();
         long events = 0;
         for (StudyRow study : locked.values()) {
-            ResultItem last = null;
+            BulkCompleteItem last = null;
             long unfinished = -1;
             Map<Integer, BatchResult> known = new HashMap<>();
-            for (ResultItem item : items) {
+            for (BulkCompleteItem item : items) {
                 TaskRepository.Stored done = stored.get(item.taskId());
                 if (done != null && done.step() == study.step() && study.id().toString().equals(item.result().studyId())) {
                     last = item;
@@ -204,7 +193,7 @@ public class WorkerQueue {
             }
         }
         List<ItemOutcome> outcomes = new ArrayList<>(items.size());
-        for (ResultItem item : items) {
+        for (BulkCompleteItem item : items) {
             if (stored.containsKey(item.taskId())) {
                 workers.completed(workerId);
                 events += item.result().events();
@@ -284,9 +273,9 @@ public class WorkerQueue {
     }
 
     @Transactional
-    public int release(String workerId, List<HeldLease> leases, boolean preempted) {
+    public int release(String workerId, List<LeaseReference> leases, boolean preempted) {
         int requeued = 0;
-        for (HeldLease lease : sortedByTask(leases)) {
+        for (LeaseReference lease : sortedByTask(leases)) {
             UUID studyId = tasks.studyOf(lease.taskId()).orElse(null);
             if (studyId != null && tasks.requeue(lease.taskId(), lease.leaseToken(), preempted, false, null)) {
                 events.append(studyId, preempted ? StudyEventLog.PREEMPTED : StudyEventLog.RELEASED, "task "
@@ -320,9 +309,9 @@ public class WorkerQueue {
      */
     @Transactional
     public int releaseAll(String workerId, boolean preempted) {
-        List<HeldLease> held = new ArrayList<>();
+        List<LeaseReference> held = new ArrayList<>();
         for (TaskRow task : tasks.leasedBy(workerId)) {
-            held.add(new HeldLease(task.id(), task.leaseToken(), 0));
+            held.add(LeaseReference.of(task.id(), task.leaseToken()));
         }
         return release(workerId, held, preempted);
     }
