@@ -1,5 +1,6 @@
 package dev.detopt.service.api;
 
+import dev.detopt.model.study.contract.WireJson;
 import dev.detopt.model.study.contract.protocol.BulkCompleteAnswer;
 import dev.detopt.model.study.contract.protocol.BulkCompleteItem;
 import dev.detopt.model.study.contract.protocol.BulkCompleteRequest;
@@ -19,12 +20,11 @@ import dev.detopt.model.study.contract.protocol.RegisterRequest;
 import dev.detopt.model.study.contract.protocol.RegisterResponse;
 import dev.detopt.model.study.contract.protocol.ReleaseRequest;
 import dev.detopt.model.study.contract.protocol.WorkerApiLimits;
-import dev.detopt.model.study.FieldProblem;
-import dev.detopt.model.study.contract.WireJson;
-import dev.detopt.service.loop.LeasePoller;
-import dev.detopt.service.loop.LoopProperties;
-import dev.detopt.service.loop.TaskRepository;
-import dev.detopt.service.loop.WorkerQueue;
+import dev.detopt.service.queue.CompletionOutcome;
+import dev.detopt.service.queue.LeasePoller;
+import dev.detopt.service.queue.QueueProperties;
+import dev.detopt.service.queue.TaskQueue;
+import dev.detopt.service.queue.TaskRepository;
 import dev.detopt.service.web.ApiProblem;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -53,13 +53,13 @@ import tools.jackson.databind.node.ObjectNode;
 @RestController
 @RequestMapping("/api/v1/workers")
 public class WorkerController {
-    private final WorkerQueue queue;
+    private final TaskQueue queue;
     private final LeasePoller poller;
     private final TaskRepository tasks;
-    private final LoopProperties properties;
+    private final QueueProperties properties;
     private final JsonMapper json;
 
-    public WorkerController(WorkerQueue queue, LeasePoller poller, TaskRepository tasks, LoopProperties properties,
+    public WorkerController(TaskQueue queue, LeasePoller poller, TaskRepository tasks, QueueProperties properties,
                             JsonMapper json) {
         this.queue = queue;
         this.poller = poller;
@@ -209,13 +209,26 @@ public class WorkerController {
         }
         throwIfAny(errors);
         List<BulkCompleteAnswer> answers = new ArrayList<>(items.size());
-        for (WorkerQueue.ItemOutcome outcome : queue.completeAll(workerId, items)) {
-            ApiProblem problem = outcome.problem();
-            answers.add(new BulkCompleteAnswer(outcome.taskId(), outcome.status(), outcome.accepted(),
-                    outcome.stepCompleted(), problem == null ? null : problem.getMessage(), problem == null ? List.of()
-                    : problem.errors().stream().map(error -> new FieldProblem(error.field(), error.message())).toList()));
+        for (CompletionOutcome outcome : queue.completeAll(workerId, items)) {
+            answers.add(answer(outcome));
         }
         return new BulkCompleteResponse(answers);
+    }
+
+    /** Each result's answer carries the status the single completion would have answered. */
+    private static BulkCompleteAnswer answer(CompletionOutcome outcome) {
+        int status = switch (outcome) {
+            case CompletionOutcome.Accepted accepted -> BulkCompleteAnswer.ACCEPTED;
+            case CompletionOutcome.UnknownTask unknown -> BulkCompleteAnswer.UNKNOWN_TASK;
+            case CompletionOutcome.LeaseLost lost -> BulkCompleteAnswer.LEASE_NOT_CURRENT;
+            case CompletionOutcome.Rejected rejected -> BulkCompleteAnswer.REJECTED;
+        };
+        return switch (outcome) {
+            case CompletionOutcome.Accepted accepted -> new BulkCompleteAnswer(accepted.taskId(), status, true,
+                    accepted.stepCompleted(), null, List.of());
+            case CompletionOutcome.Refusal refusal -> new BulkCompleteAnswer(refusal.taskId(), status, false, false,
+                    refusal.reason().getMessage(), refusal.reason().problems());
+        };
     }
 
     @PostMapping("/{workerId}/tasks/{taskId}/fail")

@@ -1,6 +1,6 @@
 package dev.detopt.service.demo;
 
-import dev.detopt.service.loop.OptimizationLoop;
+import dev.detopt.service.lifecycle.StudyLifecycle;
 import dev.detopt.service.study.StudyRepository;
 import dev.detopt.service.study.StudyRow;
 import dev.detopt.service.study.StudyService;
@@ -28,10 +28,10 @@ public class DemoStudy {
 
     private final StudyRepository studies;
     private final StudyService service;
-    private final OptimizationLoop loop;
+    private final StudyLifecycle loop;
     private final String specFile;
 
-    public DemoStudy(StudyRepository studies, StudyService service, OptimizationLoop loop,
+    public DemoStudy(StudyRepository studies, StudyService service, StudyLifecycle loop,
                      @Value("${detopt.demo.spec:a-calorimeter-identification.json}") String specFile) {
         this.studies = studies;
         this.service = service;

@@ -1,6 +1,7 @@
 package dev.detopt.service.launcher;
 
 import dev.detopt.service.config.DetoptProperties;
+import dev.detopt.service.security.LocalCredentials;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.detopt.service.security.LocalCredentials;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -28,7 +28,7 @@ public class WorkerLauncherConfiguration {
 
     @Bean
     WorkerFleet workerFleet(WorkerLauncherProperties properties, DetoptProperties detopt, Environment environment,
-                            WorkerEvents events, ObjectProvider<WorkQueue> queue,
+                            WorkerEvents events, ObjectProvider<WorkerDemand> demand,
                             ObjectProvider<LocalCredentials> tokens) {
         WorkerLauncher launcher = switch (properties.mode()) {
             case LOCAL -> new LocalWorkerLauncher(properties.local(),
@@ -37,7 +37,7 @@ public class WorkerLauncherConfiguration {
                     Clock.systemUTC());
             case NONE -> new NoWorkers();
         };
-        return new WorkerFleet(launcher, queue.getIfAvailable(), properties.reconcileInterval());
+        return new WorkerFleet(launcher, demand.getIfAvailable(), properties.reconcileInterval());
     }
 
     private static KubernetesClient kubernetesClient() {
@@ -84,7 +84,7 @@ public class WorkerLauncherConfiguration {
         }
 
         @Override
-        public void reconcile(WorkQueue.Counts work) {
+        public void reconcile(WorkerDemand.Demand work) {
         }
 
         @Override
