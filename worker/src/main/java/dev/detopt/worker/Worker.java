@@ -1,41 +1,32 @@
 package dev.detopt.worker;
 
-import dev.detopt.model.study.contract.protocol.BulkCompleteAnswer;
-import dev.detopt.model.study.contract.protocol.BulkCompleteItem;
-import dev.detopt.model.study.contract.protocol.CompleteResponse;
+import dev.detopt.model.sim.BatchRunner;
+import dev.detopt.model.study.catalog.SimulatorCatalog;
+import dev.detopt.model.study.contract.BatchExecutor;
+import dev.detopt.model.study.contract.BatchTask;
 import dev.detopt.model.study.contract.protocol.LeaseGrant;
 import dev.detopt.model.study.contract.protocol.LeaseReference;
 import dev.detopt.model.study.contract.protocol.RegisterResponse;
 import dev.detopt.model.study.contract.protocol.ReleaseRequest;
-import dev.detopt.model.study.contract.protocol.WorkerApiLimits;
-import dev.detopt.model.sim.BatchRunner;
-import dev.detopt.model.study.contract.BatchCheckpoint;
-import dev.detopt.model.study.contract.BatchExecutor;
-import dev.detopt.model.study.contract.BatchTask;
-import dev.detopt.model.study.catalog.SimulatorCatalog;
 import dev.detopt.worker.ServiceClient.CallPolicy;
-import dev.detopt.worker.ServiceClient.LeaseLostException;
 import dev.detopt.worker.ServiceClient.ServiceException;
-import dev.detopt.worker.ServiceClient.ServiceUnavailableException;
 import dev.detopt.worker.ServiceClient.StoppedException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The worker loop: register, long-poll for a task, simulate it with {@link BatchExecutor} on all
- * threads, checkpoint it to object storage every interval, heartbeat on a schedule, complete it.
+ * The worker's lease loop: register, long-poll for a task, simulate it with {@link BatchExecutor}
+ * on all threads, heartbeat on a schedule. Checkpoints are the {@link CheckpointSchedule}'s job,
+ * results the {@link CompletionSender}'s.
  * {@link #requestStop()} (SIGTERM) makes the running batch stop at its next chunk boundary (chunks
  * last about {@value ChunkPlanner#TARGET_NANOS} ns), writes a final checkpoint, releases the lease
  * as preempted and ends {@link #run()} with exit code 0.
@@ -44,13 +35,8 @@ public final class Worker {
     private static final System.Logger LOG = System.getLogger(Worker.class.getName());
     static final int LEASE_WAIT_SECONDS = 20;
     private static final CallPolicy REPORT = new CallPolicy(Duration.ofSeconds(10), false);
-    private static final CallPolicy COMPLETE = new CallPolicy(Duration.ofSeconds(60), false);
-    private static final CallPolicy COMPLETE_WHILE_STOPPING = new CallPolicy(Duration.ofSeconds(5), false);
     private static final CallPolicy SHUTDOWN = new CallPolicy(Duration.ofSeconds(4), false);
-    private static final Duration UPLOAD_WAIT = Duration.ofSeconds(10);
     private static final int MAX_REPLANS_PER_RUN = 3;
-    /** Half the service's limit per bulk completion: calorimeter results are large, requests stay small. */
-    private static final int MAX_RESULTS_PER_REQUEST = WorkerApiLimits.MAX_RESULTS_PER_REQUEST / 2;
 
     /** Exit codes of {@link #run()}. */
     public static final int EXIT_OK = 0;
@@ -58,17 +44,13 @@ public final class Worker {
 
     private final WorkerConfig config;
     private final ServiceClient client;
-    private final CheckpointStore checkpoints;
+    private final CheckpointSchedule checkpoints;
+    private final CompletionSender completions;
     private final SimulatorCatalog catalog;
     private final ChunkPlanner planner;
     private BatchExecutor executor;
     private final CompletableFuture<Void> stopSignal;
     private final AtomicReference<ActiveTask> active = new AtomicReference<>();
-    private final ExecutorService uploader;
-    /** Sends completions, so the next lease is already polling while a result is on its way. */
-    private final ExecutorService completer;
-    /** Results simulated and not yet handed to the completer's next request. */
-    private final java.util.concurrent.LinkedBlockingQueue<Finished> finished = new java.util.concurrent.LinkedBlockingQueue<>();
     private final ScheduledExecutorService heartbeats;
     private volatile boolean stopping;
     private volatile String workerId;
@@ -81,48 +63,14 @@ public final class Worker {
                   CompletableFuture<Void> stopSignal) {
         this.config = config;
         this.client = client;
-        this.checkpoints = checkpoints;
         this.catalog = catalog;
         this.planner = new ChunkPlanner(config.threads());
         this.stopSignal = stopSignal;
-        this.uploader = Executors.newSingleThreadExecutor(daemon("detopt-checkpoint"));
-        this.completer = Executors.newSingleThreadExecutor(daemon("detopt-complete"));
+        this.checkpoints = new CheckpointSchedule(config, client, checkpoints, () -> workerId,
+                Executors.newSingleThreadExecutor(daemon("detopt-checkpoint")));
+        this.completions = new CompletionSender(client, this.checkpoints, () -> workerId, () -> stopping,
+                Executors.newSingleThreadExecutor(daemon("detopt-complete")));
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(daemon("detopt-heartbeat"));
-    }
-
-    /** A running lease and what is known about its progress. */
-    private static final class ActiveTask {
-        final LeaseGrant lease;
-        final BatchTask task;
-        final LeaseReference ref;
-        /** Where this attempt writes its checkpoints (the resume key is the lease's). */
-        final String writeKey;
-        final String kind;
-        volatile long eventsDone;
-        volatile boolean abandoned;
-        volatile boolean replan;
-        /** Event the newest stored checkpoint resumes at (eventFrom: none yet). */
-        volatile long checkpointedEvent;
-        long lastCheckpointNanos;
-        long lastChunkNanos;
-        int chunkEvents;
-        final AtomicBoolean uploading = new AtomicBoolean();
-
-        ActiveTask(LeaseGrant lease, BatchTask task, int attempt) {
-            this.lease = lease;
-            this.task = task;
-            this.ref = lease.reference();
-            // The service says where this attempt's checkpoints go; the same layout when it does not.
-            String assigned = task.checkpointKey();
-            this.writeKey = assigned == null || assigned.isBlank() ? CheckpointStore.key(task, attempt) : assigned;
-            this.kind = ChunkPlanner.kindOf(task);
-            this.checkpointedEvent = task.eventFrom();
-            this.lastCheckpointNanos = System.nanoTime();
-        }
-
-        BatchTask task() {
-            return task;
-        }
     }
 
     /** Asks the worker to stop (SIGTERM); {@link #run()} returns soon after. Idempotent. */
@@ -173,14 +121,12 @@ public final class Worker {
             return EXIT_OK;
         } finally {
             heartbeats.shutdownNow();
-            completer.shutdown();
             try {
                 // Results on their way are delivered (or given up) before the worker exits, then
                 // the last deletions of finished checkpoints run before the store is closed.
-                completer.awaitTermination(COMPLETE.budget().toMillis(), TimeUnit.MILLISECONDS);
+                completions.close();
                 releaseEverything();
-                uploader.shutdown();
-                uploader.awaitTermination(UPLOAD_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                checkpoints.close();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -224,16 +170,11 @@ public final class Worker {
                 + task.batchIndex() + " events [" + task.eventFrom() + ", " + task.eventTo() + ") attempt " + lease.attempt()
                 + (lease.resumeKey() == null ? "" : " resuming from " + lease.resumeKey()));
         try {
-            BatchRunner.Progress progress = null;
-            if (checkpoints != null && lease.resumeKey() != null) {
-                progress = checkpoints.read(lease.resumeKey(), task).orElse(null);
-            }
-            BatchExecutor.Run run = simulate(current, progress);
+            BatchExecutor.Run run = simulate(current, checkpoints.resumeFrom(current));
             if (run.completed()) {
                 // Uploads of this batch end before its completion is sent (none may land after the deletion).
-                awaitUploads();
-                finished.add(new Finished(current, run));
-                completer.execute(this::completeFinished);
+                checkpoints.awaitUploads();
+                completions.submit(current, run);
             } else if (current.abandoned) {
                 LOG.log(Level.INFO, "task " + lease.taskId() + " abandoned at event " + run.progress().nextEvent()
                         + " as the service asked");
@@ -255,7 +196,7 @@ public final class Worker {
 
     /** Runs the batch, re-planning the chunk size when chunks are far from their target length. */
     private BatchExecutor.Run simulate(ActiveTask current, BatchRunner.Progress resumeFrom) {
-        BatchTask task = current.task();
+        BatchTask task = current.task;
         BatchRunner.Progress progress = resumeFrom;
         for (int runs = 0; ; runs++) {
             current.chunkEvents = planner.chunkEvents(current.kind);
@@ -286,7 +227,7 @@ public final class Worker {
     }
 
     private void afterChunk(ActiveTask current, BatchRunner.Progress progress, boolean mayReplan) {
-        BatchTask task = current.task();
+        BatchTask task = current.task;
         long now = System.nanoTime();
         long events = progress.nextEvent() - task.eventFrom();
         long chunk = events - current.eventsDone;
@@ -297,156 +238,15 @@ public final class Worker {
             current.replan = true;
         }
         current.lastChunkNanos = now;
-        if (checkpoints == null || progress.nextEvent() >= task.eventTo()) {
-            return;
-        }
-        boolean timeDue = now - current.lastCheckpointNanos >= config.checkpointInterval().toNanos();
-        boolean eventsDue = config.checkpointEvents() > 0
-                && progress.nextEvent() - current.checkpointedEvent >= config.checkpointEvents();
-        if ((timeDue || eventsDue) && current.uploading.compareAndSet(false, true)) {
-            current.lastCheckpointNanos = now;
-            BatchCheckpoint snapshot = BatchCheckpoint.of(task, progress);
-            uploader.execute(() -> {
-                try {
-                    storeAndReport(current, snapshot, REPORT);
-                } finally {
-                    current.uploading.set(false);
-                }
-            });
-        }
-    }
-
-    /** Uploads, then reports the key (a reader never sees a key before its object). Never throws. */
-    private boolean storeAndReport(ActiveTask current, BatchCheckpoint snapshot, CallPolicy policy) {
-        CheckpointStore.Written written;
-        try {
-            written = checkpoints.write(current.writeKey, snapshot);
-            current.checkpointedEvent = snapshot.nextEvent();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "checkpoint upload to " + current.writeKey + " failed: " + e.getMessage());
-            return false;
-        }
-        try {
-            client.checkpoint(workerId, current.ref, written.key(), written.nextEvent(), written.sha256(), policy);
-            LOG.log(Level.DEBUG, "checkpoint " + written.key() + " at event " + written.nextEvent());
-            return true;
-        } catch (LeaseLostException e) {
-            LOG.log(Level.WARNING, "task " + current.ref.taskId() + ": lease lost (" + e.getMessage() + "); abandoning it");
-            current.abandoned = true;
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "could not report checkpoint " + written.key() + ": " + e.getMessage());
-        }
-        return false;
-    }
-
-    /** A simulated batch whose result waits to be sent. */
-    private record Finished(ActiveTask task, BatchExecutor.Run run) {
-    }
-
-    /**
-     * Sends every result waiting at this moment: one the usual way, several (the service was
-     * slower than the simulation) in one bulk request.
-     */
-    private void completeFinished() {
-        List<Finished> batch = new ArrayList<>();
-        finished.drainTo(batch, MAX_RESULTS_PER_REQUEST);
-        if (!finished.isEmpty()) {
-            completer.execute(this::completeFinished);
-        }
-        if (batch.size() == 1) {
-            complete(batch.getFirst().task(), batch.getFirst().run());
-        } else if (batch.size() > 1) {
-            completeAll(batch);
-        }
-    }
-
-    private void completeAll(List<Finished> batch) {
-        List<BulkCompleteItem> results = new ArrayList<>(batch.size());
-        for (Finished item : batch) {
-            results.add(new BulkCompleteItem(item.task().ref.taskId(), item.task().ref.leaseToken(), item.run().result()));
-        }
-        List<BulkCompleteAnswer> answers;
-        try {
-            answers = client.completeAll(workerId, results, stopping ? COMPLETE_WHILE_STOPPING : COMPLETE);
-        } catch (ServiceException e) {
-            // An older service without the bulk endpoint, or a refused request: one by one.
-            LOG.log(Level.INFO, "bulk completion refused (" + e.getMessage() + "); sending the results one by one");
-            batch.forEach(item -> complete(item.task(), item.run()));
-            return;
-        } catch (ServiceUnavailableException e) {
-            LOG.log(Level.WARNING, batch.size() + " results: the service did not take them (" + e.getMessage()
-                    + "); their leases will expire and the batches run again");
-            return;
-        }
-        for (int i = 0; i < batch.size(); i++) {
-            Finished item = batch.get(i);
-            BulkCompleteAnswer answer = i < answers.size() ? answers.get(i) : null;
-            long taskId = item.task().ref.taskId();
-            if (answer != null && answer.status() == 200) {
-                LOG.log(Level.INFO, "task " + taskId + " complete: " + item.run().result().events() + " events in "
-                        + item.run().result().wallTimeMillis() + " ms" + (answer.stepCompleted() ? " (step completed)" : ""));
-                if (checkpoints != null) {
-                    uploader.execute(() -> deleteCheckpoints(item.task().task()));
-                }
-            } else if (answer != null && answer.status() == 409) {
-                LOG.log(Level.WARNING, "task " + taskId + ": result refused, the lease is no longer ours (" + answer.detail() + ")");
-            } else {
-                String why = answer == null ? "no answer for it" : answer.status() + ": " + answer.detail();
-                LOG.log(Level.ERROR, "task " + taskId + ": the result was refused (" + why + ")");
-                try {
-                    client.fail(workerId, item.task().ref, "result refused: " + why, false, REPORT);
-                } catch (RuntimeException reportFailure) {
-                    LOG.log(Level.WARNING, "could not report the failure of task " + taskId + ": " + reportFailure.getMessage());
-                }
-            }
-        }
-    }
-
-    private void complete(ActiveTask current, BatchExecutor.Run run) {
-        long taskId = current.ref.taskId();
-        try {
-            CompleteResponse completion = client.complete(workerId, current.ref, run.result(),
-                    stopping ? COMPLETE_WHILE_STOPPING : COMPLETE);
-            LOG.log(Level.INFO, "task " + taskId + " complete: " + run.result().events() + " events in "
-                    + run.result().wallTimeMillis() + " ms" + (completion.stepCompleted() ? " (step completed)" : ""));
-            if (checkpoints != null) {
-                // Off the simulation path; the next upload of this batch can only come from a new lease.
-                uploader.execute(() -> deleteCheckpoints(current.task()));
-            }
-        } catch (LeaseLostException e) {
-            LOG.log(Level.WARNING, "task " + taskId + ": result refused, the lease is no longer ours (" + e.getMessage() + ")");
-        } catch (ServiceUnavailableException e) {
-            LOG.log(Level.WARNING, "task " + taskId + ": the service did not take the result (" + e.getMessage()
-                    + "); the lease will expire and the batch run again");
-        } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "task " + taskId + ": the result was refused", e);
-            try {
-                client.fail(workerId, current.ref, "result refused: " + e.getMessage(), false, REPORT);
-            } catch (RuntimeException reportFailure) {
-                LOG.log(Level.WARNING, "could not report the failure of task " + taskId + ": " + reportFailure.getMessage());
-            }
-        }
-    }
-
-    private void deleteCheckpoints(BatchTask task) {
-        try {
-            int deleted = checkpoints.deleteBatch(task);
-            LOG.log(Level.DEBUG, "deleted " + deleted + " checkpoint(s) under " + CheckpointStore.batchPrefix(task));
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "could not delete the checkpoints under " + CheckpointStore.batchPrefix(task) + ": "
-                    + e.getMessage() + " (the bucket's lifecycle rule removes them later)");
-        }
+        checkpoints.afterChunk(current, progress, now);
     }
 
     /** Stopped by SIGTERM: final checkpoint, then release the lease as preempted. */
     private void preempted(ActiveTask current, BatchRunner.Progress progress) {
-        awaitUploads();
-        long taskId = current.ref.taskId();
-        if (checkpoints != null && progress.nextEvent() > current.checkpointedEvent) {
-            storeAndReport(current, BatchCheckpoint.of(current.task(), progress), SHUTDOWN);
-        }
+        checkpoints.finalCheckpoint(current, progress, SHUTDOWN);
+        long taskId = current.taskId();
         LOG.log(Level.INFO, "task " + taskId + " preempted at event " + progress.nextEvent() + " of ["
-                + current.task().eventFrom() + ", " + current.task().eventTo() + "), checkpoint at "
+                + current.task.eventFrom() + ", " + current.task.eventTo() + "), checkpoint at "
                 + current.checkpointedEvent);
         if (!current.abandoned) {
             releaseQuietly(current.ref);
@@ -490,17 +290,6 @@ public final class Worker {
             }
         } catch (RuntimeException e) {
             LOG.log(Level.INFO, "heartbeat failed: " + e.getMessage());
-        }
-    }
-
-    /** Waits for a checkpoint upload in flight, so uploads never overtake each other or a deletion. */
-    private void awaitUploads() {
-        try {
-            uploader.submit(() -> { }).get(UPLOAD_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException | java.util.concurrent.RejectedExecutionException e) {
-            LOG.log(Level.WARNING, "a checkpoint upload did not finish in time: " + e);
         }
     }
 

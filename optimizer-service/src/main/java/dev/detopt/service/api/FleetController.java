@@ -1,6 +1,6 @@
 package dev.detopt.service.api;
 
-import dev.detopt.service.queue.WorkerRepository;
+import dev.detopt.service.queue.WorkerRow;
 import dev.detopt.service.read.Page;
 import dev.detopt.service.read.StudyReader;
 import dev.detopt.service.read.StudyViews.QueueView;
@@ -20,7 +20,7 @@ public class FleetController {
     }
 
     @GetMapping("/workers")
-    public Page<WorkerRepository.WorkerRow> workers(@RequestParam(defaultValue = "0") int page,
+    public Page<WorkerRow> workers(@RequestParam(defaultValue = "0") int page,
                                                     @RequestParam(defaultValue = "100") int size) {
         StudyController.checkPage(page, size);
         return reader.workers(page, size);

@@ -21,10 +21,10 @@ import dev.detopt.model.study.contract.protocol.RegisterResponse;
 import dev.detopt.model.study.contract.protocol.ReleaseRequest;
 import dev.detopt.model.study.contract.protocol.WorkerApiLimits;
 import dev.detopt.service.queue.CompletionOutcome;
+import dev.detopt.service.queue.Lease;
 import dev.detopt.service.queue.LeasePoller;
 import dev.detopt.service.queue.QueueProperties;
 import dev.detopt.service.queue.TaskQueue;
-import dev.detopt.service.queue.TaskRepository;
 import dev.detopt.service.web.ApiProblem;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -55,15 +55,13 @@ import tools.jackson.databind.node.ObjectNode;
 public class WorkerController {
     private final TaskQueue queue;
     private final LeasePoller poller;
-    private final TaskRepository tasks;
     private final QueueProperties properties;
     private final JsonMapper json;
 
-    public WorkerController(TaskQueue queue, LeasePoller poller, TaskRepository tasks, QueueProperties properties,
+    public WorkerController(TaskQueue queue, LeasePoller poller, QueueProperties properties,
                             JsonMapper json) {
         this.queue = queue;
         this.poller = poller;
-        this.tasks = tasks;
         this.properties = properties;
         this.json = json;
     }
@@ -103,9 +101,9 @@ public class WorkerController {
         if (waitSeconds < 0 || waitSeconds > properties.maxWaitSeconds()) {
             throw ApiProblem.badRequest("waitSeconds", "must be between 0 and " + properties.maxWaitSeconds());
         }
-        List<TaskRepository.Lease> leases = poller.lease(workerId, max, waitSeconds);
+        List<Lease> leases = poller.lease(workerId, max, waitSeconds);
         List<LeaseGrant> items = new ArrayList<>(leases.size());
-        for (TaskRepository.Lease lease : leases) {
+        for (Lease lease : leases) {
             // Where this attempt writes: the task's checkpointKey. Where it resumes: the grant's.
             ObjectNode task = (ObjectNode) WireJson.mapper().readTree(lease.taskJson());
             task.put("checkpointKey", CheckpointKeys.attempt(lease.studyId().toString(), lease.step(), lease.batchIndex(),
@@ -267,7 +265,7 @@ public class WorkerController {
 
     @GetMapping("/queue")
     public QueueCounts queue() {
-        return tasks.queuedAndLeased();
+        return queue.counts();
     }
 
     private static List<LeaseReference> leases(List<LeaseReference> refs, boolean heartbeat) {

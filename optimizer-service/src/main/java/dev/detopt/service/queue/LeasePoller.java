@@ -28,14 +28,14 @@ public class LeasePoller {
         this.signal = signal;
     }
 
-    public List<TaskRepository.Lease> lease(String workerId, int max, int waitSeconds) throws InterruptedException {
+    public List<Lease> lease(String workerId, int max, int waitSeconds) throws InterruptedException {
         long deadline = System.nanoTime() + waitSeconds * 1_000_000_000L;
         Poll poll = new Poll();
         polls.computeIfAbsent(workerId, id -> ConcurrentHashMap.newKeySet()).add(poll);
         try {
             while (!poll.cancelled) {
                 long seen = signal.generation();
-                List<TaskRepository.Lease> leases = queue.leaseNow(workerId, max);
+                List<Lease> leases = queue.leaseNow(workerId, max);
                 if (poll.cancelled) {
                     // The worker released everything while this lease was being taken: hand it back.
                     if (!leases.isEmpty()) {

@@ -8,6 +8,7 @@ import dev.detopt.model.study.contract.protocol.CompleteResponse;
 import dev.detopt.model.study.contract.protocol.ExtendedLease;
 import dev.detopt.model.study.contract.protocol.HeartbeatResponse;
 import dev.detopt.model.study.contract.protocol.LeaseReference;
+import dev.detopt.model.study.contract.protocol.QueueCounts;
 import dev.detopt.service.domain.InvalidInputException;
 import dev.detopt.service.domain.LeaseNotCurrentException;
 import dev.detopt.service.domain.NotFoundException;
@@ -64,9 +65,14 @@ public class TaskQueue {
         return id;
     }
 
+    /** Leasable tasks of running studies, and leased tasks ({@code GET /api/v1/workers/queue}). */
+    public QueueCounts counts() {
+        return tasks.queuedAndLeased();
+    }
+
     /** One non-blocking lease attempt (single statement, its own transaction). */
-    public List<TaskRepository.Lease> leaseNow(String workerId, int max) {
-        List<TaskRepository.Lease> leases = tasks.lease(workerId, max, properties.leaseSeconds());
+    public List<Lease> leaseNow(String workerId, int max) {
+        List<Lease> leases = tasks.lease(workerId, max, properties.leaseSeconds());
         workers.seen(workerId);
         if (!leases.isEmpty()) {
             metrics.leasesGranted(leases.size());
@@ -301,9 +307,9 @@ public class TaskQueue {
 
     /** Leases whose answer could not be written to the worker: queued again at once, not counted as preemptions. */
     @Transactional
-    public int releaseUndelivered(String workerId, List<TaskRepository.Lease> leases) {
+    public int releaseUndelivered(String workerId, List<Lease> leases) {
         int requeued = 0;
-        for (TaskRepository.Lease lease : leases) {
+        for (Lease lease : leases) {
             if (tasks.requeue(lease.taskId(), lease.leaseToken(), false, false, null)) {
                 events.append(lease.studyId(), StudyEventType.RELEASED, "task " + lease.taskId()
                         + " requeued: its lease could not be delivered to worker " + workerId);

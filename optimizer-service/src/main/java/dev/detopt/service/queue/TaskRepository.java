@@ -56,11 +56,6 @@ public class TaskRepository {
     public record NewTask(int batchIndex, long eventFrom, long eventTo, String taskJson) {
     }
 
-    /** A granted lease; {@code resumeKey}: the newest checkpoint an earlier attempt reported (null: none). */
-    public record Lease(long taskId, UUID studyId, int step, int batchIndex, UUID leaseToken, Instant leaseExpiresAt,
-                        int attempt, String resumeKey, String taskJson) {
-    }
-
     /** A lease taken back by the sweeper. */
     public record Expired(long taskId, UUID studyId, int step, int batchIndex, String worker, int attempt) {
     }

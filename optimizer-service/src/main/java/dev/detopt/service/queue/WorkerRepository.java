@@ -13,11 +13,6 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class WorkerRepository {
 
-    public record WorkerRow(String id, String host, String pod, String node, Integer threads, Instant registeredAt,
-                            Instant startedAt, Instant lastSeenAt, int restarts, int preemptions, int leaseExpiries,
-                            int failures, long completions, long leases) {
-    }
-
     /** Liveness is written at most this often per worker (every lease would otherwise be a write). */
     private static final long SEEN_INTERVAL_NANOS = 5_000_000_000L;
 

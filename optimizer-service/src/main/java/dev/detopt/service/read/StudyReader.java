@@ -7,6 +7,7 @@ import dev.detopt.service.domain.NotFoundException;
 import dev.detopt.service.queue.TaskRepository;
 import dev.detopt.service.queue.TaskRow;
 import dev.detopt.service.queue.WorkerRepository;
+import dev.detopt.service.queue.WorkerRow;
 import dev.detopt.service.read.StudyViews.Best;
 import dev.detopt.service.read.StudyViews.EventView;
 import dev.detopt.service.read.StudyViews.EventsView;
@@ -161,7 +162,7 @@ public class StudyReader {
     }
 
     /** Registered workers, most recently seen first. */
-    public Page<WorkerRepository.WorkerRow> workers(int page, int size) {
+    public Page<WorkerRow> workers(int page, int size) {
         return new Page<>(workers.list(size, (long) page * size), page, size, workers.count());
     }
 
