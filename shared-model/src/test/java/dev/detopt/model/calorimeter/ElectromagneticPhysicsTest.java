@@ -105,6 +105,31 @@ class ElectromagneticPhysicsTest {
     }
 
     @Test
+    void radiativeLossIsCompleteScreeningAtHighEnergyAndLowerBelow() {
+        double x0 = Material.PBWO4.radiationLengthMm();
+        // complete screening at 1 GeV and above: the radiated energy per length is t/X0
+        assertThat(pbwo4.screeningRatio(1000)).isEqualTo(1.0);
+        assertThat(pbwo4.subCutBremsstrahlungLoss(2000, 2000)).isCloseTo(2000 / x0, withinPercentage(1e-9));
+        // a 10 MeV electron radiates ~10% less in PbWO4, and less still in argon (screening completes later for low Z)
+        assertThat(pbwo4.screeningRatio(10)).isBetween(0.85, 0.95);
+        assertThat(argon.screeningRatio(10)).isBetween(0.7, 0.85);
+        // the ratio rises with energy
+        assertThat(pbwo4.screeningRatio(5)).isLessThan(pbwo4.screeningRatio(10));
+    }
+
+    @Test
+    void photoEffectFlattensAboveOneMevAndStaysContinuous() {
+        double knee = Material.PHOTOELECTRIC_KNEE_MEV;
+        assertThat(pbwo4.photoelectricCrossSection(knee * (1 + 1e-12)))
+                .isCloseTo(pbwo4.photoelectricCrossSection(knee), withinPercentage(1e-6));
+        // local power above and below the knee: ~E^-2.44 below (fit 0.1–1 MeV), ~E^-1.6 above (XCOM Pb 1–10 MeV)
+        double below = Math.log(pbwo4.photoelectricCrossSection(0.5) / pbwo4.photoelectricCrossSection(0.9)) / Math.log(0.9 / 0.5);
+        double above = Math.log(pbwo4.photoelectricCrossSection(2) / pbwo4.photoelectricCrossSection(5)) / Math.log(5 / 2.0);
+        assertThat(below).isCloseTo(2.44, within(0.01));
+        assertThat(above).isCloseTo(1.6, within(0.01));
+    }
+
+    @Test
     void highEnergyLimitsAreTheRadiationLengthScalings() {
         double x0 = Material.PBWO4.radiationLengthMm();
         // PDG "Passage of particles through matter": σ_pair → 7/(9 n X0) at high energy; the
