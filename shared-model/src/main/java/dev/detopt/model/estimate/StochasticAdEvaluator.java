@@ -28,8 +28,9 @@ import java.util.random.RandomGenerator;
  * kick's number; both queues are cleared when a new alternative is adopted, and a fresh number from the
  * ALTERNATIVE stream is drawn only when the queue of that kind is empty. Every number the alternative
  * takes is used once and chosen without looking at its value, so its path has the right law.
- * Without reuse all its numbers after the fork are fresh. The per-event gradient is δ + W·(f(alternative) − f(primal)), δ being
- * the primal's pathwise tangent. Decisions inside the alternative offer no candidates (first order).
+ * Without reuse all its numbers after the fork are fresh. The per-event gradient is
+ * δ + W·(f(alternative) − f(primal)), δ being the primal's pathwise tangent. Decisions inside the
+ * alternative offer no candidates (first order).
  */
 final class StochasticAdEvaluator<S> extends ProgramEvaluator<S> {
     /** Substreams of {@link StreamPurpose#ALTERNATIVE}. */
