@@ -109,7 +109,7 @@ class SlurmWorkerLauncherTest {
                 "--detopt.workers.slurm.cores-per-worker=1",
                 "--detopt.workers.slurm.memory=400M",
                 "--detopt.workers.slurm.max-workers=2",
-                "--detopt.workers.slurm.idle-timeout=2s",
+                "--detopt.workers.slurm.idle-timeout=4s",
                 "--detopt.workers.slurm.token=" + TestTokens.WORKER,
                 "--detopt.workers.slurm.checkpoint-interval=300ms",
                 "--detopt.workers.slurm.log-directory=" + JOB_LOGS);
@@ -184,7 +184,7 @@ class SlurmWorkerLauncherTest {
     @Test
     void aStudyIsFinishedBySlurmWorkersAndTheIdleJobsAreCancelled() throws Exception {
         double endsBefore = allEnds();
-        String spec = TestSpecs.gaussian(3, 1_200_000, 300_000, 41);
+        String spec = TestSpecs.gaussian(3, 400_000, 100_000, 41);
         String id = createAndStart(spec);
         // The launcher submits a job array of up to max-workers jobs for the 4 queued batches.
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
@@ -206,7 +206,7 @@ class SlurmWorkerLauncherTest {
     @Test
     void aJobSignalledWithSigtermMidBatchIsResumedFromItsCheckpointByAnotherJob() throws Exception {
         // One long batch: the SIGTERM lands in its middle.
-        String spec = TestSpecs.gaussian(1, 24_000_000, 24_000_000, 43);
+        String spec = TestSpecs.gaussian(1, 4_000_000, 4_000_000, 43);
         String id = createAndStart(spec);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> jdbc.queryForObject(
                 "SELECT count(*) FROM tasks WHERE study_id = ?::uuid AND checkpoint_key IS NOT NULL", Long.class, id) > 0);
@@ -224,7 +224,7 @@ class SlurmWorkerLauncherTest {
                 "SELECT preemptions FROM tasks WHERE study_id = ?::uuid", Integer.class, id) == 1);
         Map<String, Object> task = jdbc.queryForMap("SELECT checkpoint_next_event, failures FROM tasks WHERE study_id = ?::uuid", id);
         long resumedAt = (Long) task.get("checkpoint_next_event");
-        assertThat(resumedAt).isPositive().isLessThan(24_000_000L);
+        assertThat(resumedAt).isPositive().isLessThan(4_000_000L);
         assertThat(task.get("failures")).isEqualTo(0);
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> "COMPLETED".equals(slurm.jobs(JOB_NAME).get(job)));
