@@ -218,14 +218,15 @@ class Study:
 
     # -- watching -----------------------------------------------------------------------------
 
-    def events(self, from_step: int = 0, after_event: int = 0) -> Iterator[ServerSentEvent]:
+    def events(self, from_step: int = 0, after_event: int = 0, timeout: float = 60.0) -> Iterator[ServerSentEvent]:
         """The study's live event stream (``study``, ``step``, ``tasks``, ``log``, ``deleted``), raw.
 
-        Ends after a terminal status. ``data`` is JSON text.
+        Ends after a terminal status. ``data`` is JSON text. ``timeout``: longest silence (the
+        service sends a keep-alive every 15 s).
         """
         response = self.client._open("GET", self._path("/stream"),
                                      params={"fromStep": from_step, "afterEvent": after_event},
-                                     accept="text/event-stream", timeout=max(60.0, self.client.timeout))
+                                     accept="text/event-stream", timeout=timeout)
         with response:
             yield from read_events(response)
 
@@ -243,8 +244,9 @@ class Study:
             while status not in TERMINAL:
                 if deadline is not None and time.monotonic() > deadline:
                     raise TimeoutError(f"study {self.id} still {status} after {timeout} s")
+                silence = 60.0 if deadline is None else max(0.1, min(60.0, deadline - time.monotonic()))
                 try:
-                    for event in self.events(next_step, last_event):
+                    for event in self.events(next_step, last_event, timeout=silence):
                         payload = json.loads(event.data) if event.data else None
                         if event.event == "study":
                             summary = payload["study"]
@@ -260,10 +262,11 @@ class Study:
                             raise DetoptError(f"study {self.id} was deleted while waiting")
                         if deadline is not None and time.monotonic() > deadline:
                             raise TimeoutError(f"study {self.id} still {status} after {timeout} s")
-                except TransportError:
+                except (TransportError, OSError) as e:  # a dropped or silent stream (socket.timeout is an OSError)
                     if deadline is not None and time.monotonic() > deadline:
-                        raise
-                    time.sleep(1.0)
+                        raise TimeoutError(f"study {self.id} still {status} after {timeout} s") from e
+                    if isinstance(e, TransportError):
+                        time.sleep(1.0)
                     status = self.refresh().info["status"]
         finally:
             if bar:

@@ -107,6 +107,8 @@ class LifecycleTest(unittest.TestCase):
         self.assertEqual(study.start().info["status"], "RUNNING")
         self.assertEqual(study.pause().info["status"], "PAUSED")
         self.assertEqual(study.status, "PAUSED")
+        with self.assertRaises(TimeoutError):  # a paused study does not finish
+            study.wait(progress=False, timeout=1.5)
         self.assertEqual(study.resume().info["status"], "RUNNING")
         self.assertEqual(study.cancel().info["status"], "CANCELLED")
         self.assertEqual(study.wait(progress=False, timeout=30).info["status"], "CANCELLED")
@@ -114,6 +116,20 @@ class LifecycleTest(unittest.TestCase):
         study.delete()
         with self.assertRaises(NotFound):
             client().study(study.id)
+
+
+class SpecSourcesTest(unittest.TestCase):
+    def test_a_spec_from_a_file_path_or_json_text(self):
+        import json
+        import pathlib
+        import tempfile
+        with tempfile.TemporaryDirectory() as directory:
+            path = pathlib.Path(directory) / "spec.json"
+            path.write_text(json.dumps(dict(BRANCHING, name="from a file")), encoding="utf-8")
+            for source in (path, str(path), json.dumps(dict(BRANCHING, name="from a file"))):
+                study = client().create_study(source)
+                self.assertEqual((study.name, study.info["maxSteps"]), ("from a file", 6))
+                study.delete()
 
 
 class RunStudyTest(unittest.TestCase):

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +39,8 @@ import org.springframework.core.env.Environment;
  */
 public final class SlurmWorkerLauncher implements WorkerLauncher {
     private static final Logger LOG = LoggerFactory.getLogger(SlurmWorkerLauncher.class);
+    /** How long a submitted job may stay out of squeue's answer before it counts as gone. */
+    private static final Duration UNSEEN_GRACE = Duration.ofMinutes(1);
     private static final Set<String> PENDING = Set.of("PENDING", "REQUEUED", "REQUEUE_HOLD", "REQUEUE_FED", "RESV_DEL_HOLD");
 
     private final SlurmLauncherProperties settings;
@@ -51,6 +54,8 @@ public final class SlurmWorkerLauncher implements WorkerLauncher {
     private final Set<String> stopping = new HashSet<>();
     /** Jobs whose end was recorded (squeue keeps showing ended jobs for MinJobAge). */
     private final Set<String> ended = new HashSet<>();
+    /** Jobs submitted but not yet seen in squeue, with the time of submission. */
+    private final Map<String, java.time.Instant> unseen = new HashMap<>();
     private Path jar;
     private volatile boolean closing;
 
@@ -201,8 +206,14 @@ public final class SlurmWorkerLauncher implements WorkerLauncher {
             Job job = seen.get(key);
             if (job != null && !SlurmJobEnd.TERMINAL.contains(job.state())) {
                 jobs.put(key, job.state());
+                unseen.remove(key);
                 continue;
             }
+            java.time.Instant submitted = job == null ? unseen.get(key) : null;
+            if (submitted != null && Duration.between(submitted, clock.instant()).compareTo(UNSEEN_GRACE) < 0) {
+                continue; // not in squeue yet (a slow or federated controller)
+            }
+            unseen.remove(key);
             jobs.remove(key);
             if (!ended.add(key) || stopping.remove(key)) {
                 continue;
@@ -300,6 +311,7 @@ public final class SlurmWorkerLauncher implements WorkerLauncher {
         String arrayJob = answer.trim().split(";", 2)[0];
         for (int i = 0; i < count; i++) {
             jobs.put(arrayJob + "_" + i, "PENDING");
+            unseen.put(arrayJob + "_" + i, clock.instant());
         }
         LOG.info("submitted Slurm job array {} with {} worker(s)", arrayJob, count);
     }

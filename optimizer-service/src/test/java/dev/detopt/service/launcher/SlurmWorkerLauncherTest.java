@@ -248,4 +248,75 @@ class SlurmWorkerLauncherTest {
                 .containsEntry("ArrayJobId", job.split("_")[0]).containsEntry("ArrayTaskId", job.split("_")[1])
                 .containsEntry("JobState", "COMPLETED"));
     }
+    /** Records what a launcher reports. */
+    static final class RecordingEvents implements WorkerEvents {
+        final List<String> preempted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<String> crashed = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void preempted(String worker, String node, String reason) {
+            preempted.add(worker + " " + reason);
+        }
+
+        @Override
+        public void crashed(String worker, String node, String reason, int exitCode) {
+            crashed.add(worker + " exit " + exitCode + " " + reason);
+        }
+    }
+
+    /** A launcher of its own (no service) whose "java" is the given script. */
+    private SlurmWorkerLauncher launcher(String jobName, String javaScript, WorkerEvents events) throws Exception {
+        Path java = directory.resolve(jobName + ".sh");
+        Files.writeString(java, javaScript);
+        java.toFile().setExecutable(true);
+        Path jar = directory.resolve(jobName + ".jar");
+        Files.writeString(jar, "");
+        Map<String, String> settings = Map.of("detopt.workers.slurm.job-name", jobName,
+                "detopt.workers.slurm.java", java.toString(), "detopt.workers.slurm.jar", jar.toString(),
+                "detopt.workers.slurm.slurm-conf", slurm.conf.toString(), "detopt.workers.slurm.cores-per-worker", "1",
+                "detopt.workers.slurm.memory", "100M", "detopt.workers.slurm.idle-timeout", "1h",
+                "detopt.workers.slurm.log-directory", JOB_LOGS.toString(), "detopt.workers.slurm.stop-timeout", "20s");
+        SlurmLauncherProperties properties = new org.springframework.boot.context.properties.bind.Binder(
+                new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(settings))
+                .bindOrCreate("detopt.workers.slurm", SlurmLauncherProperties.class);
+        SlurmWorkerLauncher launcher = new SlurmWorkerLauncher(properties, Map::of, events);
+        launcher.start();
+        return launcher;
+    }
+
+    @Test
+    void aFailedJobIsACrashWithItsExitCodeAndAnOperatorsCancelIsAPreemption() throws Exception {
+        WorkQueue.Counts oneTask = new WorkQueue.Counts(1, 0);
+        RecordingEvents crashes = new RecordingEvents();
+        try (SlurmWorkerLauncher launcher = launcher("detopt-test-crash", "#!/bin/sh\necho no JDK >&2\nexit 3\n", crashes)) {
+            launcher.reconcile(oneTask);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                launcher.reconcile(oneTask);
+                return !crashes.crashed.isEmpty();
+            });
+        }
+        assertThat(crashes.crashed.getFirst()).matches("slurm-\\d+_0 exit 3 FAILED: job \\d+_0 exited 3 .*");
+        assertThat(crashes.preempted).isEmpty();
+
+        RecordingEvents cancels = new RecordingEvents();
+        String job;
+        try (SlurmWorkerLauncher launcher = launcher("detopt-test-cancel", "#!/bin/sh\nexec sleep 600\n", cancels)) {
+            launcher.reconcile(oneTask);
+            job = launcher.jobs().keySet().iterator().next();
+            String submitted = job;
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> "RUNNING".equals(slurm.jobs("detopt-test-cancel").get(submitted)));
+            // A second launcher with the same job name (a restarted service) adopts the running job
+            // (not closed here: closing would stop the job).
+            SlurmWorkerLauncher restarted = launcher("detopt-test-cancel", "#!/bin/sh\nexec sleep 600\n", cancels);
+            assertThat(restarted.jobs()).containsEntry(job, "RUNNING");
+            slurm.exec(List.of("/usr/bin/scancel", job));
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                launcher.reconcile(oneTask);
+                return !cancels.preempted.isEmpty();
+            });
+        }
+        assertThat(cancels.preempted).hasSize(1).first().asString().startsWith("slurm-" + job + " CANCELLED: job " + job);
+        assertThat(cancels.crashed).isEmpty();
+    }
 }
