@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import time
 import urllib.error
@@ -307,8 +308,12 @@ class Study:
         return json.loads(text) if format == "json" else text
 
     def rows(self) -> List[Dict[str, Any]]:
-        """The steps as flat rows, columns named as in the CSV export (``theta.<p>``, ``gradient.<p>``, …)."""
-        return [step_row(record) for record in self.steps()]
+        """The steps as flat rows with the CSV export's columns (``theta.<p>``, ``gradient.<p>``, …,
+        ``theta_after.<p>``: the design after the step's update; the last row's is the final design)."""
+        records = self.steps()
+        final = ((self.refresh().info.get("state") or {}).get("theta")) if records else None
+        return [step_row(record, records[i + 1]["theta"] if i + 1 < len(records) else final)
+                for i, record in enumerate(records)]
 
     def to_pandas(self):
         """The steps as a pandas DataFrame indexed by step (needs pandas)."""
@@ -321,8 +326,12 @@ class Study:
         return pandas.DataFrame(self.rows(), columns=None).set_index("step", drop=False)
 
 
-def step_row(record: Dict[str, Any]) -> Dict[str, Any]:
-    """One step record as a flat row with the CSV export's column names."""
+def step_row(record: Dict[str, Any], theta_after: Optional[Dict[str, float]] = None) -> Dict[str, Any]:
+    """One step record as a flat row with the CSV export's column names.
+
+    ``theta_after`` is the design after the step's update (the next step's θ, or the study's final
+    θ for the last step); None leaves those cells None.
+    """
     row: Dict[str, Any] = {
         "step": record["step"], "physics": record["physics"], "physics_stderr": record["physicsStderr"],
         "cost": record["cost"], "penalty": record["penalty"], "total": record["total"],
@@ -331,8 +340,15 @@ def step_row(record: Dict[str, Any]) -> Dict[str, Any]:
     }
     for prefix, key in (("theta", "theta"), ("gradient", "gradient"), ("gradient_stderr", "gradientStderr")):
         for name, value in (record.get(key) or {}).items():
-            row[f"{prefix}.{name}"] = value
+            row[f"{prefix}.{_column(name)}"] = value
+    for name in record.get("theta") or {}:
+        row[f"theta_after.{_column(name)}"] = None if theta_after is None else theta_after.get(name)
     return row
+
+
+def _column(name: str) -> str:
+    """A parameter name as the CSV export spells it: anything but letters, digits, '_', '.', '-' becomes '_'."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
 
 
 def _segment(value: str) -> str:

@@ -161,6 +161,8 @@ class RunStudyTest(unittest.TestCase):
 
         rows = list(csv.DictReader(io.StringIO(viewer_study.export("csv"))))
         expected = viewer_study.rows()
+        self.assertEqual(expected[-1]["theta_after.theta"], viewer_study.info["state"]["theta"]["theta"])
+        self.assertEqual(expected[0]["theta_after.theta"], steps[1]["theta"]["theta"])
         self.assertEqual(len(rows), len(expected))
         for row, want in zip(rows, expected):
             self.assertEqual(set(row), set(want))

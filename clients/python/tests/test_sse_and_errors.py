@@ -44,10 +44,13 @@ class StepRowTest(unittest.TestCase):
         record = {"step": 2, "theta": {"mu": 0.5, "sigma": 1.0}, "physics": 1.5, "physicsStderr": 0.1, "cost": 0.0,
                   "penalty": 0.0, "total": 1.5, "gradient": {"mu": -0.25}, "gradientStderr": {"mu": 0.01},
                   "gradientNorm": 0.25, "events": 100, "eventsTotal": 300, "lambda": None}
-        self.assertEqual(step_row(record), {
+        self.assertEqual(step_row(record, {"mu": 0.75, "sigma": 1.0}), {
             "step": 2, "physics": 1.5, "physics_stderr": 0.1, "cost": 0.0, "penalty": 0.0, "total": 1.5,
             "gradient_norm": 0.25, "events": 100, "events_total": 300, "lambda": None, "theta.mu": 0.5,
-            "theta.sigma": 1.0, "gradient.mu": -0.25, "gradient_stderr.mu": 0.01})
+            "theta.sigma": 1.0, "gradient.mu": -0.25, "gradient_stderr.mu": 0.01, "theta_after.mu": 0.75,
+            "theta_after.sigma": 1.0})
+        self.assertIsNone(step_row(record)["theta_after.mu"])
+        self.assertIn("theta.a_b", step_row(dict(record, theta={"a b": 1.0}, gradient={}, gradientStderr={})))
 
 
 class ProgressTest(unittest.TestCase):
