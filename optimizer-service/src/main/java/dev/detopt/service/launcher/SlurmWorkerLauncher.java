@@ -1,12 +1,18 @@
 package dev.detopt.service.launcher;
 
+import dev.detopt.service.config.DetoptProperties;
+import dev.detopt.service.security.LocalCredentials;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -18,8 +24,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import dev.detopt.service.config.DetoptProperties;
-import dev.detopt.service.security.LocalCredentials;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -55,7 +59,7 @@ public final class SlurmWorkerLauncher implements WorkerLauncher {
     /** Jobs whose end was recorded (squeue keeps showing ended jobs for MinJobAge). */
     private final Set<String> ended = new HashSet<>();
     /** Jobs submitted but not yet seen in squeue, with the time of submission. */
-    private final Map<String, java.time.Instant> unseen = new HashMap<>();
+    private final Map<String, Instant> unseen = new HashMap<>();
     private Path jar;
     private volatile boolean closing;
 
@@ -115,8 +119,8 @@ public final class SlurmWorkerLauncher implements WorkerLauncher {
 
     private static String hostName() {
         try {
-            return java.net.InetAddress.getLocalHost().getCanonicalHostName();
-        } catch (java.net.UnknownHostException e) {
+            return InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (UnknownHostException e) {
             return "localhost";
         }
     }
@@ -209,7 +213,7 @@ public final class SlurmWorkerLauncher implements WorkerLauncher {
                 unseen.remove(key);
                 continue;
             }
-            java.time.Instant submitted = job == null ? unseen.get(key) : null;
+            Instant submitted = job == null ? unseen.get(key) : null;
             if (submitted != null && Duration.between(submitted, clock.instant()).compareTo(UNSEEN_GRACE) < 0) {
                 continue; // not in squeue yet (a slow or federated controller)
             }
@@ -454,7 +458,7 @@ public final class SlurmWorkerLauncher implements WorkerLauncher {
         }
     }
 
-    private static String read(java.io.InputStream stream) {
+    private static String read(InputStream stream) {
         try (stream) {
             return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

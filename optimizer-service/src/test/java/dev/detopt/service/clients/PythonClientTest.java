@@ -13,6 +13,7 @@ import dev.detopt.worker.CheckpointStore;
 import dev.detopt.worker.ServiceClient;
 import dev.detopt.worker.Worker;
 import dev.detopt.worker.WorkerConfig;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -58,7 +59,7 @@ class PythonClientTest {
         try (InProcessWorker worker = new InProcessWorker("python-client-worker")) {
             try {
                 process = builder.start();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new AssertionError("cannot run " + python + " (Python >= 3.9 is needed for the client's tests; "
                         + "set DETOPT_PYTHON to its path): " + e.getMessage(), e);
             }

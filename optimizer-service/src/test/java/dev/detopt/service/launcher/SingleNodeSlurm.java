@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -123,8 +125,7 @@ final class SingleNodeSlurm implements AutoCloseable {
     Map<String, String> jobs(String name) throws IOException, InterruptedException {
         return exec(List.of("/usr/bin/squeue", "--noheader", "--array", "--states=all", "--name=" + name, "--format=%i %T"))
                 .lines().map(line -> line.trim().split(" ")).filter(parts -> parts.length == 2)
-                .collect(java.util.stream.Collectors.toMap(parts -> parts[0], parts -> parts[1], (a, b) -> b,
-                        java.util.TreeMap::new));
+                .collect(Collectors.toMap(parts -> parts[0], parts -> parts[1], (a, b) -> b, TreeMap::new));
     }
 
     /** The daemons' logs, for failure messages. */

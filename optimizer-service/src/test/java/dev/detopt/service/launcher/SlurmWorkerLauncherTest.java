@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
@@ -33,6 +34,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -189,6 +192,13 @@ class SlurmWorkerLauncherTest {
         // The launcher submits a job array of up to max-workers jobs for the 4 queued batches.
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> slurm.jobs(JOB_NAME).size() >= 2);
+        // With the configured account, partition, time limit, cores and memory (no accounting
+        // database here, so Slurm does not keep the QoS).
+        String first = slurm.jobs(JOB_NAME).keySet().iterator().next();
+        Map<String, String> job = SlurmJobEnd.fields(slurm.exec(List.of("/usr/bin/scontrol", "show", "job", "-o", first)));
+        assertThat(job).containsEntry("JobName", JOB_NAME).containsEntry("Account", "detector-physics")
+                .containsEntry("Partition", "debug").containsEntry("TimeLimit", "00:15:00")
+                .containsEntry("MinMemoryNode", "400M").containsEntry("CPUs/Task", "1");
         awaitCompleted(id);
 
         assertThat(storedRecords(id)).containsExactlyElementsOf(reference(spec, 2));
@@ -250,8 +260,8 @@ class SlurmWorkerLauncherTest {
     }
     /** Records what a launcher reports. */
     static final class RecordingEvents implements WorkerEvents {
-        final List<String> preempted = new java.util.concurrent.CopyOnWriteArrayList<>();
-        final List<String> crashed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<String> preempted = new CopyOnWriteArrayList<>();
+        final List<String> crashed = new CopyOnWriteArrayList<>();
 
         @Override
         public void preempted(String worker, String node, String reason) {
@@ -276,8 +286,7 @@ class SlurmWorkerLauncherTest {
                 "detopt.workers.slurm.slurm-conf", slurm.conf.toString(), "detopt.workers.slurm.cores-per-worker", "1",
                 "detopt.workers.slurm.memory", "100M", "detopt.workers.slurm.idle-timeout", "1h",
                 "detopt.workers.slurm.log-directory", JOB_LOGS.toString(), "detopt.workers.slurm.stop-timeout", "20s");
-        SlurmLauncherProperties properties = new org.springframework.boot.context.properties.bind.Binder(
-                new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(settings))
+        SlurmLauncherProperties properties = new Binder(new MapConfigurationPropertySource(settings))
                 .bindOrCreate("detopt.workers.slurm", SlurmLauncherProperties.class);
         SlurmWorkerLauncher launcher = new SlurmWorkerLauncher(properties, Map::of, events);
         launcher.start();
