@@ -3,7 +3,7 @@
 
 Well-behaved core: parameter x; observables y = x + u, y.squared = y^2, x (u uniform from the event seed).
 Usage: misbehaving.py MODE [MARKER_FILE]
-  good, exit-at-start, slow-start, garbage, hang, wrong-count, nan, error, nondeterministic,
+  good, exit-at-start, slow-start, garbage, hang, wait-for-kill (writes its pid to MARKER_FILE in a batch, then waits), wrong-count, nan, error, nondeterministic,
   crash-once (exit 3 on the first batch of the first run, marked by MARKER_FILE), bad-hello
 """
 import json
@@ -53,6 +53,11 @@ while True:
         stdout.flush()
         continue
     if mode == "hang":
+        time.sleep(3600)
+    if mode == "wait-for-kill":
+        with open(sys.argv[2] + ".tmp", "w") as f:
+            f.write(str(os.getpid()))
+        os.rename(sys.argv[2] + ".tmp", sys.argv[2])
         time.sleep(3600)
     if mode == "error":
         send({"type": "error", "id": request["id"], "message": "geometry overlap at layer 3"})

@@ -9,6 +9,7 @@ import dev.detopt.model.stats.SampleAccumulator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -145,6 +146,29 @@ class SimulatorFailureTest {
             try (ExternalSimulators fresh = new ExternalSimulators(List.of(Programs.misbehaving("good", "good")))) {
                 assertThat(retried).isEqualTo(run(fresh, "good", 10));
             }
+        }
+    }
+
+    @Test
+    void aProgramKilledInTheMiddleOfARequestFailsTheBatch(@TempDir Path dir) throws Exception {
+        Path pidFile = dir.resolve("pid");
+        SimulatorRegistration registration = Programs.misbehaving("killed", "wait-for-kill", pidFile.toString());
+        try (ExternalSimulators simulators = new ExternalSimulators(List.of(registration))) {
+            Thread killer = Thread.ofVirtual().start(() -> {
+                try {
+                    // the program writes its pid once it has read the request, then waits
+                    while (!Files.exists(pidFile) || Files.readString(pidFile).isBlank()) {
+                        Thread.onSpinWait();
+                        Thread.sleep(Duration.ofMillis(5));
+                    }
+                    ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).ifPresent(ProcessHandle::destroyForcibly);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThatThrownBy(() -> run(simulators, "killed", 10)).isInstanceOf(SimulatorFailure.class)
+                    .hasMessageContaining("exited with code 137 while detopt waited for its result");
+            killer.join();
         }
     }
 
