@@ -3,7 +3,7 @@
 
 Well-behaved core: parameter x; observables y = x + u, y.squared = y^2, x (u uniform from the event seed).
 Usage: misbehaving.py MODE [MARKER_FILE]
-  good, exit-at-start, slow-start, garbage, hang, wait-for-kill (writes its pid to MARKER_FILE in a batch, then waits), wrong-count, nan, error, nondeterministic,
+  good [REQUEST_LOG] (appends each request line to REQUEST_LOG), exit-at-start, slow-start, garbage, hang, wait-for-kill (writes its pid to MARKER_FILE in a batch, then waits), wrong-count, nan, error, nondeterministic,
   crash-once (exit 3 on the first batch of the first run, marked by MARKER_FILE), bad-hello
 """
 import json
@@ -43,6 +43,9 @@ while True:
     if not line:
         sys.exit(0)
     request = json.loads(line)
+    if mode == "good" and len(sys.argv) > 2:
+        with open(sys.argv[2], "ab") as f:
+            f.write(line)
     events = request["events"]
     seeds = struct.unpack("<%dQ" % events, stdin.read(8 * events))
     x = request["theta"][0]

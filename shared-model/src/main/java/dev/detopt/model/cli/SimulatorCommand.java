@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "simulator", mixinStandardHelpOptions = true,
         description = "Work with external simulator programs (docs/simulator-protocol.md).",
-        subcommands = {SimulatorCommand.Describe.class})
+        subcommands = {SimulatorCommand.Describe.class, SimulatorCommand.Bench.class})
 public final class SimulatorCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -76,6 +76,100 @@ public final class SimulatorCommand implements Runnable {
             ObjectNode json = registration.toJson();
             out.println(WireJson.mapper().writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
             out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "bench", mixinStandardHelpOptions = true,
+            description = "Events per second of a registered program through the protocol (the worker's code path), "
+                    + "optionally against stand-alone copies of the program run in the same invocation.")
+    static final class Bench implements Callable<Integer> {
+        @Option(names = "--simulators", required = true, description = "Registry file.")
+        java.nio.file.Path registry;
+
+        @Option(names = "--name", required = true, description = "Registered simulator.")
+        String name;
+
+        @Option(names = "--config", defaultValue = "{}", description = "Configuration JSON (default {}).")
+        String config;
+
+        @Option(names = "--events", defaultValue = "1000000", description = "Events per measurement (default 1,000,000).")
+        long events;
+
+        @Option(names = "--threads", defaultValue = "1", description = "Programs run in parallel (default 1).")
+        int threads;
+
+        @Option(names = "--chunk", defaultValue = "8192", description = "Events per chunk, as a worker's checkpoint interval (default 8192).")
+        int chunk;
+
+        @Option(names = "--repeat", defaultValue = "3", description = "Measurements; the best is reported (default 3).")
+        int repeat;
+
+        @Option(names = "--standalone", description = "Also time THREADS concurrent copies of this command line, "
+                + "where {events} is replaced by each copy's share of the events, and print the ratio.")
+        String standalone;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            try (dev.detopt.model.external.ExternalSimulators simulators = dev.detopt.model.external.ExternalSimulators.load(registry)) {
+                var simulator = simulators.catalog().simulator(name, WireJson.mapper().readTree(config));
+                double[] theta = new double[simulator.parameterNames().size()];
+                var declared = simulators.find(name).orElseThrow().declaration().parameters();
+                for (int j = 0; j < theta.length; j++) {
+                    theta[j] = declared.get(j).defaultValue() == null ? 0.0 : declared.get(j).defaultValue();
+                }
+                double[] steps = new double[theta.length];
+                java.util.Arrays.fill(steps, 0.01);
+                var estimator = dev.detopt.model.sim.EstimatorSettings.finiteDifference(steps, true);
+                double best = 0;
+                for (int r = 0; r < repeat + 1; r++) {
+                    long started = System.nanoTime();
+                    try (var runner = new dev.detopt.model.sim.BatchRunner(simulator,
+                            new dev.detopt.model.sim.DesignPoint(theta, new int[0]), estimator,
+                            new dev.detopt.model.random.RandomStreams(r), 0, threads)) {
+                        runner.run(new dev.detopt.model.sim.BatchRunner.Progress(0,
+                                new dev.detopt.model.stats.SampleAccumulator(runner.layout())), events, chunk, p -> { }, () -> false);
+                    }
+                    double rate = events / ((System.nanoTime() - started) / 1e9);
+                    if (r == 0) {
+                        out.printf(java.util.Locale.ROOT, "warm-up: %.0f events/s%n", rate);
+                    } else {
+                        out.printf(java.util.Locale.ROOT, "protocol, %d program(s): %.0f events/s (%.0f per program)%n", threads, rate, rate / threads);
+                        best = Math.max(best, rate);
+                    }
+                    out.flush();
+                }
+                out.printf(java.util.Locale.ROOT, "best through the protocol: %.0f events/s with %d program(s), %d events per chunk%n",
+                        best, threads, chunk);
+                if (standalone != null) {
+                    double standaloneBest = 0;
+                    for (int r = 0; r < repeat; r++) {
+                        long started = System.nanoTime();
+                        List<Process> copies = new java.util.ArrayList<>();
+                        for (int t = 0; t < threads; t++) {
+                            long share = events * (t + 1) / threads - events * t / threads;
+                            copies.add(new ProcessBuilder(standalone.replace("{events}", Long.toString(share)).split(" "))
+                                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+                        }
+                        for (Process copy : copies) {
+                            if (copy.waitFor() != 0) {
+                                spec.commandLine().getErr().println("stand-alone copy exited with " + copy.exitValue());
+                                return 1;
+                            }
+                        }
+                        double rate = events / ((System.nanoTime() - started) / 1e9);
+                        out.printf(java.util.Locale.ROOT, "stand-alone, %d copies: %.0f events/s%n", threads, rate);
+                        out.flush();
+                        standaloneBest = Math.max(standaloneBest, rate);
+                    }
+                    out.printf(java.util.Locale.ROOT, "ratio protocol / stand-alone (best of each): %.3f%n", best / standaloneBest);
+                }
+                out.flush();
+            }
             return 0;
         }
     }
