@@ -112,6 +112,24 @@ public final class SimulatorCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
+        /** THREADS concurrent stand-alone copies; their total events/s, or −1 when one failed. */
+        private double standalone(int copies, PrintWriter out) throws Exception {
+            long started = System.nanoTime();
+            List<Process> running = new java.util.ArrayList<>();
+            for (int t = 0; t < copies; t++) {
+                long share = events * (t + 1) / copies - events * t / copies;
+                running.add(new ProcessBuilder(standalone.replace("{events}", Long.toString(share)).split(" "))
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+            }
+            for (Process copy : running) {
+                if (copy.waitFor() != 0) {
+                    spec.commandLine().getErr().println("stand-alone copy exited with " + copy.exitValue());
+                    return -1;
+                }
+            }
+            return events / ((System.nanoTime() - started) / 1e9);
+        }
+
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
@@ -126,6 +144,7 @@ public final class SimulatorCommand implements Runnable {
                 java.util.Arrays.fill(steps, 0.01);
                 var estimator = dev.detopt.model.sim.EstimatorSettings.finiteDifference(steps, true);
                 double best = 0;
+                List<Double> ratios = new java.util.ArrayList<>();
                 for (int r = 0; r < repeat + 1; r++) {
                     long started = System.nanoTime();
                     try (var runner = new dev.detopt.model.sim.BatchRunner(simulator,
@@ -137,36 +156,28 @@ public final class SimulatorCommand implements Runnable {
                     double rate = events / ((System.nanoTime() - started) / 1e9);
                     if (r == 0) {
                         out.printf(java.util.Locale.ROOT, "warm-up: %.0f events/s%n", rate);
-                    } else {
-                        out.printf(java.util.Locale.ROOT, "protocol, %d program(s): %.0f events/s (%.0f per program)%n", threads, rate, rate / threads);
-                        best = Math.max(best, rate);
+                        out.flush();
+                        continue;
                     }
+                    best = Math.max(best, rate);
+                    out.printf(java.util.Locale.ROOT, "run %d: protocol, %d program(s): %.0f events/s (%.0f per program)", r, threads, rate, rate / threads);
+                    if (standalone != null) {
+                        double alone = standalone(threads, out);
+                        if (alone < 0) {
+                            return 1;
+                        }
+                        ratios.add(rate / alone);
+                        out.printf(java.util.Locale.ROOT, "; stand-alone, %d copies: %.0f events/s; ratio %.3f", threads, alone, rate / alone);
+                    }
+                    out.println();
                     out.flush();
                 }
                 out.printf(java.util.Locale.ROOT, "best through the protocol: %.0f events/s with %d program(s), %d events per chunk%n",
                         best, threads, chunk);
-                if (standalone != null) {
-                    double standaloneBest = 0;
-                    for (int r = 0; r < repeat; r++) {
-                        long started = System.nanoTime();
-                        List<Process> copies = new java.util.ArrayList<>();
-                        for (int t = 0; t < threads; t++) {
-                            long share = events * (t + 1) / threads - events * t / threads;
-                            copies.add(new ProcessBuilder(standalone.replace("{events}", Long.toString(share)).split(" "))
-                                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start());
-                        }
-                        for (Process copy : copies) {
-                            if (copy.waitFor() != 0) {
-                                spec.commandLine().getErr().println("stand-alone copy exited with " + copy.exitValue());
-                                return 1;
-                            }
-                        }
-                        double rate = events / ((System.nanoTime() - started) / 1e9);
-                        out.printf(java.util.Locale.ROOT, "stand-alone, %d copies: %.0f events/s%n", threads, rate);
-                        out.flush();
-                        standaloneBest = Math.max(standaloneBest, rate);
-                    }
-                    out.printf(java.util.Locale.ROOT, "ratio protocol / stand-alone (best of each): %.3f%n", best / standaloneBest);
+                if (!ratios.isEmpty()) {
+                    List<Double> sorted = ratios.stream().sorted().toList();
+                    out.printf(java.util.Locale.ROOT, "ratio protocol / stand-alone, pair by pair: min %.3f, median %.3f, max %.3f%n",
+                            sorted.getFirst(), sorted.get(sorted.size() / 2), sorted.getLast());
                 }
                 out.flush();
             }

@@ -61,6 +61,17 @@ class RegistrationTest {
             assertThat(StudySpecs.parse(spec("em-shower-tangents", "pathwise"), simulators.catalog()).problems()).isEmpty();
             assertThat(fields(StudySpecs.parse(spec("em-shower", "finite-difference").replace("\"name\": \"active\"", "\"name\": \"gap\""),
                     simulators.catalog()))).contains("parameters[1].name");
+            // the spec's bounds must lie inside the declared ones (absorber: [0.5, 30] mm)
+            assertThat(fields(StudySpecs.parse(spec("em-shower", "finite-difference").replace("\"lower\": 1.0, \"upper\": 20.0", "\"upper\": 40.0"),
+                    simulators.catalog()))).containsExactlyInAnyOrder("parameters[0].lower", "parameters[0].upper");
+            assertThat(fields(StudySpecs.parse(spec("em-shower", "finite-difference").replace("\"initial\": 4.0", "\"initial\": 0.1"),
+                    simulators.catalog()))).containsExactly("parameters[1].initial");
+            // a simulated profile target would make the service run the program: refused
+            String target = spec("em-shower", "finite-difference").replace(
+                    "\"objective\": {\"type\": \"energy-resolution\", \"observable\": \"visible\", \"squaredObservable\": \"visible.squared\"}",
+                    "\"objective\": {\"type\": \"profile-match\", \"observables\": [\"layer.*\"], \"target\": {\"simulate\": "
+                            + "{\"parameters\": {\"absorber\": 5.0}, \"events\": 100}}}");
+            assertThat(fields(StudySpecs.parse(target, simulators.catalog()))).containsExactly("objective.target.simulate");
             assertThat(fields(StudySpecs.parse(spec("em-shower", "finite-difference").replace("\"observable\": \"visible\"",
                     "\"observable\": \"energy\""), simulators.catalog()))).contains("objective.observable");
         }
