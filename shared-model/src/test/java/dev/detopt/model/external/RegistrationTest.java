@@ -164,11 +164,14 @@ class RegistrationTest {
     }
 
     @Test
-    void optimizeRunsARegisteredProgram() {
-        String[] result = cli("optimize", "--spec", Path.of("..", "docs", "examples", "simulators", "e-em-shower-pathwise.json").toString(),
-                "--simulators", Programs.REGISTRY.toString(), "--threads", "2", "--quiet");
+    void optimizeRunsARegisteredProgram(@TempDir Path dir) throws IOException {
+        Path spec = dir.resolve("e.json");
+        Files.writeString(spec, Files.readString(Path.of("..", "docs", "examples", "simulators", "e-em-shower-pathwise.json"))
+                .replace("\"eventsPerStep\": 400", "\"eventsPerStep\": 40").replace("\"eventsPerBatch\": 100", "\"eventsPerBatch\": 20")
+                .replace("\"maxSteps\": 20", "\"maxSteps\": 3"));
+        String[] result = cli("optimize", "--spec", spec.toString(), "--simulators", Programs.REGISTRY.toString(), "--threads", "2", "--quiet");
         assertThat(result[0]).as(result[2]).isEqualTo("0");
-        assertThat(result[1]).contains("simulator em-shower-tangents, estimator pathwise").contains("stopped: max-steps after 20 steps");
+        assertThat(result[1]).contains("simulator em-shower-tangents, estimator pathwise").contains("stopped: max-steps after 3 steps");
         String[] unregistered = cli("optimize", "--spec", Path.of("..", "docs", "examples", "simulators", "e-em-shower-pathwise.json").toString());
         assertThat(unregistered[0]).isEqualTo("2");
         assertThat(unregistered[2]).contains("simulator.name: unknown simulator 'em-shower-tangents'");
