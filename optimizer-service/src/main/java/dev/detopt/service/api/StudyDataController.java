@@ -1,5 +1,6 @@
 package dev.detopt.service.api;
 
+import dev.detopt.model.study.HistoryCsv;
 import dev.detopt.model.study.StepRecord;
 import dev.detopt.model.study.StudyState;
 import dev.detopt.model.study.contract.WireJson;
@@ -14,10 +15,8 @@ import dev.detopt.service.study.StudyService;
 import dev.detopt.service.web.ApiProblem;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -76,14 +75,20 @@ public class StudyDataController {
     public record EventsView(List<EventView> items, long next) {
     }
 
-    /** Completed steps in order, {@code size} per page. */
+    /** Completed steps, {@code size} per page: oldest first, or newest first with {@code order=desc}. */
     @GetMapping("/steps")
     public StudyController.Page<StepView> steps(@PathVariable UUID id, @RequestParam(defaultValue = "0") int page,
-                                                @RequestParam(defaultValue = "100") int size) {
+                                                @RequestParam(defaultValue = "100") int size,
+                                                @RequestParam(defaultValue = "asc") String order) {
         studies.get(id);
         StudyController.checkPage(page, size);
+        boolean newestFirst = switch (order) {
+            case "asc" -> false;
+            case "desc" -> true;
+            default -> throw ApiProblem.badRequest("order", "must be asc or desc");
+        };
         long from = (long) page * size;
-        List<StepView> items = from > Integer.MAX_VALUE ? List.of() : steps.page(id, (int) from, size).stream()
+        List<StepView> items = from > Integer.MAX_VALUE ? List.of() : steps.page(id, (int) from, size, newestFirst).stream()
                 .map(step -> new StepView(step.step(), WireJson.mapper().readTree(step.recordJson()), step.startedAt(),
                         step.completedAt(), step.durationMillis()))
                 .toList();
@@ -162,7 +167,7 @@ public class StudyDataController {
             case "csv" -> ResponseEntity.ok()
                     .contentType(new MediaType("text", "csv", java.nio.charset.StandardCharsets.UTF_8))
                     .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + filename + ".csv\"")
-                    .body(exportCsv(records));
+                    .body(exportCsv(study, records));
             default -> throw ApiProblem.badRequest("format", "must be json or csv");
         };
     }
@@ -183,40 +188,11 @@ public class StudyDataController {
         return out.append("]}").toString();
     }
 
-    /** One row per step; doubles in shortest round-trip form (exact), NaN/Infinity as Java spells them. */
-    static String exportCsv(List<String> recordsJson) {
+    /** The shared history CSV ({@link HistoryCsv}), the same form the reference runner's CLI writes. */
+    static String exportCsv(StudyRow study, List<String> recordsJson) {
         List<StepRecord> records = recordsJson.stream().map(json -> WireJson.read(json, StepRecord.class)).toList();
-        Set<String> parameters = new LinkedHashSet<>();
-        Set<String> free = new LinkedHashSet<>();
-        for (StepRecord record : records) {
-            parameters.addAll(record.theta().keySet());
-            free.addAll(record.gradient().keySet());
-        }
-        StringBuilder out = new StringBuilder();
-        out.append("step,physics,physics_stderr,cost,penalty,total,gradient_norm,events,events_total,lambda");
-        parameters.forEach(name -> out.append(",theta.").append(csvName(name)));
-        free.forEach(name -> out.append(",gradient.").append(csvName(name)));
-        free.forEach(name -> out.append(",gradient_stderr.").append(csvName(name)));
-        out.append('\n');
-        for (StepRecord r : records) {
-            out.append(r.step()).append(',').append(r.physics()).append(',').append(r.physicsStderr()).append(',')
-                    .append(r.cost()).append(',').append(r.penalty()).append(',').append(r.total()).append(',')
-                    .append(r.gradientNorm()).append(',').append(r.events()).append(',').append(r.eventsTotal()).append(',')
-                    .append(r.lambda() == null ? "" : r.lambda().toString());
-            parameters.forEach(name -> out.append(',').append(value(r.theta().get(name))));
-            free.forEach(name -> out.append(',').append(value(r.gradient().get(name))));
-            free.forEach(name -> out.append(',').append(value(r.gradientStderr().get(name))));
-            out.append('\n');
-        }
-        return out.toString();
-    }
-
-    private static String value(Double value) {
-        return value == null ? "" : value.toString();
-    }
-
-    private static String csvName(String name) {
-        return name.replaceAll("[^A-Za-z0-9_.-]", "_");
+        Map<String, Double> finalTheta = study.stateJson() == null ? null : WireJson.read(study.stateJson(), StudyState.class).theta();
+        return HistoryCsv.write(records, finalTheta);
     }
 
     private static Double finite(double value) {

@@ -93,7 +93,7 @@ public class OptimizationLoop {
         StudyRow study = locked(id);
         requireStatus(study, "cancel", StudyStatus.CREATED, StudyStatus.RUNNING, StudyStatus.PAUSED);
         tasks.cancelUnfinished(id);
-        studies.setStatus(id, StudyStatus.CANCELLED);
+        studies.markCancelled(id);
         events.append(id, StudyEventLog.STATUS, study.status() + " → CANCELLED");
         engines.forget(id);
         return studies.find(id).orElseThrow();

@@ -2,6 +2,7 @@ package dev.detopt.model.cli;
 
 import dev.detopt.model.external.ExternalSimulators;
 import dev.detopt.model.external.SimulatorFailure;
+import dev.detopt.model.study.HistoryCsv;
 import dev.detopt.model.study.InvalidStudySpecException;
 import dev.detopt.model.study.ParseResult;
 import dev.detopt.model.study.catalog.SimulatorCatalog;
@@ -128,7 +129,8 @@ public final class OptimizeCommand implements Callable<Integer> {
             out.println("history JSON: " + historyJson);
         }
         if (historyCsv != null) {
-            Files.writeString(historyCsv, csv(history.steps()));
+            // The service's export writes the same form: the two can be diffed.
+            Files.writeString(historyCsv, HistoryCsv.write(history.steps(), history.finalState().theta()));
             out.println("history CSV: " + historyCsv);
         }
         out.flush();
@@ -164,26 +166,4 @@ public final class OptimizeCommand implements Callable<Integer> {
         Files.writeString(historyJson, WireJson.mapper().writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root));
     }
 
-    /** Exact values (shortest round-trip decimal) so the CSV can be diffed against the service. */
-    static String csv(List<StepRecord> steps) {
-        StringBuilder csv = new StringBuilder();
-        List<String> parameters = List.copyOf(steps.getFirst().theta().keySet());
-        List<String> free = List.copyOf(steps.getFirst().gradient().keySet());
-        csv.append("step,total,physics,physics_stderr,cost,penalty,lambda,gradient_norm,events_total");
-        parameters.forEach(p -> csv.append(",theta.").append(p));
-        free.forEach(p -> csv.append(",gradient.").append(p));
-        free.forEach(p -> csv.append(",gradient_stderr.").append(p));
-        csv.append('\n');
-        for (StepRecord r : steps) {
-            csv.append(r.step()).append(',').append(r.total()).append(',').append(r.physics()).append(',')
-                    .append(r.physicsStderr()).append(',').append(r.cost()).append(',').append(r.penalty()).append(',')
-                    .append(r.lambda() == null ? "" : r.lambda().toString()).append(',').append(r.gradientNorm())
-                    .append(',').append(r.eventsTotal());
-            parameters.forEach(p -> csv.append(',').append(r.theta().get(p)));
-            free.forEach(p -> csv.append(',').append(r.gradient().get(p)));
-            free.forEach(p -> csv.append(',').append(r.gradientStderr().get(p)));
-            csv.append('\n');
-        }
-        return csv.toString();
-    }
 }
