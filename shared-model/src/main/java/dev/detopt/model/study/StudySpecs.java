@@ -90,6 +90,11 @@ public final class StudySpecs {
         return parse(json).orThrow();
     }
 
+    /** Parses against a catalogue (e.g. with registered external simulators) or throws. */
+    public static StudySpec fromJson(String json, SimulatorCatalog catalog) {
+        return parse(json, catalog).orThrow();
+    }
+
     public static String toJson(StudySpec spec) {
         return WireJson.write(spec);
     }
