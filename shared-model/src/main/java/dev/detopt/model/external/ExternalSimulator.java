@@ -28,6 +28,8 @@ import java.util.function.Supplier;
 public final class ExternalSimulator implements Simulator {
     /** Largest number of events in one request (requests are split below this). */
     public static final int MAX_EVENTS_PER_REQUEST = 8192;
+    /** Largest answer payload of one request; programs with many values per event get fewer events per request. */
+    static final long MAX_ANSWER_BYTES = 32L << 20;
 
     private final SimulatorRegistration registration;
     private final Supplier<ProcessPool> pool;
@@ -91,6 +93,7 @@ public final class ExternalSimulator implements Simulator {
         private final SampleLayout layout;
         private final int m;
         private final int n;
+        private final int eventsPerRequest;
 
         Evaluator(DesignPoint point, EstimatorSettings estimator) {
             this.theta = point.values();
@@ -104,6 +107,8 @@ public final class ExternalSimulator implements Simulator {
                 default -> SampleLayout.GradientForm.DIRECT;
             };
             this.layout = new SampleLayout(m, n, form);
+            long valuesPerEvent = m + (long) m * n + n;
+            this.eventsPerRequest = (int) Math.max(1, Math.min(MAX_EVENTS_PER_REQUEST, MAX_ANSWER_BYTES / (8 * valuesPerEvent)));
             if (estimator.kind() == EstimatorKind.FINITE_DIFFERENCE) {
                 double[] h = estimator.finiteDifferenceSteps();
                 if (h.length != theta.length) {
@@ -136,8 +141,8 @@ public final class ExternalSimulator implements Simulator {
             ProcessPool programs = pool.get();
             SimulatorProcess process = programs.acquire();
             try {
-                for (long start = from; start < to; start += MAX_EVENTS_PER_REQUEST) {
-                    long end = Math.min(to, start + MAX_EVENTS_PER_REQUEST);
+                for (long start = from; start < to; start += eventsPerRequest) {
+                    long end = Math.min(to, start + eventsPerRequest);
                     requestRange(process, streams, step, start, (int) (end - start), part);
                 }
             } finally {
