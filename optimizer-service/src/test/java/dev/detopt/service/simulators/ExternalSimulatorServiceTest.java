@@ -186,10 +186,10 @@ class ExternalSimulatorServiceTest {
             worker.destroy();
             assertThat(worker.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
-        String startLog = api.get("/api/v1/studies/" + failedStart + "/events?limit=1000", TestTokens.VIEWER).body();
+        String startLog = api.get("/api/v1/studies/" + failedStart + "/events?limit=500", TestTokens.VIEWER).body();
         assertThat(startLog).contains("failure 1 of at most 3", "failure 3 of at most 3")
                 .contains("it exited with code 1 while detopt waited for its hello").contains("cannot open geometry file calo.gdml");
-        String nanLog = api.get("/api/v1/studies/" + failedNan + "/events?limit=1000", TestTokens.VIEWER).body();
+        String nanLog = api.get("/api/v1/studies/" + failedNan + "/events?limit=500", TestTokens.VIEWER).body();
         assertThat(nanLog).contains("it sent NaN as observable 'y' of event").contains("only finite numbers are accepted");
     }
 }
