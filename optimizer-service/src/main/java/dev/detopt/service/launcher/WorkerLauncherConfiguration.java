@@ -1,6 +1,7 @@
 package dev.detopt.service.launcher;
 
 import dev.detopt.service.config.DetoptProperties;
+import dev.detopt.service.loop.WorkerQueue;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,8 +23,11 @@ public class WorkerLauncherConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerLauncherConfiguration.class);
 
     @Bean
-    WorkerEvents workerEvents(ObjectProvider<MeterRegistry> meters) {
-        return new LoggedWorkerEvents(meters.getIfAvailable());
+    WorkerEvents workerEvents(ObjectProvider<MeterRegistry> meters, ObjectProvider<WorkerQueue> queue) {
+        return new LoggedWorkerEvents(meters.getIfAvailable(), (worker, reason) -> {
+            WorkerQueue tasks = queue.getIfAvailable();
+            return tasks == null ? 0 : tasks.requeueLeasesOfLostWorker(worker, reason);
+        });
     }
 
     @Bean

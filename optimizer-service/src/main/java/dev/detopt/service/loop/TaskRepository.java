@@ -236,6 +236,31 @@ public class TaskRepository {
                 .list();
     }
 
+    /**
+     * Takes back every lease a worker that is known to be gone holds, as the sweeper takes back an
+     * expired one (counted as an expiry), without waiting for the lease to run out. Only leases
+     * granted before this transaction: a worker restarted under the same name keeps its new ones.
+     */
+    public List<Expired> requeueLeasedBy(String worker) {
+        return jdbc.sql("""
+                        WITH lost AS (
+                            SELECT t.id, t.lease_owner FROM tasks t
+                            WHERE t.state = 'LEASED' AND t.lease_owner = ? AND t.leased_at <= now()
+                            ORDER BY t.id
+                            FOR UPDATE OF t)
+                        UPDATE tasks t SET
+                            state = CASE WHEN s.status IN ('RUNNING', 'PAUSED') THEN 'QUEUED' ELSE 'CANCELLED' END,
+                            lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, queued_at = now(),
+                            expiries = t.expiries + 1
+                        FROM lost, studies s
+                        WHERE t.id = lost.id AND s.id = t.study_id
+                        RETURNING t.id, t.study_id, t.step, t.batch_index, lost.lease_owner, t.attempt""")
+                .param(worker)
+                .query((rs, row) -> new Expired(rs.getLong("id"), rs.getObject("study_id", UUID.class), rs.getInt("step"),
+                        rs.getInt("batch_index"), rs.getString("lease_owner"), rs.getInt("attempt")))
+                .list();
+    }
+
     /** Extends a current lease; empty when it is not current (lost, superseded, expired or cancelled). */
     public Optional<Instant> extend(long taskId, UUID token, long eventsDone, int leaseSeconds) {
         return jdbc.sql("UPDATE tasks SET lease_expires_at = now() + make_interval(secs => ?), events_done = ?"

@@ -17,6 +17,7 @@ public class StudyEventLog {
     public static final String RELEASED = "released";
     public static final String TASK_FAILED = "task-failed";
     public static final String ERROR = "error";
+    public static final String SERVICE_OUTAGE = "service-outage";
 
     public record Entry(long id, UUID studyId, Instant at, String type, String message, String detailsJson) {
     }
