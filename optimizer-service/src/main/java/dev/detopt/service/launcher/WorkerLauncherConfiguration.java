@@ -56,6 +56,11 @@ public class WorkerLauncherConfiguration {
         Map<String, String> env = new LinkedHashMap<>();
         String port = environment.getProperty("local.server.port", environment.getProperty("server.port", "8080"));
         env.put("DETOPT_SERVICE_URL", "http://127.0.0.1:" + port);
+        String simulators = environment.getProperty("detopt.simulators", "");
+        if (!simulators.isBlank()) {
+            // local workers run the registered programs of the same registry file
+            env.put("DETOPT_SIMULATORS", java.nio.file.Path.of(simulators).toAbsolutePath().toString());
+        }
         String token = local.token();
         if (token == null || token.isBlank()) {
             LocalCredentials credentials = tokens.getIfAvailable();
