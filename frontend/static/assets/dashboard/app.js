@@ -4,6 +4,7 @@ import { reportError, session, showLogin } from './session.js';
 import { renderList } from './list.js';
 import { renderStudy } from './study.js';
 import { renderLaunch } from './launch.js';
+import { h } from './dom.js';
 
 /**
  * Asks the service who the token is (GET /api/v1/me: role and what it may do). A 401 means no
@@ -59,6 +60,12 @@ async function route() {
     const active = (a.dataset.nav === 'list' && parts.length === 0) || (a.dataset.nav === 'new' && parts[0] === 'new');
     if (active) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
+  }
+  if (!storedToken() && parts[0] !== 'new') {
+    // Reading studies needs a token: ask for one instead of letting the view's first request fail with 401.
+    main.append(h('p', { class: 'muted' }, 'Sign in with an API token to see the studies.'));
+    showLogin();
+    return;
   }
   if (parts[0] === 'studies' && parts[1]) {
     currentView = renderStudy(main, decodeURIComponent(parts[1]));

@@ -110,6 +110,11 @@ export function renderStudy(main, id) {
     title.textContent = view.name;
     document.title = `${view.name} · detopt`;
     status.replaceChildren(statusBadge(view.status));
+    if (TERMINAL.has(view.status)) {
+      // Nothing more will change: neither streamed nor polled often, so say so.
+      live.textContent = 'finished';
+      live.classList.remove('on');
+    }
     controls.replaceChildren(...(session.canWrite ? actionsFor(view.status).map(a => h('button', {
       type: 'button', class: a === 'cancel' || a === 'delete' ? 'danger' : a === 'resume' || a === 'start' ? 'primary' : '',
       'data-action': a, onclick: () => act(a),
@@ -363,7 +368,7 @@ export function renderStudy(main, id) {
       onEvent: onStreamEvent,
       onClose: () => {
         streaming = false;
-        live.textContent = 'polling';
+        live.textContent = view && TERMINAL.has(view.status) ? 'finished' : 'polling';
         live.classList.remove('on');
         if (disposed) return;
         // Back to frequent polling at once rather than after the slow interval the stream allowed.

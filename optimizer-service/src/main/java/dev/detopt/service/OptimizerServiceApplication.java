@@ -1,5 +1,7 @@
 package dev.detopt.service;
 
+import dev.detopt.service.infra.HttpPortCheck;
+import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -14,6 +16,13 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class OptimizerServiceApplication {
 
     public static void main(String[] args) {
-        SpringApplication.run(OptimizerServiceApplication.class, args);
+        application().run(args);
+    }
+
+    /** The application as the command line runs it: the HTTP port is checked before anything starts. */
+    public static SpringApplication application() {
+        SpringApplication application = new SpringApplication(OptimizerServiceApplication.class);
+        application.setDefaultProperties(Map.of(HttpPortCheck.ENABLED_PROPERTY, "true"));
+        return application;
     }
 }

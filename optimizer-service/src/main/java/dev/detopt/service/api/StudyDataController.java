@@ -32,13 +32,19 @@ public class StudyDataController {
         this.reader = reader;
     }
 
-    /** Completed steps in order, {@code size} per page. */
+    /** Completed steps, {@code size} per page: oldest first, or newest first with {@code order=desc}. */
     @GetMapping("/steps")
     public Page<StepView> steps(@PathVariable UUID id, @RequestParam(defaultValue = "0") int page,
-                                @RequestParam(defaultValue = "100") int size) {
+                                @RequestParam(defaultValue = "100") int size,
+                                @RequestParam(defaultValue = "asc") String order) {
         reader.requireStudy(id);
         StudyController.checkPage(page, size);
-        return reader.steps(id, page, size);
+        boolean newestFirst = switch (order) {
+            case "asc" -> false;
+            case "desc" -> true;
+            default -> throw ApiProblem.badRequest("order", "must be asc or desc");
+        };
+        return reader.steps(id, page, size, newestFirst);
     }
 
     /** The loss, gradient and design series for plots, downsampled to at most {@code maxPoints}. */

@@ -57,6 +57,6 @@ public record DetoptProperties(
             @DefaultValue("true") boolean persistent,
             @DefaultValue("127.0.0.1") String host,
             @DefaultValue("0") int postgresPort,
-            @DefaultValue("9000") int s3Port) {
+            @DefaultValue("0") int s3Port) {
     }
 }

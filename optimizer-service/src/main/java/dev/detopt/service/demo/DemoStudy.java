@@ -1,5 +1,6 @@
 package dev.detopt.service.demo;
 
+import dev.detopt.service.infra.ReadyBanner;
 import dev.detopt.service.lifecycle.StudyLifecycle;
 import dev.detopt.service.study.StudyRepository;
 import dev.detopt.service.study.StudyRow;
@@ -30,9 +31,11 @@ public class DemoStudy {
     private final StudyService service;
     private final StudyLifecycle loop;
     private final String specFile;
+    private final ReadyBanner banner;
 
-    public DemoStudy(StudyRepository studies, StudyService service, StudyLifecycle loop,
+    public DemoStudy(StudyRepository studies, StudyService service, StudyLifecycle loop, ReadyBanner banner,
                      @Value("${detopt.demo.spec:a-calorimeter-identification.json}") String specFile) {
+        this.banner = banner;
         this.studies = studies;
         this.service = service;
         this.loop = loop;
@@ -52,7 +55,7 @@ public class DemoStudy {
         try (InputStream in = new ClassPathResource("static/assets/examples/" + specFile).getInputStream()) {
             StudyRow created = service.create(new String(in.readAllBytes(), StandardCharsets.UTF_8), "demo");
             loop.start(created.id());
-            LOG.info("demo: started study {} ({}) — watch it at http://localhost:<port>/", created.id(), created.name());
+            LOG.info("demo: started study {} ({}) — watch it at {}", created.id(), created.name(), banner.dashboardUrl());
         } catch (IOException | RuntimeException e) {
             LOG.warn("demo: could not start the demo study from {}: {}", specFile, e.toString());
         }

@@ -54,6 +54,7 @@ public class EmbeddedInfrastructurePostProcessor implements EnvironmentPostProce
         if (environment.getPropertySources().contains(PROPERTY_SOURCE_NAME)) {
             return; // already done for this environment (e.g. a bootstrap context)
         }
+        HttpPortCheck.requireFree(environment);
         DetoptProperties properties = Binder.get(environment)
                 .bindOrCreate("detopt", DetoptProperties.class);
         boolean externalDatabase = properties.db().configured()

@@ -24,10 +24,11 @@ import java.util.concurrent.TimeUnit;
  * A real PostgreSQL server run from the binaries in the zonky jars. With a data directory it keeps
  * its data between runs; without one it uses a fresh temporary directory that is deleted on close.
  *
- * <p>A JVM killed with {@code kill -9} leaves its PostgreSQL running (the postmaster does not watch
- * its parent). Starting again on the same data directory finds that orphan through
- * {@code postmaster.pid}, shuts it down cleanly and takes over the data. A data directory that a
- * live service is using is refused instead.
+ * <p>The postmaster does not watch its parent, so each server gets a {@link PostmasterWatchdog}: a
+ * small child process that shuts PostgreSQL down when this JVM is gone, even after {@code kill -9}.
+ * Should that watchdog be gone too (the whole process group killed), starting again on the same
+ * data directory finds the orphan through {@code postmaster.pid}, shuts it down cleanly and takes
+ * over the data. A data directory that a live service is using is refused instead.
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
 
@@ -41,6 +42,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private final EmbeddedPostgres postgres;
     private final Optional<Path> dataDirectory;
     private OptionalLong stoppedOrphan = OptionalLong.empty();
+    private PostmasterWatchdog watchdog;
 
     private EmbeddedPostgresServer(EmbeddedPostgres postgres, Optional<Path> dataDirectory) {
         this.postgres = postgres;
@@ -98,9 +100,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         EmbeddedPostgresServer server = new EmbeddedPostgresServer(postgres, directory);
         try {
             server.createDatabaseIfMissing();
-        } catch (SQLException e) {
+            server.watchdog = PostmasterWatchdog.watch(server.postmasterPid());
+        } catch (SQLException | IOException | RuntimeException e) {
             server.close();
-            throw new IllegalStateException("cannot create database " + DATABASE + " in the embedded PostgreSQL", e);
+            throw new IllegalStateException("cannot prepare the embedded PostgreSQL (database " + DATABASE + ", watchdog)", e);
         }
         return server;
     }
@@ -120,6 +123,24 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The postmaster's pid, from {@code postmaster.pid} in the data directory the server reports. */
+    public long postmasterPid() throws SQLException, IOException {
+        String dataDirectory;
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+             Statement show = connection.createStatement();
+             ResultSet rows = show.executeQuery("SHOW data_directory")) {
+            rows.next();
+            dataDirectory = rows.getString(1);
+        }
+        List<String> lines = Files.readAllLines(Path.of(dataDirectory, "postmaster.pid"), StandardCharsets.US_ASCII);
+        return Long.parseLong(lines.getFirst().trim());
+    }
+
+    /** The process that stops this server should the JVM die (tests). */
+    ProcessHandle watchdogProcess() {
+        return watchdog.process();
     }
 
     public int port() {
@@ -155,6 +176,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             postgres.close();
         } catch (IOException e) {
             throw new IllegalStateException("stopping the embedded PostgreSQL", e);
+        } finally {
+            if (watchdog != null) {
+                watchdog.dismiss();
+            }
         }
     }
 

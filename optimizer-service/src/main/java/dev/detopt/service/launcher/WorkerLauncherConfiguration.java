@@ -2,6 +2,7 @@ package dev.detopt.service.launcher;
 
 import dev.detopt.service.config.DetoptProperties;
 import dev.detopt.service.security.LocalCredentials;
+import dev.detopt.service.queue.TaskQueue;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,19 +23,24 @@ public class WorkerLauncherConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerLauncherConfiguration.class);
 
     @Bean
-    WorkerEvents workerEvents(ObjectProvider<MeterRegistry> meters) {
-        return new LoggedWorkerEvents(meters.getIfAvailable());
+    WorkerEvents workerEvents(ObjectProvider<MeterRegistry> meters, ObjectProvider<TaskQueue> queue) {
+        return new LoggedWorkerEvents(meters.getIfAvailable(), (worker, reason) -> {
+            TaskQueue tasks = queue.getIfAvailable();
+            return tasks == null ? 0 : tasks.requeueLeasesOfLostWorker(worker, reason);
+        });
     }
 
     @Bean
     WorkerFleet workerFleet(WorkerLauncherProperties properties, DetoptProperties detopt, Environment environment,
                             WorkerEvents events, ObjectProvider<WorkerDemand> demand,
-                            ObjectProvider<LocalCredentials> tokens) {
+                            ObjectProvider<LocalCredentials> tokens, SlurmLauncherProperties slurm) {
         WorkerLauncher launcher = switch (properties.mode()) {
             case LOCAL -> new LocalWorkerLauncher(properties.local(),
                     () -> localEnvironment(properties.local(), detopt, environment, tokens), events);
             case KUBERNETES -> new KubernetesWorkerLauncher(kubernetesClient(), properties.kubernetes(), events,
                     Clock.systemUTC());
+            case SLURM -> new SlurmWorkerLauncher(slurm, () -> SlurmWorkerLauncher.environment(slurm, detopt, environment,
+                    tokens), events);
             case NONE -> new NoWorkers();
         };
         return new WorkerFleet(launcher, demand.getIfAvailable(), properties.reconcileInterval());
@@ -50,6 +56,11 @@ public class WorkerLauncherConfiguration {
         Map<String, String> env = new LinkedHashMap<>();
         String port = environment.getProperty("local.server.port", environment.getProperty("server.port", "8080"));
         env.put("DETOPT_SERVICE_URL", "http://127.0.0.1:" + port);
+        String simulators = environment.getProperty("detopt.simulators", "");
+        if (!simulators.isBlank()) {
+            // local workers run the registered programs of the same registry file
+            env.put("DETOPT_SIMULATORS", java.nio.file.Path.of(simulators).toAbsolutePath().toString());
+        }
         String token = local.token();
         if (token == null || token.isBlank()) {
             LocalCredentials credentials = tokens.getIfAvailable();

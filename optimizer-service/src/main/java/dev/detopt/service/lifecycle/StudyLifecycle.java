@@ -109,7 +109,7 @@ public class StudyLifecycle implements StudyProgress {
         StudyRow study = locked(id);
         StudyTransition.CANCEL.require(study.status());
         tasks.cancelUnfinished(id);
-        studies.setStatus(id, StudyTransition.CANCEL.to());
+        studies.markCancelled(id);
         events.append(id, StudyEventType.STATUS, StudyTransition.CANCEL.describe(study.status()));
         engines.forget(id);
         return studies.find(id).orElseThrow();

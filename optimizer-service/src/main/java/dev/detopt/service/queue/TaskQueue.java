@@ -340,6 +340,26 @@ public class TaskQueue {
         return expired.size();
     }
 
+    /**
+     * A launcher saw this worker end (a local process exited, a pod was deleted or evicted): its
+     * leases are requeued at once, logged and counted as the sweeper would count their expiry.
+     */
+    @Transactional
+    public int requeueLeasesOfLostWorker(String workerId, String reason) {
+        List<TaskRepository.Expired> lost = tasks.requeueLeasedBy(workerId);
+        for (TaskRepository.Expired lease : lost) {
+            events.append(lease.studyId(), StudyEventType.LEASE_EXPIRED, "lease of task " + lease.taskId() + " (step "
+                    + lease.step() + ", batch " + lease.batchIndex() + ", attempt " + lease.attempt() + ") held by worker "
+                    + workerId + " requeued at once: its launcher saw it end (" + reason + ")");
+        }
+        if (!lost.isEmpty()) {
+            workers.addLeaseExpiries(workerId, lost.size());
+            metrics.expired(lost.size());
+            signal.signalAfterCommit(lost.size());
+        }
+        return lost.size();
+    }
+
     private static String leaseProblem(TaskRow task, UUID token) {
         if (task.state() == TaskState.COMPLETED) {
             return "task " + task.id() + " was already completed under another lease";

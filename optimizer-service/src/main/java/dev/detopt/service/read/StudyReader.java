@@ -1,5 +1,6 @@
 package dev.detopt.service.read;
 
+import dev.detopt.model.study.HistoryCsv;
 import dev.detopt.model.study.StepRecord;
 import dev.detopt.model.study.StudyState;
 import dev.detopt.model.study.contract.WireJson;
@@ -25,10 +26,8 @@ import dev.detopt.service.study.StudyRepository;
 import dev.detopt.service.study.StudyRow;
 import dev.detopt.service.study.StudyStatus;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 
@@ -82,11 +81,11 @@ public class StudyReader {
         return new Page<>(items, page, size, studies.count(status));
     }
 
-    /** Completed steps in order, {@code size} per page. */
-    public Page<StepView> steps(UUID id, int page, int size) {
+    /** Completed steps, {@code size} per page: oldest first, or newest first. */
+    public Page<StepView> steps(UUID id, int page, int size, boolean newestFirst) {
         row(id);
         long from = (long) page * size;
-        List<StepView> items = from > Integer.MAX_VALUE ? List.of() : steps.page(id, (int) from, size).stream()
+        List<StepView> items = from > Integer.MAX_VALUE ? List.of() : steps.page(id, (int) from, size, newestFirst).stream()
                 .map(step -> new StepView(step.step(), WireJson.mapper().readTree(step.recordJson()), step.startedAt(),
                         step.completedAt(), step.durationMillis()))
                 .toList();
@@ -150,7 +149,7 @@ public class StudyReader {
         String filename = "study-" + id;
         return switch (format) {
             case "json" -> new Export(filename + ".json", format, exportJson(study, studies.activeWorkers(id), records));
-            case "csv" -> new Export(filename + ".csv", format, exportCsv(records));
+            case "csv" -> new Export(filename + ".csv", format, exportCsv(study, records));
             default -> null;
         };
     }
@@ -187,40 +186,12 @@ public class StudyReader {
         return out.append("]}").toString();
     }
 
-    /** One row per step; doubles in shortest round-trip form (exact), NaN/Infinity as Java spells them. */
-    static String exportCsv(List<String> recordsJson) {
+    /** The shared history CSV ({@link HistoryCsv}), the same form the reference runner's CLI writes. */
+    static String exportCsv(StudyRow study, List<String> recordsJson) {
         List<StepRecord> records = recordsJson.stream().map(json -> WireJson.read(json, StepRecord.class)).toList();
-        Set<String> parameters = new LinkedHashSet<>();
-        Set<String> free = new LinkedHashSet<>();
-        for (StepRecord record : records) {
-            parameters.addAll(record.theta().keySet());
-            free.addAll(record.gradient().keySet());
-        }
-        StringBuilder out = new StringBuilder();
-        out.append("step,physics,physics_stderr,cost,penalty,total,gradient_norm,events,events_total,lambda");
-        parameters.forEach(name -> out.append(",theta.").append(csvName(name)));
-        free.forEach(name -> out.append(",gradient.").append(csvName(name)));
-        free.forEach(name -> out.append(",gradient_stderr.").append(csvName(name)));
-        out.append('\n');
-        for (StepRecord r : records) {
-            out.append(r.step()).append(',').append(r.physics()).append(',').append(r.physicsStderr()).append(',')
-                    .append(r.cost()).append(',').append(r.penalty()).append(',').append(r.total()).append(',')
-                    .append(r.gradientNorm()).append(',').append(r.events()).append(',').append(r.eventsTotal()).append(',')
-                    .append(r.lambda() == null ? "" : r.lambda().toString());
-            parameters.forEach(name -> out.append(',').append(value(r.theta().get(name))));
-            free.forEach(name -> out.append(',').append(value(r.gradient().get(name))));
-            free.forEach(name -> out.append(',').append(value(r.gradientStderr().get(name))));
-            out.append('\n');
-        }
-        return out.toString();
-    }
-
-    private static String value(Double value) {
-        return value == null ? "" : value.toString();
-    }
-
-    private static String csvName(String name) {
-        return name.replaceAll("[^A-Za-z0-9_.-]", "_");
+        Map<String, Double> finalTheta = study.stateJson() == null ? null
+                : WireJson.read(study.stateJson(), StudyState.class).theta();
+        return HistoryCsv.write(records, finalTheta);
     }
 
     private static Double finite(double value) {

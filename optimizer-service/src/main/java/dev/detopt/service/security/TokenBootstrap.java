@@ -95,7 +95,7 @@ public class TokenBootstrap {
     }
 
     /** Writes the file readable and writable by its owner only (where the file system knows POSIX modes). */
-    static boolean writePrivate(Path file, String content) {
+    public static boolean writePrivate(Path file, String content) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Path temporary = file.resolveSibling(file.getFileName() + ".tmp");

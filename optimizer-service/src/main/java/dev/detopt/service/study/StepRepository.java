@@ -44,10 +44,22 @@ public class StepRepository {
         return Double.isFinite(value) ? value : null;
     }
 
+    /** Steps from {@code fromStep} on, in step order, at most {@code limit}. */
     public List<StoredStep> page(UUID studyId, int fromStep, int limit) {
         return jdbc.sql("SELECT step, record::text AS record, started_at, completed_at, duration_millis FROM steps"
                         + " WHERE study_id = ? AND step >= ? ORDER BY step LIMIT ?")
                 .params(studyId, fromStep, limit)
+                .query((rs, row) -> new StoredStep(rs.getInt("step"), rs.getString("record"),
+                        StudyRepository.instant(rs, "started_at"), StudyRepository.instant(rs, "completed_at"),
+                        rs.getObject("duration_millis", Long.class)))
+                .list();
+    }
+
+    /** The {@code offset}-th to {@code (offset + limit - 1)}-th step in step order, or counted from the newest. */
+    public List<StoredStep> page(UUID studyId, int offset, int limit, boolean newestFirst) {
+        return jdbc.sql("SELECT step, record::text AS record, started_at, completed_at, duration_millis FROM steps"
+                        + " WHERE study_id = ? ORDER BY step " + (newestFirst ? "DESC" : "ASC") + " OFFSET ? LIMIT ?")
+                .params(studyId, offset, limit)
                 .query((rs, row) -> new StoredStep(rs.getInt("step"), rs.getString("record"),
                         StudyRepository.instant(rs, "started_at"), StudyRepository.instant(rs, "completed_at"),
                         rs.getObject("duration_millis", Long.class)))

@@ -13,7 +13,9 @@ public enum StudyEventType {
     /** A worker reported that its attempt failed. */
     TASK_FAILED("task-failed"),
     /** Something went wrong on the service's side. */
-    ERROR("error");
+    ERROR("error"),
+    /** The service was down (found at the next start): leases ran out meanwhile. */
+    SERVICE_OUTAGE("service-outage");
 
     private final String wireName;
 

@@ -17,6 +17,9 @@ import org.springframework.stereotype.Repository;
 /** SQL of the {@code studies} table. Every change raises {@code version} (watched by SSE). */
 @Repository
 public class StudyRepository {
+    /** The stop reason of a study someone cancelled (the engine's own reasons are StopReason's wire names). */
+    public static final String CANCELLED_STOP_REASON = "cancelled";
+
     private static final String COLUMNS = "id, name, status, owner, spec::text AS spec, state::text AS state, version, step,"
             + " max_steps, simulator, estimator, last_total, best_total, best_step, events_simulated, stop_reason, failure,"
             + " created_at, updated_at, started_at, finished_at, step_started_at";
@@ -121,6 +124,13 @@ public class StudyRepository {
         jdbc.sql("UPDATE studies SET status = ?, version = version + 1, updated_at = now(),"
                         + " finished_at = CASE WHEN ? THEN now() ELSE finished_at END WHERE id = ?")
                 .params(status.name(), status.terminal(), id).update();
+    }
+
+    /** Ends the study as CANCELLED, with {@link #CANCELLED_STOP_REASON} as its stop reason. */
+    public void markCancelled(UUID id) {
+        jdbc.sql("UPDATE studies SET status = 'CANCELLED', stop_reason = ?, version = version + 1, updated_at = now(),"
+                        + " finished_at = now() WHERE id = ?")
+                .params(CANCELLED_STOP_REASON, id).update();
     }
 
     public void markFailed(UUID id, String failure) {

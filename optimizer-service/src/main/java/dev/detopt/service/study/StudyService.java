@@ -3,6 +3,7 @@ package dev.detopt.service.study;
 import dev.detopt.model.study.ParseResult;
 import dev.detopt.model.study.StudySpec;
 import dev.detopt.model.study.StudySpecs;
+import dev.detopt.model.study.catalog.SimulatorCatalog;
 import dev.detopt.service.domain.InvalidInputException;
 import dev.detopt.service.domain.MalformedJsonException;
 import dev.detopt.service.domain.NotFoundException;
@@ -15,16 +16,18 @@ import org.springframework.transaction.annotation.Transactional;
 public class StudyService {
     private final StudyRepository studies;
     private final StudyEventLog events;
+    private final SimulatorCatalog catalog;
 
-    public StudyService(StudyRepository studies, StudyEventLog events) {
+    public StudyService(StudyRepository studies, StudyEventLog events, SimulatorCatalog catalog) {
         this.studies = studies;
         this.events = events;
+        this.catalog = catalog;
     }
 
     /** Validates the spec (every problem reported at once, 422) and stores it normalised. */
     @Transactional
     public StudyRow create(String specJson, String owner) {
-        ParseResult parsed = StudySpecs.parse(specJson);
+        ParseResult parsed = StudySpecs.parse(specJson, catalog);
         if (parsed.malformedJson()) {
             throw new MalformedJsonException(parsed.problems().getFirst());
         }

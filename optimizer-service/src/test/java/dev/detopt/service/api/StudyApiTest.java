@@ -3,6 +3,7 @@ package dev.detopt.service.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.detopt.model.study.HistoryCsv;
 import dev.detopt.model.study.StepRecord;
 import dev.detopt.model.study.StudyHistory;
 import dev.detopt.model.study.StudyRunner;
@@ -97,7 +98,9 @@ class StudyApiTest {
         assertThat(api.post("/api/v1/studies/" + id + "/start", (String) null, TestTokens.OPERATOR).status()).isEqualTo(409);
         assertThat(api.delete("/api/v1/studies/" + id, TestTokens.OPERATOR).status()).isEqualTo(409);
         assertThat(api.get("/api/v1/studies/" + id, TestTokens.VIEWER).json().path("status").asString()).isEqualTo("RUNNING");
+        assertThat(api.get("/api/v1/studies/" + id, TestTokens.VIEWER).json().path("stopReason").isNull()).isTrue();
         assertThat(api.post("/api/v1/studies/" + id + "/cancel", (String) null, TestTokens.OPERATOR).status()).isEqualTo(200);
+        assertThat(api.get("/api/v1/studies/" + id, TestTokens.VIEWER).json().path("stopReason").asString()).isEqualTo("cancelled");
         assertThat(api.post("/api/v1/studies/" + id + "/resume", (String) null, TestTokens.OPERATOR).status()).isEqualTo(409);
         assertThat(api.post("/api/v1/studies/" + id + "/cancel", (String) null, TestTokens.OPERATOR).status()).isEqualTo(409);
         assertThat(api.delete("/api/v1/studies/" + id, TestTokens.OPERATOR).status()).isEqualTo(204);
@@ -144,6 +147,15 @@ class StudyApiTest {
         assertThat(page0.path("items")).hasSize(3);
         assertThat(page1.path("items")).hasSize(1);
         assertThat(page1.path("items").get(0).path("step").asInt()).isEqualTo(3);
+        JsonNode newest = api.get("/api/v1/studies/" + id + "/steps?size=3&order=desc", TestTokens.VIEWER).json();
+        List<Integer> newestSteps = new ArrayList<>();
+        newest.path("items").forEach(item -> newestSteps.add(item.path("step").asInt()));
+        assertThat(newestSteps).containsExactly(3, 2, 1);
+        assertThat(WireJson.mapper().treeToValue(newest.path("items").get(0).path("record"), StepRecord.class))
+                .isEqualTo(reference.steps().get(3));
+        ApiClient.Response badOrder = api.get("/api/v1/studies/" + id + "/steps?order=newest", TestTokens.VIEWER);
+        assertThat(badOrder.status()).isEqualTo(400);
+        assertThat(badOrder.json().path("errors").get(0).path("field").asString()).isEqualTo("order");
         assertThat(WireJson.mapper().treeToValue(page0.path("items").get(1).path("record"), StepRecord.class))
                 .isEqualTo(reference.steps().get(1));
 
@@ -180,13 +192,19 @@ class StudyApiTest {
         assertThat(csv.contentType()).startsWith("text/csv");
         String[] lines = csv.body().split("\n");
         assertThat(lines[0]).isEqualTo("step,physics,physics_stderr,cost,penalty,total,gradient_norm,events,events_total,lambda,"
-                + "theta.mu,theta.sigma,gradient.mu,gradient_stderr.mu");
+                + "theta.mu,theta.sigma,gradient.mu,gradient_stderr.mu,theta_after.mu,theta_after.sigma");
         assertThat(lines).hasSize(5);
         StepRecord third = reference.steps().get(2);
         String[] cells = lines[3].split(",", -1);
         assertThat(Double.parseDouble(cells[5])).isEqualTo(third.total());
         assertThat(Double.parseDouble(cells[10])).isEqualTo(third.theta().get("mu"));
         assertThat(Double.parseDouble(cells[12])).isEqualTo(third.gradient().get("mu"));
+        assertThat(Double.parseDouble(cells[14])).as("θ after step 2 is step 3's").isEqualTo(reference.steps().get(3).theta().get("mu"));
+        String[] last = lines[4].split(",", -1);
+        assertThat(Double.parseDouble(last[14])).as("final θ").isEqualTo(reference.finalState().theta().get("mu"));
+        assertThat(Double.parseDouble(last[15])).as("final θ").isEqualTo(reference.finalState().theta().get("sigma"));
+        // The reference runner's CLI writes the same file, so `diff` shows the bit-for-bit claim.
+        assertThat(csv.body()).isEqualTo(HistoryCsv.write(reference.steps(), reference.finalState().theta()));
         assertThat(api.get("/api/v1/studies/" + id + "/export?format=xml", TestTokens.VIEWER).status()).isEqualTo(400);
 
         List<String> events = stream.get(60, TimeUnit.SECONDS);

@@ -214,6 +214,45 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void withoutATokenNoRequestIsRefusedAndTheDialogSaysWhereTheLocalTokenIs() {
+        Page page = newPage();
+        List<String> apiRequests = new CopyOnWriteArrayList<>();
+        List<String> consoleErrors = new CopyOnWriteArrayList<>();
+        page.onRequest(request -> {
+            if (request.url().contains("/api/")) {
+                apiRequests.add(request.method() + " " + request.url());
+            }
+        });
+        page.onConsoleMessage(message -> {
+            if (message.type().equals("error")) {
+                consoleErrors.add(message.text());
+            }
+        });
+        page.navigate(url("#/"));
+        page.waitForSelector("html[data-ready]");
+        assertThat(page.locator("#login-dialog")).isVisible();
+        assertThat(page.getByTestId("login-local-hint")).containsText(".detopt/admin-token");
+        assertThat(apiRequests).as("API requests without a token").isEmpty();
+        assertThat(consoleErrors).as("console errors before signing in").isEmpty();
+    }
+
+    @Test
+    void aFinishedStudySaysFinishedNotPolling() {
+        ApiClient api = new ApiClient(port);
+        ApiClient.Response created = api.post("/api/v1/studies", TestSpecs.gaussian(5, 10, 10, 5)
+                .replace("gaussian test", "finished, not polling"), TestTokens.OPERATOR);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String id = created.json().path("id").asString();
+        assertThat(api.post("/api/v1/studies/" + id + "/cancel", (String) null, TestTokens.OPERATOR).status()).isEqualTo(200);
+
+        Page page = newPage();
+        page.navigate(url("#/studies/" + id));
+        signIn(page, TestTokens.VIEWER, "viewer");
+        assertThat(page.getByTestId("status")).hasText("cancelled");
+        assertThat(page.getByTestId("live")).hasText("finished");
+    }
+
+    @Test
     void viewerSeesStudiesButNoWriteControls() {
         ApiClient api = new ApiClient(port);
         // Roles only exist where the service checks tokens (the security module); without it every

@@ -41,21 +41,39 @@ class EmbeddedPostgresServerTest {
     }
 
     @Test
-    void aServerOrphanedByAKilledJvmIsStoppedAndItsDataTakenOver() throws Exception {
+    void aKilledJvmTakesItsPostgresqlWithIt() throws Exception {
         Path data = directory.resolve("postgres");
-        Process child = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                OrphanMaker.class.getName(), data.toString())
-                .redirectErrorStream(true)
-                .start();
+        Process child = startOrphanMaker(data);
+        try (BufferedReader output = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            long[] pids = awaitReady(output);
+            child.destroyForcibly(); // SIGKILL: no shutdown hooks run; only the watchdog notices
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            ProcessHandle postmaster = ProcessHandle.of(pids[0]).orElseThrow();
+            postmaster.onExit().get(30, TimeUnit.SECONDS);
+            assertThat(postmaster.isAlive()).as("PostgreSQL ended with its JVM").isFalse();
+        }
+        try (EmbeddedPostgresServer restarted = EmbeddedPostgresServer.persistent(data, 0)) {
+            assertThat(restarted.stoppedOrphan()).as("nothing left to take over").isEmpty();
+            assertThat(query(restarted, "SELECT name FROM kept")).containsExactly("written before kill -9");
+        }
+    }
+
+    @Test
+    void aServerOrphanedWithItsWatchdogIsStoppedAndItsDataTakenOver() throws Exception {
+        Path data = directory.resolve("postgres");
+        Process child = startOrphanMaker(data);
         long orphanPid;
         try (BufferedReader output = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            orphanPid = awaitReady(output);
-            child.destroyForcibly(); // SIGKILL: no shutdown hooks run
+            long[] pids = awaitReady(output);
+            orphanPid = pids[0];
+            // The whole process group killed at once: the watchdog cannot act either.
+            ProcessHandle watchdog = ProcessHandle.of(pids[1]).orElseThrow();
+            watchdog.destroyForcibly();
+            watchdog.onExit().get(30, TimeUnit.SECONDS);
+            child.destroyForcibly();
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
-        assertThat(ProcessHandle.of(orphanPid)).as("PostgreSQL outlives the killed JVM")
+        assertThat(ProcessHandle.of(orphanPid)).as("PostgreSQL outlives the killed JVM and watchdog")
                 .hasValueSatisfying(process -> assertThat(process.isAlive()).isTrue());
 
         try (EmbeddedPostgresServer restarted = EmbeddedPostgresServer.persistent(data, 0)) {
@@ -63,6 +81,25 @@ class EmbeddedPostgresServerTest {
             assertThat(query(restarted, "SELECT name FROM kept")).containsExactly("written before kill -9");
         }
         assertThat(ProcessHandle.of(orphanPid).filter(ProcessHandle::isAlive)).as("orphan stopped").isEmpty();
+    }
+
+    @Test
+    void aCleanCloseDismissesTheWatchdog() throws Exception {
+        EmbeddedPostgresServer server = EmbeddedPostgresServer.ephemeral(0);
+        ProcessHandle watchdog = server.watchdogProcess();
+        assertThat(watchdog.isAlive()).isTrue();
+        server.close();
+        watchdog.onExit().get(30, TimeUnit.SECONDS);
+        assertThat(watchdog.isAlive()).isFalse();
+    }
+
+    private static Process startOrphanMaker(Path data) throws java.io.IOException {
+        return new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                OrphanMaker.class.getName(), data.toString())
+                .redirectErrorStream(true)
+                .start();
     }
 
     @Test
@@ -85,12 +122,14 @@ class EmbeddedPostgresServerTest {
         }
     }
 
-    private static long awaitReady(BufferedReader output) throws Exception {
+    /** The postmaster's and the watchdog's pids, once the child's PostgreSQL is ready. */
+    private static long[] awaitReady(BufferedReader output) throws Exception {
         StringBuilder seen = new StringBuilder();
         String line;
         while ((line = output.readLine()) != null) {
             if (line.startsWith(OrphanMaker.READY)) {
-                return Long.parseLong(line.substring(OrphanMaker.READY.length()).trim());
+                String[] pids = line.substring(OrphanMaker.READY.length()).trim().split(" watchdog ");
+                return new long[] {Long.parseLong(pids[0]), Long.parseLong(pids[1])};
             }
             seen.append(line).append('\n');
         }
@@ -128,7 +167,7 @@ class EmbeddedPostgresServerTest {
             EmbeddedPostgresServer server = EmbeddedPostgresServer.persistent(data, 0);
             execute(server, "CREATE TABLE kept (name text)", "INSERT INTO kept VALUES ('written before kill -9')");
             String pid = Files.readAllLines(data.resolve("postmaster.pid")).getFirst().trim();
-            System.out.println(READY + pid);
+            System.out.println(READY + pid + " watchdog " + server.watchdogProcess().pid());
             System.out.flush();
             Thread.currentThread().join(); // until killed
         }

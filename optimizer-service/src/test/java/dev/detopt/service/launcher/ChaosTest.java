@@ -11,19 +11,12 @@ import dev.detopt.service.ApiClient;
 import dev.detopt.service.OptimizerServiceApplication;
 import dev.detopt.service.TestSpecs;
 import dev.detopt.service.TestTokens;
-import dev.detopt.worker.WorkerMain;
-import java.io.File;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.jar.Attributes;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,20 +41,6 @@ class ChaosTest {
 
     @TempDir
     Path directory;
-
-    /** A jar whose manifest runs WorkerMain on this test's class path (the worker module is not packaged here). */
-    private Path workerJar() throws Exception {
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, WorkerMain.class.getName());
-        manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, Arrays.stream(
-                        System.getProperty("java.class.path").split(File.pathSeparator))
-                .map(entry -> Path.of(entry).toUri().toString()).collect(Collectors.joining(" ")));
-        Path jar = directory.resolve("detopt-worker.jar");
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream ignored = new JarOutputStream(out, manifest)) {
-            return jar;
-        }
-    }
 
     private ConfigurableApplicationContext start(Path jar) {
         return new SpringApplicationBuilder(OptimizerServiceApplication.class)
@@ -124,7 +103,7 @@ class ChaosTest {
 
     @Test
     void aStudySurvivesKilledWorkersAndAServiceRestartBitForBit() throws Exception {
-        Path jar = workerJar();
+        Path jar = WorkerJarOnClassPath.create(directory);
         try (var old = Files.list(Files.createDirectories(LOGS))) {
             for (Path file : old.toList()) {
                 Files.delete(file);
@@ -146,7 +125,7 @@ class ChaosTest {
             while (blows.size() < 6 && jdbc.queryForObject("SELECT count(*) FROM steps WHERE study_id = ?::uuid", Long.class,
                     study) < 2 && !status(api, study).equals("COMPLETED")) {
                 long before = progress(jdbc, study);
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(50))
                         .until(() -> progress(jdbc, study) != before || status(api, study).equals("COMPLETED"));
                 strike(service, random, blows);
             }
@@ -158,11 +137,11 @@ class ChaosTest {
             String study = id;
             for (int i = 0; i < 6 && blows.size() < 9 && !status(api, study).equals("COMPLETED"); i++) {
                 long before = progress(jdbc, study);
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(50))
                         .until(() -> progress(jdbc, study) != before || status(api, study).equals("COMPLETED"));
                 strike(service, random, blows);
             }
-            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
+            await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofMillis(100))
                     .until(() -> status(api, study).equals("COMPLETED"));
 
             StudyHistory reference = new StudyRunner(StudySpecs.fromJson(spec), 2).run(record -> { });

@@ -16,6 +16,7 @@ import dev.detopt.worker.WorkerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,15 +81,19 @@ class KillNineRestartTest {
         startWorker(port);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(() -> step(api, study) >= 3);
 
+        long postmaster = Long.parseLong(Files.readAllLines(directory.resolve("postgres/postmaster.pid")).getFirst().trim());
         service.destroyForcibly(); // SIGKILL
         assertThat(service.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(service.exitValue()).isEqualTo(137);
+        // Its PostgreSQL does not run on as an orphan: the watchdog stops it.
+        ProcessHandle.of(postmaster).ifPresent(process -> await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50)).until(() -> !process.isAlive()));
 
         service = startService(port);
         awaitUp(api);
         long stepAfterRestart = step(api, study);
         assertThat(stepAfterRestart).as("the study was interrupted, not finished").isLessThan(reference.size());
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50)).until(() -> {
+        await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(50)).until(() -> {
             assertThat(workerExit).as("the worker outlives the service's death").isNotDone();
             return RestartResumeTest.status(api, study).equals("COMPLETED");
         });
@@ -99,6 +106,21 @@ class KillNineRestartTest {
             events += record.events();
         }
         assertThat(records).containsExactlyElementsOf(reference);
+
+        // The outage is on the study's log, and no step's duration holds it.
+        JsonNode outage = null;
+        for (JsonNode event : api.get("/api/v1/studies/" + study + "/events?limit=500", TestTokens.VIEWER).json().path("items")) {
+            if (event.path("type").asString().equals("service-outage")) {
+                outage = event;
+            }
+        }
+        assertThat(outage).as("a service-outage event").isNotNull();
+        Matcher seconds = Pattern.compile("\\(([0-9.]+) s\\)").matcher(outage.path("message").asString());
+        assertThat(seconds.find()).as(outage.path("message").asString()).isTrue();
+        long outageMillis = (long) (Double.parseDouble(seconds.group(1)) * 1000);
+        for (JsonNode item : api.get("/api/v1/studies/" + study + "/steps?size=500", TestTokens.VIEWER).json().path("items")) {
+            assertThat(item.path("durationMillis").asLong()).as("step %s", item.path("step")).isLessThan(outageMillis);
+        }
         JsonNode finished = api.get("/api/v1/studies/" + study, TestTokens.VIEWER).json();
         assertThat(finished.path("eventsSimulated").asLong()).isEqualTo(events).isEqualTo(reference.size() * BATCHES * 4_000L);
         JsonNode tasks = api.get("/api/v1/studies/" + study + "/tasks?size=500", TestTokens.VIEWER).json();

@@ -1,6 +1,11 @@
 package dev.detopt.model.cli;
 
+import dev.detopt.model.external.ExternalSimulators;
+import dev.detopt.model.external.SimulatorFailure;
+import dev.detopt.model.study.HistoryCsv;
+import dev.detopt.model.study.InvalidStudySpecException;
 import dev.detopt.model.study.ParseResult;
+import dev.detopt.model.study.catalog.SimulatorCatalog;
 import dev.detopt.model.study.StepRecord;
 import dev.detopt.model.study.StudyHistory;
 import dev.detopt.model.study.StudyRunner;
@@ -46,6 +51,10 @@ public final class OptimizeCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "Print only the summary, not a line per step.")
     boolean quiet;
 
+    @Option(names = "--simulators", defaultValue = "${env:DETOPT_SIMULATORS}",
+            description = "Registry of external simulator programs (JSON, docs/simulator-protocol.md §5); default: $DETOPT_SIMULATORS.")
+    Path simulatorsFile;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -60,7 +69,29 @@ public final class OptimizeCommand implements Callable<Integer> {
             err.println("cannot read " + specFile + ": " + e.getMessage());
             return 2;
         }
-        ParseResult parsed = StudySpecs.parse(json);
+        ExternalSimulators externals;
+        try {
+            externals = simulatorsFile == null ? ExternalSimulators.none() : ExternalSimulators.load(simulatorsFile);
+        } catch (IOException e) {
+            err.println("cannot read " + simulatorsFile + ": " + e.getMessage());
+            return 2;
+        } catch (InvalidStudySpecException e) {
+            err.println("invalid simulator registry " + simulatorsFile + ":");
+            e.problems().forEach(p -> err.println("  " + p));
+            err.flush();
+            return 2;
+        }
+        try (externals) {
+            return optimize(json, externals.catalog(), out, err);
+        } catch (SimulatorFailure e) {
+            err.println("simulation failed: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+    }
+
+    private int optimize(String json, SimulatorCatalog catalog, PrintWriter out, PrintWriter err) throws IOException {
+        ParseResult parsed = StudySpecs.parse(json, catalog);
         if (!parsed.isValid()) {
             err.println("invalid study specification " + specFile + ":");
             parsed.problems().forEach(p -> err.println("  " + p));
@@ -77,7 +108,7 @@ public final class OptimizeCommand implements Callable<Integer> {
                 study.batchesPerStep(), study.maxSteps(), threadCount);
         out.flush();
         long started = System.nanoTime();
-        StudyRunner runner = new StudyRunner(study, threadCount);
+        StudyRunner runner = new StudyRunner(study, catalog, threadCount);
         StudyHistory history = runner.run(record -> {
             if (!quiet) {
                 out.println(line(record));
@@ -98,7 +129,8 @@ public final class OptimizeCommand implements Callable<Integer> {
             out.println("history JSON: " + historyJson);
         }
         if (historyCsv != null) {
-            Files.writeString(historyCsv, csv(history.steps()));
+            // The service's export writes the same form: the two can be diffed.
+            Files.writeString(historyCsv, HistoryCsv.write(history.steps(), history.finalState().theta()));
             out.println("history CSV: " + historyCsv);
         }
         out.flush();
@@ -134,26 +166,4 @@ public final class OptimizeCommand implements Callable<Integer> {
         Files.writeString(historyJson, WireJson.mapper().writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root));
     }
 
-    /** Exact values (shortest round-trip decimal) so the CSV can be diffed against the service. */
-    static String csv(List<StepRecord> steps) {
-        StringBuilder csv = new StringBuilder();
-        List<String> parameters = List.copyOf(steps.getFirst().theta().keySet());
-        List<String> free = List.copyOf(steps.getFirst().gradient().keySet());
-        csv.append("step,total,physics,physics_stderr,cost,penalty,lambda,gradient_norm,events_total");
-        parameters.forEach(p -> csv.append(",theta.").append(p));
-        free.forEach(p -> csv.append(",gradient.").append(p));
-        free.forEach(p -> csv.append(",gradient_stderr.").append(p));
-        csv.append('\n');
-        for (StepRecord r : steps) {
-            csv.append(r.step()).append(',').append(r.total()).append(',').append(r.physics()).append(',')
-                    .append(r.physicsStderr()).append(',').append(r.cost()).append(',').append(r.penalty()).append(',')
-                    .append(r.lambda() == null ? "" : r.lambda().toString()).append(',').append(r.gradientNorm())
-                    .append(',').append(r.eventsTotal());
-            parameters.forEach(p -> csv.append(',').append(r.theta().get(p)));
-            free.forEach(p -> csv.append(',').append(r.gradient().get(p)));
-            free.forEach(p -> csv.append(',').append(r.gradientStderr().get(p)));
-            csv.append('\n');
-        }
-        return csv.toString();
-    }
 }

@@ -61,9 +61,13 @@ class OptimizeCommandTest {
 
         List<String> rows = Files.readAllLines(csv);
         assertThat(rows).hasSize(8);
-        assertThat(rows.getFirst()).startsWith("step,total,physics").contains("theta.mu", "theta.sigma", "gradient.mu")
-                .doesNotContain("gradient.sigma");
-        assertThat(rows.get(3)).startsWith("2," + reference.steps().get(2).total() + ",");
+        assertThat(rows.getFirst()).isEqualTo("step,physics,physics_stderr,cost,penalty,total,gradient_norm,events,events_total,"
+                + "lambda,theta.mu,theta.sigma,gradient.mu,gradient_stderr.mu,theta_after.mu,theta_after.sigma");
+        StepRecord third = reference.steps().get(2);
+        assertThat(rows.get(3)).startsWith("2," + third.physics() + "," + third.physicsStderr() + ",");
+        String[] last = rows.getLast().split(",", -1);
+        assertThat(Double.parseDouble(last[14])).as("final θ, as printed").isEqualTo(reference.finalState().theta().get("mu"));
+        assertThat(outcome.out()).contains("final θ: mu=");
     }
 
     @Test

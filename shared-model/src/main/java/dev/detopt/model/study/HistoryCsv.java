@@ -1,0 +1,67 @@
+package dev.detopt.model.study;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one CSV form of a study's history, written alike by the reference runner's CLI and by the
+ * service's export, so that the two can be compared with {@code diff}. One row per step; doubles in
+ * Java's shortest round-trip form (each parses back to the identical double), NaN and Infinity as
+ * Java spells them, an absent value as an empty cell.
+ *
+ * <p>Columns: {@code step,physics,physics_stderr,cost,penalty,total,gradient_norm,events,events_total,lambda},
+ * then {@code theta.<p>} (the design the step simulated), {@code gradient.<p>} and
+ * {@code gradient_stderr.<p>} (free parameters), and {@code theta_after.<p>}: the design after the
+ * step's update. The last row's {@code theta_after} is the final design, the answer of the study.
+ */
+public final class HistoryCsv {
+
+    private HistoryCsv() {
+    }
+
+    /**
+     * @param steps      the step records in step order
+     * @param finalTheta the design after the last recorded step's update (the study state's θ);
+     *                   null leaves the last row's {@code theta_after} cells empty
+     */
+    public static String write(List<StepRecord> steps, Map<String, Double> finalTheta) {
+        Set<String> parameters = new LinkedHashSet<>();
+        Set<String> free = new LinkedHashSet<>();
+        for (StepRecord record : steps) {
+            parameters.addAll(record.theta().keySet());
+            free.addAll(record.gradient().keySet());
+        }
+        StringBuilder out = new StringBuilder(256 + steps.size() * 200);
+        out.append("step,physics,physics_stderr,cost,penalty,total,gradient_norm,events,events_total,lambda");
+        parameters.forEach(name -> out.append(",theta.").append(columnName(name)));
+        free.forEach(name -> out.append(",gradient.").append(columnName(name)));
+        free.forEach(name -> out.append(",gradient_stderr.").append(columnName(name)));
+        parameters.forEach(name -> out.append(",theta_after.").append(columnName(name)));
+        out.append('\n');
+        for (int i = 0; i < steps.size(); i++) {
+            StepRecord r = steps.get(i);
+            Map<String, Double> after = i + 1 < steps.size() ? steps.get(i + 1).theta() : finalTheta;
+            out.append(r.step()).append(',').append(r.physics()).append(',').append(r.physicsStderr()).append(',')
+                    .append(r.cost()).append(',').append(r.penalty()).append(',').append(r.total()).append(',')
+                    .append(r.gradientNorm()).append(',').append(r.events()).append(',').append(r.eventsTotal()).append(',')
+                    .append(value(r.lambda()));
+            parameters.forEach(name -> out.append(',').append(value(r.theta().get(name))));
+            free.forEach(name -> out.append(',').append(value(r.gradient().get(name))));
+            free.forEach(name -> out.append(',').append(value(r.gradientStderr().get(name))));
+            parameters.forEach(name -> out.append(',').append(after == null ? "" : value(after.get(name))));
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    private static String value(Double value) {
+        return value == null ? "" : value.toString();
+    }
+
+    /** A parameter name as a column name: anything but letters, digits, '_', '.', '-' becomes '_'. */
+    static String columnName(String name) {
+        return name.replaceAll("[^A-Za-z0-9_.-]", "_");
+    }
+}
