@@ -95,7 +95,7 @@ public class TaskRepository {
                         picked AS (
                             SELECT t.id FROM tasks t
                             WHERE NOT EXISTS (SELECT 1 FROM me WHERE me.stopping)
-                              AND """ + LEASABLE + """
+                              AND\s""" + LEASABLE + """
                             ORDER BY t.id
                             LIMIT ?
                             FOR UPDATE OF t SKIP LOCKED)
@@ -184,7 +184,7 @@ public class TaskRepository {
         // visible to the rest of the statement): unfinished before, minus those completed here.
         sql.append("""
                     ) AS v(id, token, result)
-                    WHERE t.id = v.id AND """ + currentLease("v.token") + """
+                    WHERE t.id = v.id AND\s""" + currentLease("v.token") + """
                     RETURNING t.id, t.study_id, t.step)
                 SELECT d.id, d.step,
                     (SELECT count(*) FROM tasks u WHERE u.study_id = d.study_id AND u.step = d.step AND u.state <> 'COMPLETED')
