@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.detopt.service.ApiClient;
+import dev.detopt.service.ReferenceFinalState;
 import dev.detopt.service.TestSpecs;
 import dev.detopt.service.TestTokens;
 import java.io.IOException;
@@ -36,17 +37,19 @@ class ShippedJarsIT {
     Path directory;
 
     private Process service;
+    private List<ProcessHandle> workers = List.of();
 
     @AfterEach
     void stopService() throws InterruptedException {
         if (service != null && service.isAlive()) {
-            List<ProcessHandle> children = service.descendants().toList();
+            workers = service.descendants().toList();
             service.destroy();
             if (!service.waitFor(60, TimeUnit.SECONDS)) {
                 service.destroyForcibly();
             }
-            children.forEach(ProcessHandle::destroyForcibly);
         }
+        // Also when the test failed because they outlived the service.
+        workers.forEach(ProcessHandle::destroyForcibly);
     }
 
     @Test
@@ -98,7 +101,7 @@ class ShippedJarsIT {
             assertThat(status).as("study status").isIn("RUNNING", "COMPLETED");
             return status.equals("COMPLETED");
         });
-        List<ProcessHandle> workers = service.descendants()
+        workers = service.descendants()
                 .filter(p -> p.info().commandLine().orElse("").contains(workerJar.getFileName().toString()))
                 .toList();
         assertThat(workers).as("the packaged workers run as the service's children").hasSize(2);
@@ -110,6 +113,7 @@ class ShippedJarsIT {
         String expected = Files.readString(cliCsv, StandardCharsets.UTF_8);
         assertThat(expected.lines().count()).as("header and one row per step").isEqualTo(6);
         assertThat(export.body()).isEqualTo(expected);
+        ReferenceFinalState.assertServiceMatches(api, study, spec);
 
         // SIGKILL: no shutdown hook stops the workers; they must notice the service's death themselves.
         service.destroyForcibly();
