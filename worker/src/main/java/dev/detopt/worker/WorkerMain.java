@@ -1,10 +1,12 @@
 package dev.detopt.worker;
 
-import dev.detopt.model.study.catalog.SimulatorCatalog;
+import dev.detopt.model.external.ExternalSimulators;
 import dev.detopt.storage.ObjectStore;
 import dev.detopt.storage.S3ObjectStore;
 import dev.detopt.storage.S3Settings;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -47,12 +49,20 @@ public final class WorkerMain {
         }
         out.println("detopt-worker starting\n" + config.describe());
         CompletableFuture<Void> stopSignal = new CompletableFuture<>();
+        ExternalSimulators externals;
+        try {
+            String registry = System.getenv("DETOPT_SIMULATORS");
+            externals = registry == null || registry.isBlank() ? ExternalSimulators.none() : ExternalSimulators.load(Path.of(registry));
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("detopt-worker: cannot load the simulator registry DETOPT_SIMULATORS: " + e.getMessage());
+            return 2;
+        }
         Optional<S3Settings> s3 = config.s3();
         ObjectStore store = s3.map(S3ObjectStore::new).orElse(null);
         try {
             ServiceClient client = new ServiceClient(config.serviceUrl(), config.token(), stopSignal);
             Worker worker = new Worker(config, client, store == null ? null : new CheckpointStore(store),
-                    SimulatorCatalog.standard(), stopSignal);
+                    externals.catalog(), stopSignal);
             onTermination(worker::requestStop);
             exitWithParent(System.getenv("DETOPT_EXIT_WITH_PID"), worker::requestStop);
             return worker.run();
@@ -60,6 +70,7 @@ public final class WorkerMain {
             if (store != null) {
                 store.close();
             }
+            externals.close();
         }
     }
 

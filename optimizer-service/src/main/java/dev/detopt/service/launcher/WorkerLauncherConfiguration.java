@@ -33,12 +33,14 @@ public class WorkerLauncherConfiguration {
     @Bean
     WorkerFleet workerFleet(WorkerLauncherProperties properties, DetoptProperties detopt, Environment environment,
                             WorkerEvents events, ObjectProvider<WorkQueue> queue,
-                            ObjectProvider<LocalCredentials> tokens) {
+                            ObjectProvider<LocalCredentials> tokens, SlurmLauncherProperties slurm) {
         WorkerLauncher launcher = switch (properties.mode()) {
             case LOCAL -> new LocalWorkerLauncher(properties.local(),
                     () -> localEnvironment(properties.local(), detopt, environment, tokens), events);
             case KUBERNETES -> new KubernetesWorkerLauncher(kubernetesClient(), properties.kubernetes(), events,
                     Clock.systemUTC());
+            case SLURM -> new SlurmWorkerLauncher(slurm, () -> SlurmWorkerLauncher.environment(slurm, detopt, environment,
+                    tokens), events);
             case NONE -> new NoWorkers();
         };
         return new WorkerFleet(launcher, queue.getIfAvailable(), properties.reconcileInterval());
@@ -54,6 +56,11 @@ public class WorkerLauncherConfiguration {
         Map<String, String> env = new LinkedHashMap<>();
         String port = environment.getProperty("local.server.port", environment.getProperty("server.port", "8080"));
         env.put("DETOPT_SERVICE_URL", "http://127.0.0.1:" + port);
+        String simulators = environment.getProperty("detopt.simulators", "");
+        if (!simulators.isBlank()) {
+            // local workers run the registered programs of the same registry file
+            env.put("DETOPT_SIMULATORS", java.nio.file.Path.of(simulators).toAbsolutePath().toString());
+        }
         String token = local.token();
         if (token == null || token.isBlank()) {
             LocalCredentials credentials = tokens.getIfAvailable();

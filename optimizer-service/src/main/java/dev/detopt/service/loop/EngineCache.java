@@ -2,6 +2,7 @@ package dev.detopt.service.loop;
 
 import dev.detopt.model.study.StudyEngine;
 import dev.detopt.model.study.StudySpecs;
+import dev.detopt.model.study.catalog.SimulatorCatalog;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +17,11 @@ public class EngineCache {
     static final int LIMIT = 1_000;
 
     private final Map<UUID, StudyEngine> engines = new ConcurrentHashMap<>();
+    private final SimulatorCatalog catalog;
+
+    public EngineCache(SimulatorCatalog catalog) {
+        this.catalog = catalog;
+    }
 
     public StudyEngine engine(UUID studyId, String specJson) {
         StudyEngine engine = engines.get(studyId);
@@ -23,7 +29,7 @@ public class EngineCache {
             if (engines.size() >= LIMIT) {
                 engines.clear();
             }
-            engine = new StudyEngine(StudySpecs.fromJson(specJson), dev.detopt.model.study.catalog.SimulatorCatalog.standard(),
+            engine = new StudyEngine(StudySpecs.fromJson(specJson, catalog), catalog,
                     Math.max(1, Runtime.getRuntime().availableProcessors()));
             engines.put(studyId, engine);
         }

@@ -4,6 +4,7 @@ import dev.detopt.model.study.FieldProblem;
 import dev.detopt.model.study.ParseResult;
 import dev.detopt.model.study.StudySpec;
 import dev.detopt.model.study.StudySpecs;
+import dev.detopt.model.study.catalog.SimulatorCatalog;
 import dev.detopt.service.web.ApiProblem;
 import java.util.List;
 import java.util.UUID;
@@ -16,16 +17,18 @@ import org.springframework.transaction.annotation.Transactional;
 public class StudyService {
     private final StudyRepository studies;
     private final StudyEventLog events;
+    private final SimulatorCatalog catalog;
 
-    public StudyService(StudyRepository studies, StudyEventLog events) {
+    public StudyService(StudyRepository studies, StudyEventLog events, SimulatorCatalog catalog) {
         this.studies = studies;
         this.events = events;
+        this.catalog = catalog;
     }
 
     /** Validates the spec (every problem reported at once, 422) and stores it normalised. */
     @Transactional
     public StudyRow create(String specJson, String owner) {
-        ParseResult parsed = StudySpecs.parse(specJson);
+        ParseResult parsed = StudySpecs.parse(specJson, catalog);
         if (!parsed.isValid()) {
             List<ApiProblem.FieldError> errors = parsed.problems().stream()
                     .map(problem -> new ApiProblem.FieldError(problem.field(), problem.message())).toList();

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 DemoCommand.class,
                 EstimateCommand.class,
                 ScanCommand.class,
+                SimulatorCommand.class,
         })
 public final class DetoptSim implements Runnable {
 

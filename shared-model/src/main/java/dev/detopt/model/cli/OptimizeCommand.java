@@ -1,7 +1,11 @@
 package dev.detopt.model.cli;
 
+import dev.detopt.model.external.ExternalSimulators;
+import dev.detopt.model.external.SimulatorFailure;
 import dev.detopt.model.study.HistoryCsv;
+import dev.detopt.model.study.InvalidStudySpecException;
 import dev.detopt.model.study.ParseResult;
+import dev.detopt.model.study.catalog.SimulatorCatalog;
 import dev.detopt.model.study.StepRecord;
 import dev.detopt.model.study.StudyHistory;
 import dev.detopt.model.study.StudyRunner;
@@ -47,6 +51,10 @@ public final class OptimizeCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "Print only the summary, not a line per step.")
     boolean quiet;
 
+    @Option(names = "--simulators", defaultValue = "${env:DETOPT_SIMULATORS}",
+            description = "Registry of external simulator programs (JSON, docs/simulator-protocol.md §5); default: $DETOPT_SIMULATORS.")
+    Path simulatorsFile;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -61,7 +69,29 @@ public final class OptimizeCommand implements Callable<Integer> {
             err.println("cannot read " + specFile + ": " + e.getMessage());
             return 2;
         }
-        ParseResult parsed = StudySpecs.parse(json);
+        ExternalSimulators externals;
+        try {
+            externals = simulatorsFile == null ? ExternalSimulators.none() : ExternalSimulators.load(simulatorsFile);
+        } catch (IOException e) {
+            err.println("cannot read " + simulatorsFile + ": " + e.getMessage());
+            return 2;
+        } catch (InvalidStudySpecException e) {
+            err.println("invalid simulator registry " + simulatorsFile + ":");
+            e.problems().forEach(p -> err.println("  " + p));
+            err.flush();
+            return 2;
+        }
+        try (externals) {
+            return optimize(json, externals.catalog(), out, err);
+        } catch (SimulatorFailure e) {
+            err.println("simulation failed: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+    }
+
+    private int optimize(String json, SimulatorCatalog catalog, PrintWriter out, PrintWriter err) throws IOException {
+        ParseResult parsed = StudySpecs.parse(json, catalog);
         if (!parsed.isValid()) {
             err.println("invalid study specification " + specFile + ":");
             parsed.problems().forEach(p -> err.println("  " + p));
@@ -78,7 +108,7 @@ public final class OptimizeCommand implements Callable<Integer> {
                 study.batchesPerStep(), study.maxSteps(), threadCount);
         out.flush();
         long started = System.nanoTime();
-        StudyRunner runner = new StudyRunner(study, threadCount);
+        StudyRunner runner = new StudyRunner(study, catalog, threadCount);
         StudyHistory history = runner.run(record -> {
             if (!quiet) {
                 out.println(line(record));

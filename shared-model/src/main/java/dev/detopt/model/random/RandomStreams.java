@@ -38,6 +38,14 @@ public final class RandomStreams {
         return new EventRandomness(this, step, eventIndex);
     }
 
+    /**
+     * The 64-bit seed of one event's stream, as handed to external simulator programs
+     * (docs/simulator-protocol.md §4): the same key that seeds this class's generator for those coordinates.
+     */
+    public long eventSeed(long step, long eventIndex, StreamPurpose purpose, int substream) {
+        return key(studySeed, step, eventIndex, purpose.id(), substream);
+    }
+
     /** Mixed 64-bit key; distinct coordinates give unrelated keys. */
     static long key(long seed, long step, long eventIndex, int purpose, int substream) {
         long h = mix(seed ^ 0x9E3779B97F4A7C15L);

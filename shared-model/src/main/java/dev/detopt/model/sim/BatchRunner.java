@@ -90,6 +90,10 @@ public final class BatchRunner implements AutoCloseable {
     }
 
     private void simulateChunk(long from, long to, SampleAccumulator total) {
+        if (evaluators.getFirst() instanceof RangeEvaluator) {
+            simulateRanges(from, to, total);
+            return;
+        }
         if (pool == null) {
             simulateRange(evaluators.getFirst(), new AtomicLong(from), to, total);
             return;
@@ -103,6 +107,10 @@ public final class BatchRunner implements AutoCloseable {
                 return part;
             }));
         }
+        collect(parts, total);
+    }
+
+    private static void collect(List<Future<SampleAccumulator>> parts, SampleAccumulator total) {
         for (Future<SampleAccumulator> part : parts) {
             try {
                 total.merge(part.get());
@@ -116,6 +124,28 @@ public final class BatchRunner implements AutoCloseable {
                 throw new IllegalStateException("simulation failed", e.getCause());
             }
         }
+    }
+
+    /** Range evaluators: one contiguous part of the chunk per thread. */
+    private void simulateRanges(long from, long to, SampleAccumulator total) {
+        long events = to - from;
+        int parts = (int) Math.min(threads, events);
+        if (pool == null || parts <= 1) {
+            ((RangeEvaluator) evaluators.getFirst()).evaluateRange(streams, step, from, to, total);
+            return;
+        }
+        List<Future<SampleAccumulator>> futures = new ArrayList<>();
+        for (int p = 0; p < parts; p++) {
+            RangeEvaluator evaluator = (RangeEvaluator) evaluators.get(p);
+            long partFrom = from + events * p / parts;
+            long partTo = from + events * (p + 1) / parts;
+            futures.add(pool.submit(() -> {
+                SampleAccumulator part = new SampleAccumulator(layout);
+                evaluator.evaluateRange(streams, step, partFrom, partTo, part);
+                return part;
+            }));
+        }
+        collect(futures, total);
     }
 
     private void simulateRange(EventEvaluator evaluator, AtomicLong cursor, long to, SampleAccumulator into) {

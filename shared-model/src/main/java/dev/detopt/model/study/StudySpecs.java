@@ -2,6 +2,8 @@ package dev.detopt.model.study;
 
 import dev.detopt.model.sim.EstimatorKind;
 import dev.detopt.model.sim.Simulator;
+import dev.detopt.model.external.ExternalSimulator;
+import dev.detopt.model.external.SimulatorDeclaration;
 import dev.detopt.model.study.catalog.SimulatorCatalog;
 import dev.detopt.model.study.catalog.SimulatorType;
 import dev.detopt.model.study.contract.WireJson;
@@ -86,6 +88,11 @@ public final class StudySpecs {
     /** Parses or throws {@link InvalidStudySpecException} listing every problem. */
     public static StudySpec fromJson(String json) {
         return parse(json).orThrow();
+    }
+
+    /** Parses against a catalogue (e.g. with registered external simulators) or throws. */
+    public static StudySpec fromJson(String json, SimulatorCatalog catalog) {
+        return parse(json, catalog).orThrow();
     }
 
     public static String toJson(StudySpec spec) {
@@ -246,6 +253,8 @@ public final class StudySpecs {
                     problem("parameters[" + i + "].name", "simulator '" + simulator.name() + "' has no parameter '"
                             + p.name() + "'; it has " + String.join(", ", simulator.parameterNames()));
                     complete = false;
+                } else if (simulator instanceof ExternalSimulator external) {
+                    declaredBounds(external, p, "parameters[" + i + "]");
                 }
             }
             if (simulator != null && complete) {
@@ -260,6 +269,28 @@ public final class StudySpecs {
                 root.problem("parameters", "every parameter is frozen: at least one must be free to optimize");
             }
             return complete ? parameters : null;
+        }
+
+        /** A program's declared bounds: the spec's bounds (and so every θ it will be sent) must lie inside. */
+        private void declaredBounds(ExternalSimulator external, ParameterSpec p, String path) {
+            SimulatorDeclaration.Parameter declared = external.registration().declaration().parameters()
+                    .get(external.parameterIndex(p.name()));
+            if (p.frozen()) {
+                if ((declared.lower() != null && p.initial() < declared.lower())
+                        || (declared.upper() != null && p.initial() > declared.upper())) {
+                    problem(path + ".initial", "simulator '" + external.name() + "' accepts " + p.name() + " in ["
+                            + declared.lower() + ", " + declared.upper() + "]");
+                }
+                return;
+            }
+            if (declared.lower() != null && (p.lower() == null || p.lower() < declared.lower())) {
+                problem(path + ".lower", "simulator '" + external.name() + "' accepts " + p.name() + " ≥ " + declared.lower()
+                        + "; give a lower bound of at least that");
+            }
+            if (declared.upper() != null && (p.upper() == null || p.upper() > declared.upper())) {
+                problem(path + ".upper", "simulator '" + external.name() + "' accepts " + p.name() + " ≤ " + declared.upper()
+                        + "; give an upper bound of at most that");
+            }
         }
 
         private ParameterSpec parameter(JsonNode node, String path) {
@@ -506,6 +537,10 @@ public final class StudySpecs {
             Long events = positive(simulate, "events", true);
             Long seed = simulate.integer("seed", false);
             simulate.finish();
+            if (simulator instanceof ExternalSimulator) {
+                // the service would have to run the program itself; it never runs external programs
+                f.problem("simulate", "is not available for external simulator programs; give the target as \"values\"");
+            }
             if (parameters != null && simulator != null) {
                 for (String name : parameters.keySet()) {
                     if (!simulator.parameterNames().contains(name)) {

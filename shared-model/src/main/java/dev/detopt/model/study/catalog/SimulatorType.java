@@ -28,9 +28,17 @@ public final class SimulatorType<C> {
     private final Function<C, List<String>> problems;
     private final Function<C, Simulator> factory;
     private final BiFunction<C, Simulator, DetectorGeometry> geometry;
+    private final boolean openConfig;
 
     public SimulatorType(String name, Class<C> configType, C defaults, Function<C, List<String>> problems,
                          Function<C, Simulator> factory, BiFunction<C, Simulator, DetectorGeometry> geometry) {
+        this(name, configType, defaults, problems, factory, geometry, false);
+    }
+
+    private SimulatorType(String name, Class<C> configType, C defaults, Function<C, List<String>> problems,
+                          Function<C, Simulator> factory, BiFunction<C, Simulator, DetectorGeometry> geometry,
+                          boolean openConfig) {
+        this.openConfig = openConfig;
         this.name = Objects.requireNonNull(name);
         this.configType = Objects.requireNonNull(configType);
         this.defaults = Objects.requireNonNull(defaults);
@@ -43,7 +51,19 @@ public final class SimulatorType<C> {
         return name;
     }
 
+    /**
+     * A simulator whose configuration is any JSON object, passed on unchanged (external programs check
+     * their own configuration), without materials or channels.
+     */
+    public static SimulatorType<ObjectNode> open(String name, Function<ObjectNode, Simulator> factory) {
+        return new SimulatorType<>(name, ObjectNode.class, WireJson.mapper().createObjectNode(), config -> List.of(),
+                factory, (config, simulator) -> DetectorGeometry.none(), true);
+    }
+
     public ObjectNode defaults() {
+        if (defaults instanceof ObjectNode node) {
+            return node.deepCopy();
+        }
         return (ObjectNode) WireJson.mapper().valueToTree(defaults);
     }
 
@@ -68,7 +88,7 @@ public final class SimulatorType<C> {
                 found.add(new FieldProblem(path, "must be a JSON object"));
             } else {
                 for (Map.Entry<String, JsonNode> field : config.properties()) {
-                    if (!merged.has(field.getKey())) {
+                    if (!openConfig && !merged.has(field.getKey())) {
                         found.add(new FieldProblem(path + "." + field.getKey(), "unknown configuration field of simulator '"
                                 + name + "'; known: " + String.join(", ", merged.propertyNames())));
                     } else {
