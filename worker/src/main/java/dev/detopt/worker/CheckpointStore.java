@@ -1,5 +1,6 @@
 package dev.detopt.worker;
 
+import dev.detopt.model.study.contract.protocol.CheckpointKeys;
 import dev.detopt.model.sim.BatchRunner;
 import dev.detopt.model.study.contract.BatchCheckpoint;
 import dev.detopt.model.study.contract.BatchTask;
@@ -44,11 +45,11 @@ public final class CheckpointStore {
     }
 
     public static String batchPrefix(BatchTask task) {
-        return "studies/" + task.studyId() + "/steps/" + task.step() + "/batches/" + task.batchIndex() + "/";
+        return CheckpointKeys.batchPrefix(task.coordinates());
     }
 
     public static String key(BatchTask task, int attempt) {
-        return batchPrefix(task) + "attempt-" + attempt + ".json";
+        return CheckpointKeys.attempt(task.studyId(), task.step(), task.batchIndex(), attempt);
     }
 
     /** Encodes and uploads; throws {@link dev.detopt.storage.ObjectStoreException} when the store fails. */

@@ -1,7 +1,23 @@
 package dev.detopt.worker;
 
+import dev.detopt.model.study.contract.protocol.BulkCompleteAnswer;
+import dev.detopt.model.study.contract.protocol.BulkCompleteItem;
+import dev.detopt.model.study.contract.protocol.BulkCompleteRequest;
+import dev.detopt.model.study.contract.protocol.BulkCompleteResponse;
+import dev.detopt.model.study.contract.protocol.CheckpointReport;
+import dev.detopt.model.study.contract.protocol.CompleteRequest;
+import dev.detopt.model.study.contract.protocol.CompleteResponse;
+import dev.detopt.model.study.contract.protocol.FailRequest;
+import dev.detopt.model.study.contract.protocol.HeartbeatRequest;
+import dev.detopt.model.study.contract.protocol.HeartbeatResponse;
+import dev.detopt.model.study.contract.protocol.LeaseGrant;
+import dev.detopt.model.study.contract.protocol.LeaseReference;
+import dev.detopt.model.study.contract.protocol.LeaseResponse;
+import dev.detopt.model.study.contract.protocol.RegisterRequest;
+import dev.detopt.model.study.contract.protocol.RegisterResponse;
+import dev.detopt.model.study.contract.protocol.ReleaseRequest;
+import dev.detopt.model.study.contract.protocol.WorkerApiJson;
 import dev.detopt.model.study.contract.BatchResult;
-import dev.detopt.model.study.contract.BatchTask;
 import dev.detopt.model.study.contract.WireJson;
 import java.io.IOException;
 import java.net.URI;
@@ -10,12 +26,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -31,8 +43,10 @@ import tools.jackson.databind.JsonNode;
  * the shared {@link WireJson} mapper). Transient failures (connection refused or reset, 408, 425,
  * 429, 5xx) are retried with exponential backoff and jitter within each call's time budget; a call
  * marked abortable gives up at once when the worker is told to stop, so a SIGTERM never waits for
- * a long poll or a backoff. Envelopes are read leniently (the service may add fields); the batch
- * task inside a lease is read strictly, as the contract demands.
+ * a long poll or a backoff. Requests and answers are the shared worker-API records
+ * ({@code dev.detopt.model.study.contract.protocol}); envelopes are read leniently (the service may
+ * add fields), the batch task inside a lease strictly ({@link LeaseGrant#batchTask()}), as the
+ * contract demands.
  */
 public final class ServiceClient {
     private static final System.Logger LOG = System.getLogger(ServiceClient.class.getName());
@@ -45,23 +59,6 @@ public final class ServiceClient {
     public record CallPolicy(Duration budget, boolean abortOnStop) {
         /** Retries until the worker stops (registering, polling for work). */
         public static final CallPolicy UNTIL_STOPPED = new CallPolicy(Duration.ofDays(3650), true);
-    }
-
-    public record Registration(String workerId, int leaseSeconds, int heartbeatSeconds) {
-    }
-
-    /** One leased task; {@code checkpointKey} is where the last attempt's checkpoint lies (null: none). */
-    public record Lease(long taskId, String leaseToken, Instant leaseExpiresAt, int attempt, String checkpointKey,
-                        BatchTask task) {
-    }
-
-    public record LeaseProgress(long taskId, String leaseToken, long eventsDone) {
-    }
-
-    public record LeaseRef(long taskId, String leaseToken) {
-    }
-
-    public record Completion(boolean accepted, boolean stepCompleted) {
     }
 
     /** A non-transient answer (4xx other than those retried). */
@@ -118,101 +115,60 @@ public final class ServiceClient {
                 .build();
     }
 
-    public Registration register(String workerId, String host, String pod, String node, int threads, CallPolicy policy) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("workerId", emptyToNull(workerId));
-        body.put("host", host);
-        body.put("pod", emptyToNull(pod));
-        body.put("node", emptyToNull(node));
-        body.put("threads", threads);
-        JsonNode answer = call("POST", "/api/v1/workers/register", body, REQUEST_TIMEOUT, policy);
-        return new Registration(text(answer, "workerId"), answer.path("leaseSeconds").asInt(30),
-                answer.path("heartbeatSeconds").asInt(10));
+    public RegisterResponse register(String workerId, String host, String pod, String node, int threads,
+                                        CallPolicy policy) {
+        RegisterRequest registration = new RegisterRequest(emptyToNull(workerId), host, emptyToNull(pod), emptyToNull(node), threads);
+        return read(call("POST", "/api/v1/workers/register", registration, REQUEST_TIMEOUT, policy), RegisterResponse.class);
     }
 
     /** Long-polls for up to {@code max} tasks; empty when none arrived within {@code waitSeconds}. */
-    public List<Lease> lease(String workerId, int max, int waitSeconds, CallPolicy policy) {
+    public List<LeaseGrant> lease(String workerId, int max, int waitSeconds, CallPolicy policy) {
         JsonNode answer = call("POST", "/api/v1/workers/" + workerId + "/lease?max=" + max + "&waitSeconds=" + waitSeconds,
                 null, REQUEST_TIMEOUT.plusSeconds(waitSeconds), policy);
-        List<Lease> leases = new ArrayList<>();
-        for (JsonNode item : answer.path("tasks")) {
-            String expires = text(item, "leaseExpiresAt");
-            leases.add(new Lease(item.path("taskId").asLong(), text(item, "leaseToken"),
-                    expires == null ? null : Instant.parse(expires), item.path("attempt").asInt(1),
-                    text(item, "checkpointKey"), WireJson.mapper().treeToValue(item.get("task"), BatchTask.class)));
-        }
-        return leases;
+        List<LeaseGrant> tasks = read(answer, LeaseResponse.class).tasks();
+        return tasks == null ? List.of() : tasks;
     }
 
     /** Extends the leases; returns the ids the service wants abandoned. */
-    public Set<Long> heartbeat(String workerId, List<LeaseProgress> leases, CallPolicy policy) {
-        JsonNode answer = call("POST", "/api/v1/workers/" + workerId + "/heartbeat", Map.of("leases", leases),
-                REQUEST_TIMEOUT, policy);
-        Set<Long> abandon = new HashSet<>();
-        for (JsonNode id : answer.path("abandon")) {
-            abandon.add(id.asLong());
-        }
-        return abandon;
+    public Set<Long> heartbeat(String workerId, List<LeaseReference> leases, CallPolicy policy) {
+        HeartbeatResponse answer = read(call("POST", "/api/v1/workers/" + workerId + "/heartbeat", new HeartbeatRequest(leases),
+                REQUEST_TIMEOUT, policy), HeartbeatResponse.class);
+        return answer.abandon() == null ? Set.of() : new HashSet<>(answer.abandon());
     }
 
-    public void checkpoint(String workerId, LeaseRef lease, String key, long nextEvent, String sha256, CallPolicy policy) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("leaseToken", lease.leaseToken());
-        body.put("key", key);
-        body.put("nextEvent", nextEvent);
-        body.put("sha256", sha256);
-        call("POST", "/api/v1/workers/" + workerId + "/tasks/" + lease.taskId() + "/checkpoint", body, REQUEST_TIMEOUT, policy);
+    public void checkpoint(String workerId, LeaseReference lease, String key, long nextEvent, String sha256,
+                           CallPolicy policy) {
+        call("POST", "/api/v1/workers/" + workerId + "/tasks/" + lease.taskId() + "/checkpoint",
+                new CheckpointReport(lease.leaseToken(), key, nextEvent, sha256), REQUEST_TIMEOUT, policy);
     }
 
-    public Completion complete(String workerId, LeaseRef lease, BatchResult result, CallPolicy policy) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("leaseToken", lease.leaseToken());
-        body.put("result", result);
-        JsonNode answer = call("POST", "/api/v1/workers/" + workerId + "/tasks/" + lease.taskId() + "/complete", body,
-                REQUEST_TIMEOUT, policy);
-        return new Completion(answer.path("accepted").asBoolean(true), answer.path("stepCompleted").asBoolean(false));
-    }
-
-    /** One result for {@link #completeAll}. */
-    public record Finished(LeaseRef lease, BatchResult result) {
-    }
-
-    /** The service's answer to one result of a bulk completion: status 200 accepted, 409 lease lost, else refused. */
-    public record ItemAnswer(long taskId, int status, boolean stepCompleted, String detail) {
+    public CompleteResponse complete(String workerId, LeaseReference lease, BatchResult result, CallPolicy policy) {
+        JsonNode answer = call("POST", "/api/v1/workers/" + workerId + "/tasks/" + lease.taskId() + "/complete",
+                new CompleteRequest(lease.leaseToken(), result), REQUEST_TIMEOUT, policy);
+        return new CompleteResponse(answer.path("accepted").asBoolean(true), answer.path("stepCompleted").asBoolean(false));
     }
 
     /** Several results in one request ({@code POST …/{workerId}/complete}); answers in the order given. */
-    public List<ItemAnswer> completeAll(String workerId, List<Finished> results, CallPolicy policy) {
-        List<Map<String, Object>> items = new ArrayList<>(results.size());
-        for (Finished finished : results) {
-            Map<String, Object> item = new LinkedHashMap<>();
-            item.put("taskId", finished.lease().taskId());
-            item.put("leaseToken", finished.lease().leaseToken());
-            item.put("result", finished.result());
-            items.add(item);
-        }
-        JsonNode answer = call("POST", "/api/v1/workers/" + workerId + "/complete", Map.of("results", items),
-                REQUEST_TIMEOUT, policy);
-        List<ItemAnswer> answers = new ArrayList<>(results.size());
-        for (JsonNode item : answer.path("results")) {
-            answers.add(new ItemAnswer(item.path("taskId").asLong(), item.path("status").asInt(),
-                    item.path("stepCompleted").asBoolean(false), text(item, "detail")));
-        }
-        return answers;
+    public List<BulkCompleteAnswer> completeAll(String workerId, List<BulkCompleteItem> results, CallPolicy policy) {
+        BulkCompleteResponse answer = read(call("POST", "/api/v1/workers/" + workerId + "/complete",
+                new BulkCompleteRequest(results), REQUEST_TIMEOUT, policy), BulkCompleteResponse.class);
+        return answer.results() == null ? List.of() : answer.results();
     }
 
-    public void fail(String workerId, LeaseRef lease, String reason, boolean preempted, CallPolicy policy) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("leaseToken", lease.leaseToken());
-        body.put("reason", reason.length() > 2000 ? reason.substring(0, 2000) : reason);
-        body.put("preempted", preempted);
-        call("POST", "/api/v1/workers/" + workerId + "/tasks/" + lease.taskId() + "/fail", body, REQUEST_TIMEOUT, policy);
+    public void fail(String workerId, LeaseReference lease, String reason, boolean preempted, CallPolicy policy) {
+        call("POST", "/api/v1/workers/" + workerId + "/tasks/" + lease.taskId() + "/fail",
+                new FailRequest(lease.leaseToken(), reason.length() > 2000 ? reason.substring(0, 2000) : reason, preempted),
+                REQUEST_TIMEOUT, policy);
     }
 
     /** Hands the leases back; an empty list hands back every lease the service holds for this worker. */
-    public void release(String workerId, List<LeaseRef> leases, String reason, CallPolicy policy) {
-        call("POST", "/api/v1/workers/" + workerId + "/release", Map.of("leases", leases, "reason", reason),
-                REQUEST_TIMEOUT, policy);
+    public void release(String workerId, List<LeaseReference> leases, String reason, CallPolicy policy) {
+        call("POST", "/api/v1/workers/" + workerId + "/release", new ReleaseRequest(leases, reason), REQUEST_TIMEOUT, policy);
+    }
+
+    /** An answer envelope, read leniently (a newer service may add fields). */
+    private static <T> T read(JsonNode answer, Class<T> type) {
+        return WorkerApiJson.lenient().treeToValue(answer, type);
     }
 
     private JsonNode call(String method, String path, Object body, Duration timeout, CallPolicy policy) {

@@ -1,5 +1,23 @@
 package dev.detopt.worker;
 
+import dev.detopt.model.study.contract.protocol.BulkCompleteAnswer;
+import dev.detopt.model.study.contract.protocol.BulkCompleteItem;
+import dev.detopt.model.study.contract.protocol.BulkCompleteRequest;
+import dev.detopt.model.study.contract.protocol.BulkCompleteResponse;
+import dev.detopt.model.study.contract.protocol.CheckpointKeys;
+import dev.detopt.model.study.contract.protocol.CheckpointReport;
+import dev.detopt.model.study.contract.protocol.CompleteRequest;
+import dev.detopt.model.study.contract.protocol.CompleteResponse;
+import dev.detopt.model.study.contract.protocol.ExtendedLease;
+import dev.detopt.model.study.contract.protocol.FailRequest;
+import dev.detopt.model.study.contract.protocol.HeartbeatRequest;
+import dev.detopt.model.study.contract.protocol.HeartbeatResponse;
+import dev.detopt.model.study.contract.protocol.LeaseGrant;
+import dev.detopt.model.study.contract.protocol.LeaseReference;
+import dev.detopt.model.study.contract.protocol.LeaseResponse;
+import dev.detopt.model.study.contract.protocol.RegisterRequest;
+import dev.detopt.model.study.contract.protocol.RegisterResponse;
+import dev.detopt.model.study.contract.protocol.ReleaseRequest;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.detopt.model.study.contract.BatchResult;
@@ -22,15 +40,16 @@ import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * An in-memory implementation of the service's worker API contract (docs/worker.md), for testing
- * the worker before and independently of the real service: lease tokens, 409 for stale tokens,
- * checkpoint keys carried to the next lease, release and fail requeue. Everything the worker says
- * is appended to an event log that tests wait on.
+ * An in-memory implementation of the service's worker API (docs/worker.md), for testing the worker
+ * before and independently of the real service: lease tokens, 404 unknown tasks, 409 for stale
+ * tokens, 422 for a result that does not answer its task, checkpoint keys carried to the next
+ * lease, release and fail requeue. It reads and writes the shared worker-API records, and
+ * {@code ContractServerConformanceTest} holds it to the same {@code WorkerApiContract} as the real
+ * service. Everything the worker says is appended to an event log that tests wait on.
  */
 final class ContractServer implements AutoCloseable {
     private static final Pattern PATH = Pattern.compile("/api/v1/workers/(?:([^/]+)/)?([a-z]+)(?:/(\\d+)/([a-z]+))?");
@@ -39,7 +58,8 @@ final class ContractServer implements AutoCloseable {
         final long id;
         final BatchTask task;
         String state = "QUEUED";
-        String token;
+        UUID token;
+        UUID completedToken;
         String owner;
         int attempt;
         String checkpointKey;
@@ -59,6 +79,8 @@ final class ContractServer implements AutoCloseable {
         return thread;
     });
     private final String token;
+    /** Answers are written as the service's web layer writes them (nulls included, instants as text). */
+    private final JsonMapper json = WireJson.mapper();
     private final Map<Long, Row> rows = new LinkedHashMap<>();
     private final List<String> events = new ArrayList<>();
     private final Set<Long> abandon = new HashSet<>();
@@ -111,6 +133,11 @@ final class ContractServer implements AutoCloseable {
         rows.get(id).state = "WITHDRAWN";
     }
 
+    /** Takes every queued task out of the queue. */
+    synchronized void withdrawQueued() {
+        rows.values().stream().filter(row -> row.state.equals("QUEUED")).forEach(row -> row.state = "WITHDRAWN");
+    }
+
     synchronized void abandonOnHeartbeat(long id) {
         abandon.add(id);
     }
@@ -154,28 +181,30 @@ final class ContractServer implements AutoCloseable {
                 return;
             }
             byte[] bytes = exchange.getRequestBody().readAllBytes();
-            JsonNode body = bytes.length == 0 ? WireJson.mapper().createObjectNode()
-                    : WireJson.mapper().readTree(new String(bytes, StandardCharsets.UTF_8));
+            String body = bytes.length == 0 ? "{}" : new String(bytes, StandardCharsets.UTF_8);
             String worker = path.group(1);
             String action = path.group(4) != null ? path.group(4) : path.group(2);
             long taskId = path.group(3) == null ? -1 : Long.parseLong(path.group(3));
+            // Requests are read strictly, as the service reads them: a field the worker invents is an error.
             switch (action) {
-                case "register" -> respond(exchange, 200, register(body));
-                case "lease" -> respond(exchange, 200, lease(worker, waitSeconds(exchange)));
-                case "heartbeat" -> respond(exchange, 200, heartbeat(body));
-                case "checkpoint" -> answer(exchange, checkpoint(taskId, body), 204, "");
+                case "register" -> respond(exchange, 200, WireJson.write(register(WireJson.read(body, RegisterRequest.class))));
+                case "lease" -> respond(exchange, 200, json.writeValueAsString(lease(worker, query(exchange, "max", 1),
+                        query(exchange, "waitSeconds", 0))));
+                case "heartbeat" -> respond(exchange, 200, json.writeValueAsString(heartbeat(WireJson.read(body, HeartbeatRequest.class))));
+                case "checkpoint" -> answer(exchange, checkpoint(taskId, WireJson.read(body, CheckpointReport.class)), 204, "");
                 case "complete" -> {
                     if (taskId < 0) {
-                        respond(exchange, 200, completeAll(body));
+                        respond(exchange, 200, WireJson.write(completeAll(WireJson.read(body, BulkCompleteRequest.class))));
                     } else {
                         completionGate.join();
-                        boolean ok = complete(taskId, body);
-                        answer(exchange, ok, 200, "{\"accepted\":true,\"stepCompleted\":false}");
+                        CompleteRequest completion = WireJson.read(body, CompleteRequest.class);
+                        BulkCompleteAnswer answer = complete(taskId, completion.leaseToken(), completion.result());
+                        answer(exchange, answer.status(), WireJson.write(new CompleteResponse(true, false)));
                     }
                 }
-                case "fail" -> answer(exchange, fail(taskId, body), 204, "");
+                case "fail" -> answer(exchange, fail(taskId, WireJson.read(body, FailRequest.class)), 204, "");
                 case "release" -> {
-                    release(worker, body);
+                    release(worker, WireJson.read(body, ReleaseRequest.class));
                     respond(exchange, 204, "");
                 }
                 default -> respond(exchange, 404, "{\"title\":\"Not Found\",\"status\":404}");
@@ -186,126 +215,136 @@ final class ContractServer implements AutoCloseable {
         }
     }
 
-    private static int waitSeconds(HttpExchange exchange) {
+    private static int query(HttpExchange exchange, String name, int fallback) {
         String query = exchange.getRequestURI().getQuery();
-        Matcher wait = Pattern.compile("waitSeconds=(\\d+)").matcher(query == null ? "" : query);
-        return wait.find() ? Integer.parseInt(wait.group(1)) : 0;
+        Matcher value = Pattern.compile("(?:^|&)" + name + "=(\\d+)").matcher(query == null ? "" : query);
+        return value.find() ? Integer.parseInt(value.group(1)) : fallback;
     }
 
-    private synchronized String register(JsonNode body) {
-        JsonNode given = body.get("workerId");
-        String id = given == null || given.isNull() ? "w-" + nextWorker++ : given.asString();
-        log("register " + id + " threads=" + body.path("threads").asInt());
-        return "{\"workerId\":\"" + id + "\",\"leaseSeconds\":30,\"heartbeatSeconds\":1}";
+    private synchronized RegisterResponse register(RegisterRequest registration) {
+        String id = registration.workerId() == null ? "w-" + nextWorker++ : registration.workerId();
+        log("register " + id + " threads=" + registration.threads());
+        return new RegisterResponse(id, 30, 1);
     }
 
-    private synchronized String lease(String worker, int waitSeconds) throws InterruptedException {
+    private synchronized LeaseResponse lease(String worker, int max, int waitSeconds) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(waitSeconds).toNanos();
         log("lease-wait " + worker);
         while (true) {
+            List<LeaseGrant> granted = new ArrayList<>();
             for (Row row : rows.values()) {
-                if (row.state.equals("QUEUED")) {
+                if (granted.size() < max && row.state.equals("QUEUED")) {
                     row.state = "LEASED";
-                    row.token = UUID.randomUUID().toString();
+                    row.token = UUID.randomUUID();
                     row.owner = worker;
                     row.attempt++;
                     log("lease " + row.id + " attempt " + row.attempt + " by " + worker);
-                    ObjectNode answer = WireJson.mapper().createObjectNode();
-                    ArrayNode tasks = answer.putArray("tasks");
-                    ObjectNode item = tasks.addObject();
-                    item.put("taskId", row.id);
-                    item.put("leaseToken", row.token);
-                    item.put("leaseExpiresAt", Instant.now().plusSeconds(30).toString());
-                    item.put("attempt", row.attempt);
-                    item.put("checkpointKey", row.checkpointKey);
-                    item.set("task", WireJson.mapper().valueToTree(row.task));
-                    return WireJson.write(answer);
+                    ObjectNode task = WireJson.mapper().valueToTree(row.task.withCheckpointKey(
+                            CheckpointKeys.attempt(row.task.studyId(), row.task.step(), row.task.batchIndex(), row.attempt)));
+                    granted.add(new LeaseGrant(row.id, row.token, Instant.now().plusSeconds(30), row.attempt,
+                            row.checkpointKey, task));
                 }
             }
             long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return "{\"tasks\":[]}";
+            if (!granted.isEmpty() || left <= 0) {
+                return new LeaseResponse(granted);
             }
             wait(Math.max(1, left / 1_000_000));
         }
     }
 
-    private synchronized String heartbeat(JsonNode body) {
-        ObjectNode answer = WireJson.mapper().createObjectNode();
-        ArrayNode extended = answer.putArray("extended");
-        ArrayNode abandoned = answer.putArray("abandon");
-        for (JsonNode lease : body.path("leases")) {
-            long id = lease.path("taskId").asLong();
-            Row row = rows.get(id);
-            if (abandon.contains(id) || row == null || !lease.path("leaseToken").asString().equals(row.token)) {
+    private synchronized HeartbeatResponse heartbeat(HeartbeatRequest heartbeat) {
+        List<ExtendedLease> extended = new ArrayList<>();
+        List<Long> abandoned = new ArrayList<>();
+        for (LeaseReference lease : heartbeat.leases()) {
+            long id = lease.taskId();
+            if (abandon.contains(id) || !current(id, lease.leaseToken())) {
                 abandoned.add(id);
             } else {
-                extended.addObject().put("taskId", id).put("leaseExpiresAt", Instant.now().plusSeconds(30).toString());
-                log("heartbeat " + id + " eventsDone=" + lease.path("eventsDone").asLong());
+                extended.add(new ExtendedLease(id, Instant.now().plusSeconds(30)));
+                log("heartbeat " + id + " eventsDone=" + (lease.eventsDone() == null ? 0 : lease.eventsDone()));
             }
         }
-        return WireJson.write(answer);
+        return new HeartbeatResponse(extended, abandoned);
     }
 
-    private synchronized boolean current(long taskId, JsonNode body) {
+    private synchronized boolean current(long taskId, UUID token) {
         Row row = rows.get(taskId);
-        return row != null && row.state.equals("LEASED") && body.path("leaseToken").asString("").equals(row.token);
+        return row != null && row.state.equals("LEASED") && row.token != null && row.token.equals(token);
     }
 
-    private synchronized boolean checkpoint(long taskId, JsonNode body) {
-        if (!current(taskId, body)) {
+    private synchronized int checkpoint(long taskId, CheckpointReport report) {
+        if (!rows.containsKey(taskId)) {
+            return 404;
+        }
+        if (!current(taskId, report.leaseToken())) {
             log("checkpoint refused " + taskId);
-            return false;
+            return 409;
         }
         Row row = rows.get(taskId);
-        row.checkpointKey = body.path("key").asString();
-        row.checkpointNextEvent = body.path("nextEvent").asLong();
+        row.checkpointKey = report.key();
+        row.checkpointNextEvent = report.nextEvent();
         log("checkpoint " + taskId + " " + row.checkpointKey + " next=" + row.checkpointNextEvent + " sha256="
-                + body.path("sha256").asString());
-        return true;
+                + report.sha256());
+        return 204;
     }
 
-    private synchronized boolean complete(long taskId, JsonNode body) {
-        if (!current(taskId, body)) {
-            log("complete refused " + taskId);
-            return false;
-        }
+    /** The service's rules for one result: 404 unknown task, 200 for a retry of the accepted one, 409, 422. */
+    private synchronized BulkCompleteAnswer complete(long taskId, UUID token, BatchResult result) {
         Row row = rows.get(taskId);
-        BatchResult result = WireJson.mapper().treeToValue(body.get("result"), BatchResult.class);
+        if (row == null) {
+            return answer(taskId, BulkCompleteAnswer.UNKNOWN_TASK, "task " + taskId + " does not exist");
+        }
+        if (row.state.equals("DONE") && token.equals(row.completedToken)) {
+            return answer(taskId, BulkCompleteAnswer.ACCEPTED, null);
+        }
+        if (!current(taskId, token)) {
+            log("complete refused " + taskId);
+            return answer(taskId, BulkCompleteAnswer.LEASE_NOT_CURRENT, "lease is not current");
+        }
         if (!result.answers(row.task)) {
-            throw new IllegalArgumentException("result does not answer task " + taskId);
+            log("complete rejected " + taskId);
+            return answer(taskId, BulkCompleteAnswer.REJECTED, "the result does not answer task " + taskId);
         }
         row.result = result;
         row.state = "DONE";
+        row.completedToken = token;
         log("complete " + taskId);
-        return true;
+        return answer(taskId, BulkCompleteAnswer.ACCEPTED, null);
     }
 
-    private synchronized boolean fail(long taskId, JsonNode body) {
-        if (!current(taskId, body)) {
-            return false;
+    private static BulkCompleteAnswer answer(long taskId, int status, String detail) {
+        return new BulkCompleteAnswer(taskId, status, status == BulkCompleteAnswer.ACCEPTED, false, detail, List.of());
+    }
+
+    /** A failure or preemption requeues the task, as the service does (below its failure limit). */
+    private synchronized int fail(long taskId, FailRequest report) {
+        if (!rows.containsKey(taskId)) {
+            return 404;
+        }
+        if (!current(taskId, report.leaseToken())) {
+            return 409;
         }
         Row row = rows.get(taskId);
-        row.state = "FAILED";
-        log("fail " + taskId + " preempted=" + body.path("preempted").asBoolean() + " " + body.path("reason").asString());
-        return true;
+        row.state = "QUEUED";
+        row.token = null;
+        log("fail " + taskId + " preempted=" + Boolean.TRUE.equals(report.preempted()) + " " + report.reason());
+        notifyAll();
+        return 204;
     }
 
-    /** Bulk completion: each result answered on its own (200, or 409 when its lease is not current). */
-    private synchronized String completeAll(JsonNode body) {
-        ObjectNode answer = WireJson.mapper().createObjectNode();
-        ArrayNode results = answer.putArray("results");
-        for (JsonNode item : body.path("results")) {
-            long id = item.path("taskId").asLong();
-            boolean ok = complete(id, item);
-            results.addObject().put("taskId", id).put("status", ok ? 200 : 409).put("accepted", ok).put("stepCompleted", false);
+    /** Bulk completion: each result answered on its own, as a single completion would be. */
+    private synchronized BulkCompleteResponse completeAll(BulkCompleteRequest bulk) {
+        List<BulkCompleteAnswer> answers = new ArrayList<>();
+        for (BulkCompleteItem item : bulk.results()) {
+            answers.add(complete(item.taskId(), item.leaseToken(), item.result()));
         }
-        log("complete-all " + body.path("results").size());
-        return WireJson.write(answer);
+        log("complete-all " + bulk.results().size());
+        return new BulkCompleteResponse(answers);
     }
 
-    private synchronized void release(String worker, JsonNode body) {
-        if (body.path("leases").isEmpty()) {
+    private synchronized void release(String worker, ReleaseRequest release) {
+        if (release.leases().isEmpty()) {
             int released = 0;
             for (Row row : rows.values()) {
                 if (row.state.equals("LEASED") && worker.equals(row.owner)) {
@@ -314,27 +353,34 @@ final class ContractServer implements AutoCloseable {
                     released++;
                 }
             }
-            log("release-all " + worker + " " + body.path("reason").asString() + " " + released);
+            log("release-all " + worker + " " + release.reason() + " " + released);
             notifyAll();
             return;
         }
-        for (JsonNode lease : body.path("leases")) {
-            long id = lease.path("taskId").asLong();
-            Row row = rows.get(id);
-            if (row != null && row.state.equals("LEASED") && lease.path("leaseToken").asString("").equals(row.token)) {
+        for (LeaseReference lease : release.leases()) {
+            long id = lease.taskId();
+            if (current(id, lease.leaseToken())) {
+                Row row = rows.get(id);
                 row.state = "QUEUED";
                 row.token = null;
-                log("release " + id + " " + body.path("reason").asString() + " checkpoint=" + row.checkpointKey);
+                log("release " + id + " " + release.reason() + " checkpoint=" + row.checkpointKey);
                 notifyAll();
             }
         }
     }
 
-    private static void answer(HttpExchange exchange, boolean current, int status, String body) throws IOException {
-        if (current) {
-            respond(exchange, status, body);
-        } else {
-            respond(exchange, 409, "{\"title\":\"Conflict\",\"status\":409,\"detail\":\"lease is not current\"}");
+    private static void answer(HttpExchange exchange, int status, String body) throws IOException {
+        answer(exchange, status, status, body);
+    }
+
+    /** {@code status} when it is the success status {@code ok}, else the problem document the service would send. */
+    private static void answer(HttpExchange exchange, int status, int ok, String body) throws IOException {
+        switch (status) {
+            case 404 -> respond(exchange, 404, "{\"title\":\"Not found\",\"status\":404,\"detail\":\"no such task\"}");
+            case 409 -> respond(exchange, 409, "{\"title\":\"Conflict\",\"status\":409,\"detail\":\"lease is not current\"}");
+            case 422 -> respond(exchange, 422, "{\"title\":\"Invalid request\",\"status\":422,"
+                    + "\"detail\":\"the result does not answer its task\"}");
+            default -> respond(exchange, ok, body);
         }
     }
 

@@ -1,10 +1,9 @@
 package dev.detopt.service.api;
 
-import dev.detopt.service.loop.TaskRepository;
-import dev.detopt.service.loop.TaskState;
-import dev.detopt.service.loop.WorkerRepository;
-import java.util.List;
-import java.util.Map;
+import dev.detopt.service.queue.WorkerRow;
+import dev.detopt.service.read.Page;
+import dev.detopt.service.read.StudyReader;
+import dev.detopt.service.read.StudyViews.QueueView;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -14,28 +13,21 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/v1/fleet")
 public class FleetController {
-    private final WorkerRepository workers;
-    private final TaskRepository tasks;
+    private final StudyReader reader;
 
-    public FleetController(WorkerRepository workers, TaskRepository tasks) {
-        this.workers = workers;
-        this.tasks = tasks;
-    }
-
-    public record QueueView(long queued, long leased, Map<TaskState, Long> tasksByState) {
+    public FleetController(StudyReader reader) {
+        this.reader = reader;
     }
 
     @GetMapping("/workers")
-    public StudyController.Page<WorkerRepository.WorkerRow> workers(@RequestParam(defaultValue = "0") int page,
-                                                                     @RequestParam(defaultValue = "100") int size) {
+    public Page<WorkerRow> workers(@RequestParam(defaultValue = "0") int page,
+                                                    @RequestParam(defaultValue = "100") int size) {
         StudyController.checkPage(page, size);
-        List<WorkerRepository.WorkerRow> items = workers.list(size, (long) page * size);
-        return new StudyController.Page<>(items, page, size, workers.count());
+        return reader.workers(page, size);
     }
 
     @GetMapping("/queue")
     public QueueView queue() {
-        long[] counts = tasks.queuedAndLeased();
-        return new QueueView(counts[0], counts[1], tasks.countsByStateAll());
+        return reader.queue();
     }
 }

@@ -1,9 +1,9 @@
 package dev.detopt.service.api;
 
-import dev.detopt.model.study.contract.WireJson;
-import dev.detopt.service.loop.OptimizationLoop;
-import dev.detopt.service.study.StepRepository;
-import dev.detopt.service.study.StudyRepository;
+import dev.detopt.service.lifecycle.StudyLifecycle;
+import dev.detopt.service.read.Page;
+import dev.detopt.service.read.StudyReader;
+import dev.detopt.service.read.StudyView;
 import dev.detopt.service.study.StudyRow;
 import dev.detopt.service.study.StudyService;
 import dev.detopt.service.study.StudyStatus;
@@ -11,7 +11,6 @@ import dev.detopt.service.web.ApiProblem;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -37,18 +36,13 @@ public class StudyController {
     static final int MAX_PAGE_SIZE = 500;
 
     private final StudyService service;
-    private final StudyRepository studies;
-    private final StepRepository steps;
-    private final OptimizationLoop loop;
+    private final StudyLifecycle lifecycle;
+    private final StudyReader reader;
 
-    public StudyController(StudyService service, StudyRepository studies, StepRepository steps, OptimizationLoop loop) {
+    public StudyController(StudyService service, StudyLifecycle lifecycle, StudyReader reader) {
         this.service = service;
-        this.studies = studies;
-        this.steps = steps;
-        this.loop = loop;
-    }
-
-    public record Page<T>(List<T> items, int page, int size, long total) {
+        this.lifecycle = lifecycle;
+        this.reader = reader;
     }
 
     /** Body: the study spec (docs/study-model.md). 201 with the study; 422 listing every field problem. */
@@ -68,15 +62,12 @@ public class StudyController {
                                 @RequestParam(defaultValue = "50") int size) {
         StudyStatus filter = status == null || status.isBlank() ? null : parseStatus(status);
         checkPage(page, size);
-        List<StudyRow> rows = studies.list(filter, size, (long) page * size);
-        Map<UUID, Integer> workers = studies.activeWorkers(rows.stream().map(StudyRow::id).toList());
-        List<StudyView> items = rows.stream().map(row -> StudyView.summary(row, workers.getOrDefault(row.id(), 0))).toList();
-        return new Page<>(items, page, size, studies.count(filter));
+        return reader.list(filter, page, size);
     }
 
     @GetMapping("/{id}")
     public StudyView get(@PathVariable UUID id) {
-        return full(service.get(id));
+        return reader.view(id);
     }
 
     @DeleteMapping("/{id}")
@@ -87,28 +78,26 @@ public class StudyController {
 
     @PostMapping("/{id}/start")
     public StudyView start(@PathVariable UUID id) {
-        return full(loop.start(id));
+        return full(lifecycle.start(id));
     }
 
     @PostMapping("/{id}/pause")
     public StudyView pause(@PathVariable UUID id) {
-        return full(loop.pause(id));
+        return full(lifecycle.pause(id));
     }
 
     @PostMapping("/{id}/resume")
     public StudyView resume(@PathVariable UUID id) {
-        return full(loop.resume(id));
+        return full(lifecycle.resume(id));
     }
 
     @PostMapping("/{id}/cancel")
     public StudyView cancel(@PathVariable UUID id) {
-        return full(loop.cancel(id));
+        return full(lifecycle.cancel(id));
     }
 
     private StudyView full(StudyRow row) {
-        return StudyView.of(row, studies.activeWorkers(row.id()),
-                steps.recentEventsPerSecond(row.id(), StudyView.THROUGHPUT_WINDOW), WireJson.mapper().readTree(row.specJson()),
-                row.stateJson() == null ? null : WireJson.mapper().readTree(row.stateJson()));
+        return reader.view(row);
     }
 
     static void checkPage(int page, int size) {

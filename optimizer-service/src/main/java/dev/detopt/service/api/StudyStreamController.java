@@ -1,18 +1,10 @@
 package dev.detopt.service.api;
 
-import dev.detopt.model.study.contract.WireJson;
-import dev.detopt.service.loop.LoopProperties;
-import dev.detopt.service.loop.TaskRepository;
-import dev.detopt.service.loop.TaskState;
-import dev.detopt.service.study.StepRepository;
-import dev.detopt.service.study.StudyEventLog;
-import dev.detopt.service.study.StudyRepository;
-import dev.detopt.service.study.StudyRow;
-import dev.detopt.service.study.StudyService;
+import dev.detopt.service.queue.QueueProperties;
+import dev.detopt.service.read.StudyFeed;
+import dev.detopt.service.read.StudyReader;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -25,12 +17,11 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * Server-Sent Events per study for the dashboard. Each stream watches the database (the study's
- * row version, new steps, new log entries, task counts), so changes made by any replica arrive.
- * Events: {@code study} (summary, on every change), {@code step} (each new step record),
- * {@code tasks} (task counts by state, when they change), {@code log} (each new log entry),
- * {@code deleted}. The stream ends after a terminal status; EventSource clients reconnect by
- * themselves (pass {@code fromStep}/{@code afterEvent} to skip what they have).
+ * Server-Sent Events per study for the dashboard: sends what the study's {@link StudyFeed} reports
+ * every poll interval (events {@code study}, {@code step}, {@code tasks}, {@code log},
+ * {@code deleted}), with keep-alive comments in between. The stream ends after a terminal status;
+ * EventSource clients reconnect by themselves (pass {@code fromStep}/{@code afterEvent} to skip
+ * what they have).
  */
 @RestController
 public class StudyStreamController {
@@ -38,96 +29,45 @@ public class StudyStreamController {
     private static final Duration STREAM_TIMEOUT = Duration.ofMinutes(30);
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
 
-    private final StudyService service;
-    private final StudyRepository studies;
-    private final StepRepository steps;
-    private final TaskRepository tasks;
-    private final StudyEventLog events;
-    private final LoopProperties properties;
+    private final StudyReader reader;
+    private final QueueProperties properties;
 
-    public StudyStreamController(StudyService service, StudyRepository studies, StepRepository steps,
-                                 TaskRepository tasks, StudyEventLog events, LoopProperties properties) {
-        this.service = service;
-        this.studies = studies;
-        this.steps = steps;
-        this.tasks = tasks;
-        this.events = events;
+    public StudyStreamController(StudyReader reader, QueueProperties properties) {
+        this.reader = reader;
         this.properties = properties;
-    }
-
-    public record StudyEvent(StudyView study, Map<TaskState, Long> tasks) {
     }
 
     @GetMapping(path = "/api/v1/studies/{id}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     public SseEmitter stream(@PathVariable UUID id, @RequestParam(defaultValue = "0") int fromStep,
                              @RequestParam(defaultValue = "0") long afterEvent) {
-        service.get(id);
+        StudyFeed feed = reader.feed(id, fromStep, afterEvent);
         SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
         AtomicBoolean open = new AtomicBoolean(true);
         emitter.onCompletion(() -> open.set(false));
         emitter.onTimeout(() -> open.set(false));
         emitter.onError(error -> open.set(false));
-        Thread.ofVirtual().name("sse-" + id).start(() -> watch(id, emitter, open, Math.max(0, fromStep), Math.max(0, afterEvent)));
+        Thread.ofVirtual().name("sse-" + id).start(() -> watch(id, feed, emitter, open));
         return emitter;
     }
 
-    private void watch(UUID id, SseEmitter emitter, AtomicBoolean open, int fromStep, long afterEvent) {
-        long lastVersion = -1;
-        int nextStep = fromStep;
-        long lastEvent = afterEvent;
-        Map<TaskState, Long> lastCounts = null;
+    private void watch(UUID id, StudyFeed feed, SseEmitter emitter, AtomicBoolean open) {
         long lastSent = System.nanoTime();
-        long lastCountsCheck = 0;
         long pollMillis = Math.max(50, properties.pollInterval().toMillis());
         try {
             while (open.get()) {
-                Optional<Long> version = studies.version(id);
-                if (version.isEmpty()) {
-                    emitter.send(SseEmitter.event().name("deleted").data(Map.of("id", id), MediaType.APPLICATION_JSON));
+                var events = feed.poll();
+                for (StudyFeed.Event event : events) {
+                    SseEmitter.SseEventBuilder builder = SseEmitter.event().name(event.name());
+                    if (event.id() != null) {
+                        builder.id(event.id());
+                    }
+                    emitter.send(builder.data(event.data(), MediaType.APPLICATION_JSON));
+                }
+                if (feed.finished()) {
                     emitter.complete();
                     return;
                 }
-                boolean sent = false;
-                boolean terminal = false;
-                if (version.get() != lastVersion) {
-                    lastVersion = version.get();
-                    StudyRow row = studies.find(id).orElse(null);
-                    if (row == null) {
-                        continue;
-                    }
-                    terminal = row.status().terminal();
-                    lastCounts = tasks.countsByState(id);
-                    lastCountsCheck = System.nanoTime();
-                    emitter.send(SseEmitter.event().name("study").id("v" + row.version())
-                            .data(new StudyEvent(StudyView.summary(row, studies.activeWorkers(id)), lastCounts), MediaType.APPLICATION_JSON));
-                    for (StepRepository.StoredStep step : steps.page(id, nextStep, 1_000)) {
-                        emitter.send(SseEmitter.event().name("step").id("s" + step.step())
-                                .data(WireJson.mapper().readTree(step.recordJson()), MediaType.APPLICATION_JSON));
-                        nextStep = step.step() + 1;
-                    }
-                    sent = true;
-                } else if (System.nanoTime() - lastCountsCheck > 1_000_000_000L) {
-                    Map<TaskState, Long> counts = tasks.countsByState(id);
-                    lastCountsCheck = System.nanoTime();
-                    if (!counts.equals(lastCounts)) {
-                        lastCounts = counts;
-                        emitter.send(SseEmitter.event().name("tasks").data(counts, MediaType.APPLICATION_JSON));
-                        sent = true;
-                    }
-                }
-                for (StudyEventLog.Entry entry : events.list(id, lastEvent, 1_000)) {
-                    emitter.send(SseEmitter.event().name("log").id("e" + entry.id())
-                            .data(new StudyDataController.EventView(entry.id(), entry.at(), entry.type(), entry.message(),
-                                    entry.detailsJson() == null ? null : WireJson.mapper().readTree(entry.detailsJson())),
-                                    MediaType.APPLICATION_JSON));
-                    lastEvent = entry.id();
-                    sent = true;
-                }
-                if (terminal) {
-                    emitter.complete();
-                    return;
-                }
-                if (sent) {
+                if (!events.isEmpty()) {
                     lastSent = System.nanoTime();
                 } else if (System.nanoTime() - lastSent > KEEP_ALIVE.toNanos()) {
                     emitter.send(SseEmitter.event().comment("keep-alive"));

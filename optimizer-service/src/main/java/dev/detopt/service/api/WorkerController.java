@@ -1,11 +1,30 @@
 package dev.detopt.service.api;
 
-import dev.detopt.model.study.contract.BatchResult;
 import dev.detopt.model.study.contract.WireJson;
-import dev.detopt.service.loop.LeasePoller;
-import dev.detopt.service.loop.LoopProperties;
-import dev.detopt.service.loop.TaskRepository;
-import dev.detopt.service.loop.WorkerQueue;
+import dev.detopt.model.study.contract.protocol.BulkCompleteAnswer;
+import dev.detopt.model.study.contract.protocol.BulkCompleteItem;
+import dev.detopt.model.study.contract.protocol.BulkCompleteRequest;
+import dev.detopt.model.study.contract.protocol.BulkCompleteResponse;
+import dev.detopt.model.study.contract.protocol.CheckpointKeys;
+import dev.detopt.model.study.contract.protocol.CheckpointReport;
+import dev.detopt.model.study.contract.protocol.CompleteRequest;
+import dev.detopt.model.study.contract.protocol.CompleteResponse;
+import dev.detopt.model.study.contract.protocol.FailRequest;
+import dev.detopt.model.study.contract.protocol.HeartbeatRequest;
+import dev.detopt.model.study.contract.protocol.HeartbeatResponse;
+import dev.detopt.model.study.contract.protocol.LeaseGrant;
+import dev.detopt.model.study.contract.protocol.LeaseReference;
+import dev.detopt.model.study.contract.protocol.LeaseResponse;
+import dev.detopt.model.study.contract.protocol.QueueCounts;
+import dev.detopt.model.study.contract.protocol.RegisterRequest;
+import dev.detopt.model.study.contract.protocol.RegisterResponse;
+import dev.detopt.model.study.contract.protocol.ReleaseRequest;
+import dev.detopt.model.study.contract.protocol.WorkerApiLimits;
+import dev.detopt.service.queue.CompletionOutcome;
+import dev.detopt.service.queue.Lease;
+import dev.detopt.service.queue.LeasePoller;
+import dev.detopt.service.queue.QueueProperties;
+import dev.detopt.service.queue.TaskQueue;
 import dev.detopt.service.web.ApiProblem;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -13,12 +32,10 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -29,7 +46,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -37,70 +53,17 @@ import tools.jackson.databind.node.ObjectNode;
 @RestController
 @RequestMapping("/api/v1/workers")
 public class WorkerController {
-    private static final int MAX_ID_LENGTH = 200;
-    private static final int MAX_RESULTS_PER_REQUEST = 1_000;
-
-    private final WorkerQueue queue;
+    private final TaskQueue queue;
     private final LeasePoller poller;
-    private final TaskRepository tasks;
-    private final LoopProperties properties;
+    private final QueueProperties properties;
     private final JsonMapper json;
 
-    public WorkerController(WorkerQueue queue, LeasePoller poller, TaskRepository tasks, LoopProperties properties,
+    public WorkerController(TaskQueue queue, LeasePoller poller, QueueProperties properties,
                             JsonMapper json) {
         this.queue = queue;
         this.poller = poller;
-        this.tasks = tasks;
         this.properties = properties;
         this.json = json;
-    }
-
-    public record RegisterRequest(String workerId, String host, String pod, String node, Integer threads) {
-    }
-
-    public record RegisterResponse(String workerId, int leaseSeconds, int heartbeatSeconds) {
-    }
-
-    public record LeaseItem(long taskId, UUID leaseToken, Instant leaseExpiresAt, int attempt, String checkpointKey,
-                            JsonNode task) {
-    }
-
-    public record LeaseResponse(List<LeaseItem> tasks) {
-    }
-
-    public record LeaseRef(Long taskId, UUID leaseToken, Long eventsDone) {
-    }
-
-    public record HeartbeatRequest(List<LeaseRef> leases) {
-    }
-
-    public record CheckpointRequest(UUID leaseToken, String key, Long nextEvent, String sha256) {
-    }
-
-    public record CompleteRequest(UUID leaseToken, BatchResult result) {
-    }
-
-    public record BulkResult(Long taskId, UUID leaseToken, BatchResult result) {
-    }
-
-    public record BulkCompleteRequest(List<BulkResult> results) {
-    }
-
-    /** One answer of a bulk completion; {@code status} is what the single complete would have answered. */
-    public record BulkAnswer(long taskId, int status, boolean accepted, boolean stepCompleted, String detail,
-                             List<ApiProblem.FieldError> errors) {
-    }
-
-    public record BulkCompleteResponse(List<BulkAnswer> results) {
-    }
-
-    public record FailRequest(UUID leaseToken, String reason, Boolean preempted) {
-    }
-
-    public record ReleaseRequest(List<LeaseRef> leases, String reason) {
-    }
-
-    public record QueueResponse(long queued, long leased) {
     }
 
     @PostMapping("/register")
@@ -109,8 +72,8 @@ public class WorkerController {
         if (request.workerId() != null) {
             checkId("workerId", request.workerId(), errors);
         }
-        if (request.threads() != null && (request.threads() < 1 || request.threads() > 4096)) {
-            errors.add(new ApiProblem.FieldError("threads", "must be between 1 and 4096"));
+        if (request.threads() != null && (request.threads() < 1 || request.threads() > WorkerApiLimits.MAX_THREADS)) {
+            errors.add(new ApiProblem.FieldError("threads", "must be between 1 and " + WorkerApiLimits.MAX_THREADS));
         }
         text("host", request.host(), errors);
         text("pod", request.pod(), errors);
@@ -138,14 +101,15 @@ public class WorkerController {
         if (waitSeconds < 0 || waitSeconds > properties.maxWaitSeconds()) {
             throw ApiProblem.badRequest("waitSeconds", "must be between 0 and " + properties.maxWaitSeconds());
         }
-        List<TaskRepository.Lease> leases = poller.lease(workerId, max, waitSeconds);
-        List<LeaseItem> items = new ArrayList<>(leases.size());
-        for (TaskRepository.Lease lease : leases) {
+        List<Lease> leases = poller.lease(workerId, max, waitSeconds);
+        List<LeaseGrant> items = new ArrayList<>(leases.size());
+        for (Lease lease : leases) {
+            // Where this attempt writes: the task's checkpointKey. Where it resumes: the grant's.
             ObjectNode task = (ObjectNode) WireJson.mapper().readTree(lease.taskJson());
-            task.put("checkpointKey", "studies/" + lease.studyId() + "/steps/" + lease.step() + "/batches/"
-                    + lease.batchIndex() + "/attempt-" + lease.attempt() + ".json");
-            items.add(new LeaseItem(lease.taskId(), lease.leaseToken(), lease.leaseExpiresAt(), lease.attempt(),
-                    lease.checkpointKey(), task));
+            task.put("checkpointKey", CheckpointKeys.attempt(lease.studyId().toString(), lease.step(), lease.batchIndex(),
+                    lease.attempt()));
+            items.add(new LeaseGrant(lease.taskId(), lease.leaseToken(), lease.leaseExpiresAt(), lease.attempt(),
+                    lease.resumeKey(), task));
         }
         byte[] body = json.writeValueAsBytes(new LeaseResponse(items));
         response.setStatus(HttpStatus.OK.value());
@@ -163,19 +127,20 @@ public class WorkerController {
     }
 
     @PostMapping("/{workerId}/heartbeat")
-    public WorkerQueue.HeartbeatAnswer heartbeat(@PathVariable String workerId, @RequestBody HeartbeatRequest request) {
+    public HeartbeatResponse heartbeat(@PathVariable String workerId, @RequestBody HeartbeatRequest request) {
         pathId(workerId);
         return queue.heartbeat(workerId, leases(request.leases(), true));
     }
 
     @PostMapping("/{workerId}/tasks/{taskId}/checkpoint")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    public void checkpoint(@PathVariable String workerId, @PathVariable long taskId, @RequestBody CheckpointRequest request) {
+    public void checkpoint(@PathVariable String workerId, @PathVariable long taskId, @RequestBody CheckpointReport request) {
         pathId(workerId);
         List<ApiProblem.FieldError> errors = new ArrayList<>();
         require("leaseToken", request.leaseToken(), errors);
-        if (request.key() == null || request.key().isBlank() || request.key().length() > 1024) {
-            errors.add(new ApiProblem.FieldError("key", "must be a non-empty object key of at most 1024 characters"));
+        if (request.key() == null || request.key().isBlank() || request.key().length() > WorkerApiLimits.MAX_KEY_LENGTH) {
+            errors.add(new ApiProblem.FieldError("key", "must be a non-empty object key of at most " + WorkerApiLimits.MAX_KEY_LENGTH
+                        + " characters"));
         }
         if (request.nextEvent() == null || request.nextEvent() < 0) {
             errors.add(new ApiProblem.FieldError("nextEvent", "must be a non-negative event index"));
@@ -188,8 +153,8 @@ public class WorkerController {
     }
 
     @PostMapping("/{workerId}/tasks/{taskId}/complete")
-    public WorkerQueue.Completion complete(@PathVariable String workerId, @PathVariable long taskId,
-                                           @RequestBody CompleteRequest request) {
+    public CompleteResponse complete(@PathVariable String workerId, @PathVariable long taskId,
+                                      @RequestBody CompleteRequest request) {
         pathId(workerId);
         List<ApiProblem.FieldError> errors = new ArrayList<>();
         require("leaseToken", request.leaseToken(), errors);
@@ -216,15 +181,15 @@ public class WorkerController {
         if (request.results() == null || request.results().isEmpty()) {
             throw ApiProblem.invalid(List.of(new ApiProblem.FieldError("results", "is required (at least one result)")));
         }
-        if (request.results().size() > MAX_RESULTS_PER_REQUEST) {
-            throw ApiProblem.invalid(List.of(new ApiProblem.FieldError("results", "at most " + MAX_RESULTS_PER_REQUEST
+        if (request.results().size() > WorkerApiLimits.MAX_RESULTS_PER_REQUEST) {
+            throw ApiProblem.invalid(List.of(new ApiProblem.FieldError("results", "at most " + WorkerApiLimits.MAX_RESULTS_PER_REQUEST
                     + " results per request")));
         }
         List<ApiProblem.FieldError> errors = new ArrayList<>();
-        List<WorkerQueue.ResultItem> items = new ArrayList<>(request.results().size());
+        List<BulkCompleteItem> items = new ArrayList<>(request.results().size());
         Set<Long> seen = new HashSet<>();
         for (int i = 0; i < request.results().size(); i++) {
-            BulkResult item = request.results().get(i);
+            BulkCompleteItem item = request.results().get(i);
             if (item == null) {
                 errors.add(new ApiProblem.FieldError("results[" + i + "]", "must not be null"));
                 continue;
@@ -237,17 +202,31 @@ public class WorkerController {
                         + " appears more than once"));
             }
             if (item.taskId() != null && item.leaseToken() != null && item.result() != null) {
-                items.add(new WorkerQueue.ResultItem(item.taskId(), item.leaseToken(), item.result()));
+                items.add(item);
             }
         }
         throwIfAny(errors);
-        List<BulkAnswer> answers = new ArrayList<>(items.size());
-        for (WorkerQueue.ItemOutcome outcome : queue.completeAll(workerId, items)) {
-            ApiProblem problem = outcome.problem();
-            answers.add(new BulkAnswer(outcome.taskId(), outcome.status(), outcome.accepted(), outcome.stepCompleted(),
-                    problem == null ? null : problem.getMessage(), problem == null ? List.of() : problem.errors()));
+        List<BulkCompleteAnswer> answers = new ArrayList<>(items.size());
+        for (CompletionOutcome outcome : queue.completeAll(workerId, items)) {
+            answers.add(answer(outcome));
         }
         return new BulkCompleteResponse(answers);
+    }
+
+    /** Each result's answer carries the status the single completion would have answered. */
+    private static BulkCompleteAnswer answer(CompletionOutcome outcome) {
+        int status = switch (outcome) {
+            case CompletionOutcome.Accepted accepted -> BulkCompleteAnswer.ACCEPTED;
+            case CompletionOutcome.UnknownTask unknown -> BulkCompleteAnswer.UNKNOWN_TASK;
+            case CompletionOutcome.LeaseLost lost -> BulkCompleteAnswer.LEASE_NOT_CURRENT;
+            case CompletionOutcome.Rejected rejected -> BulkCompleteAnswer.REJECTED;
+        };
+        return switch (outcome) {
+            case CompletionOutcome.Accepted accepted -> new BulkCompleteAnswer(accepted.taskId(), status, true,
+                    accepted.stepCompleted(), null, List.of());
+            case CompletionOutcome.Refusal refusal -> new BulkCompleteAnswer(refusal.taskId(), status, false, false,
+                    refusal.reason().getMessage(), refusal.reason().problems());
+        };
     }
 
     @PostMapping("/{workerId}/tasks/{taskId}/fail")
@@ -256,8 +235,8 @@ public class WorkerController {
         pathId(workerId);
         List<ApiProblem.FieldError> errors = new ArrayList<>();
         require("leaseToken", request.leaseToken(), errors);
-        if (request.reason() != null && request.reason().length() > 10_000) {
-            errors.add(new ApiProblem.FieldError("reason", "must be at most 10000 characters"));
+        if (request.reason() != null && request.reason().length() > WorkerApiLimits.MAX_REASON_LENGTH) {
+            errors.add(new ApiProblem.FieldError("reason", "must be at most " + WorkerApiLimits.MAX_REASON_LENGTH + " characters"));
         }
         throwIfAny(errors);
         queue.fail(workerId, taskId, request.leaseToken(), request.reason(), Boolean.TRUE.equals(request.preempted()));
@@ -267,11 +246,11 @@ public class WorkerController {
     @ResponseStatus(HttpStatus.NO_CONTENT)
     public void release(@PathVariable String workerId, @RequestBody ReleaseRequest request) {
         pathId(workerId);
-        if (request.reason() != null && !request.reason().equals("shutdown") && !request.reason().equals("preempted")) {
+        if (request.reason() != null && !request.reason().equals(ReleaseRequest.SHUTDOWN) && !request.reason().equals(ReleaseRequest.PREEMPTED)) {
             throw ApiProblem.invalid(List.of(new ApiProblem.FieldError("reason", "must be shutdown or preempted")));
         }
-        boolean preempted = "preempted".equals(request.reason());
-        List<WorkerQueue.HeldLease> leases = leases(request.leases(), false);
+        boolean preempted = ReleaseRequest.PREEMPTED.equals(request.reason());
+        List<LeaseReference> leases = leases(request.leases(), false);
         if (leases.isEmpty()) {
             // Everything this worker holds: first end its waiting long-polls here, and mark it stopping
             // so that its long-polls on other replicas take nothing either; then hand back what it holds
@@ -285,22 +264,21 @@ public class WorkerController {
     }
 
     @GetMapping("/queue")
-    public QueueResponse queue() {
-        long[] counts = tasks.queuedAndLeased();
-        return new QueueResponse(counts[0], counts[1]);
+    public QueueCounts queue() {
+        return queue.counts();
     }
 
-    private static List<WorkerQueue.HeldLease> leases(List<LeaseRef> refs, boolean heartbeat) {
+    private static List<LeaseReference> leases(List<LeaseReference> refs, boolean heartbeat) {
         if (refs == null) {
             throw ApiProblem.invalid(List.of(new ApiProblem.FieldError("leases", "is required (may be empty)")));
         }
-        if (refs.size() > 10_000) {
-            throw ApiProblem.invalid(List.of(new ApiProblem.FieldError("leases", "at most 10000 leases per request")));
+        if (refs.size() > WorkerApiLimits.MAX_LEASES_PER_REQUEST) {
+            throw ApiProblem.invalid(List.of(new ApiProblem.FieldError("leases", "at most " + WorkerApiLimits.MAX_LEASES_PER_REQUEST + " leases per request")));
         }
         List<ApiProblem.FieldError> errors = new ArrayList<>();
-        List<WorkerQueue.HeldLease> leases = new ArrayList<>();
+        List<LeaseReference> leases = new ArrayList<>();
         for (int i = 0; i < refs.size(); i++) {
-            LeaseRef ref = refs.get(i);
+            LeaseReference ref = refs.get(i);
             if (ref == null) {
                 errors.add(new ApiProblem.FieldError("leases[" + i + "]", "must not be null"));
                 continue;
@@ -311,8 +289,7 @@ public class WorkerController {
                 errors.add(new ApiProblem.FieldError("leases[" + i + "].eventsDone", "must not be negative"));
             }
             if (ref.taskId() != null && ref.leaseToken() != null) {
-                leases.add(new WorkerQueue.HeldLease(ref.taskId(), ref.leaseToken(),
-                        ref.eventsDone() == null ? 0 : ref.eventsDone()));
+                leases.add(new LeaseReference(ref.taskId(), ref.leaseToken(), ref.eventsDone() == null ? 0 : ref.eventsDone()));
             }
         }
         throwIfAny(errors);
@@ -328,15 +305,15 @@ public class WorkerController {
     }
 
     private static void checkId(String field, String id, List<ApiProblem.FieldError> errors) {
-        if (id.isBlank() || id.length() > MAX_ID_LENGTH || !id.matches("[A-Za-z0-9._:@-]+")) {
-            errors.add(new ApiProblem.FieldError(field, "must be 1-" + MAX_ID_LENGTH
+        if (!WorkerApiLimits.validId(id)) {
+            errors.add(new ApiProblem.FieldError(field, "must be 1-" + WorkerApiLimits.MAX_ID_LENGTH
                     + " characters of letters, digits and . _ : @ -"));
         }
     }
 
     private static void text(String field, String value, List<ApiProblem.FieldError> errors) {
-        if (value != null && value.length() > 500) {
-            errors.add(new ApiProblem.FieldError(field, "must be at most 500 characters"));
+        if (value != null && value.length() > WorkerApiLimits.MAX_TEXT_LENGTH) {
+            errors.add(new ApiProblem.FieldError(field, "must be at most " + WorkerApiLimits.MAX_TEXT_LENGTH + " characters"));
         }
     }
 

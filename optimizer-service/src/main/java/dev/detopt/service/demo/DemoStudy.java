@@ -1,7 +1,7 @@
 package dev.detopt.service.demo;
 
 import dev.detopt.service.infra.ReadyBanner;
-import dev.detopt.service.loop.OptimizationLoop;
+import dev.detopt.service.lifecycle.StudyLifecycle;
 import dev.detopt.service.study.StudyRepository;
 import dev.detopt.service.study.StudyRow;
 import dev.detopt.service.study.StudyService;
@@ -29,11 +29,11 @@ public class DemoStudy {
 
     private final StudyRepository studies;
     private final StudyService service;
-    private final OptimizationLoop loop;
+    private final StudyLifecycle loop;
     private final String specFile;
     private final ReadyBanner banner;
 
-    public DemoStudy(StudyRepository studies, StudyService service, OptimizationLoop loop, ReadyBanner banner,
+    public DemoStudy(StudyRepository studies, StudyService service, StudyLifecycle loop, ReadyBanner banner,
                      @Value("${detopt.demo.spec:a-calorimeter-identification.json}") String specFile) {
         this.banner = banner;
         this.studies = studies;

@@ -154,7 +154,7 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
     }
 
     @Override
-    public void reconcile(WorkQueue.Counts work) {
+    public void reconcile(WorkerDemand.Demand work) {
         Deployment current = deployments().withName(settings.deploymentName()).get();
         if (current == null) {
             LOG.warn("worker Deployment {}/{} disappeared; creating it again", namespace, settings.deploymentName());
@@ -178,7 +178,7 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
      *
      * @return how many live pods are busy: the scale-down stops there
      */
-    private int markBusyPods(WorkQueue.Counts work) {
+    private int markBusyPods(WorkerDemand.Demand work) {
         int busy = 0;
         for (Pod pod : workerPods()) {
             String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();

@@ -205,7 +205,7 @@ public final class LocalWorkerLauncher implements WorkerLauncher {
 
     /** Fixed count: nothing to do (idle workers only long-poll). On demand: start or stop processes. */
     @Override
-    public synchronized void reconcile(WorkQueue.Counts work) {
+    public synchronized void reconcile(WorkerDemand.Demand work) {
         if (onDemand == null || jar == null || closing) {
             return;
         }

@@ -32,7 +32,7 @@ final class ScalingPolicy {
     }
 
     /** The replica count to set now, given the current one, when every replica may be removed. */
-    int desired(int current, WorkQueue.Counts work, Instant now) {
+    int desired(int current, WorkerDemand.Demand work, Instant now) {
         return desired(current, work, now, () -> 0);
     }
 
@@ -43,7 +43,7 @@ final class ScalingPolicy {
      *             count never drops below them, and while they hold it up the scale-down delay stays
      *             spent, so each one goes at the next reconcile after it became idle
      */
-    synchronized int desired(int current, WorkQueue.Counts work, Instant now, IntSupplier busy) {
+    synchronized int desired(int current, WorkerDemand.Demand work, Instant now, IntSupplier busy) {
         long needed = (work.outstanding() + tasksPerReplica - 1) / tasksPerReplica;
         int target = (int) Math.max(minReplicas, Math.min(maxReplicas, needed));
         if (target >= current || lastFullyNeeded == null) {

@@ -162,7 +162,7 @@ public final class SlurmWorkerLauncher implements WorkerLauncher {
     }
 
     @Override
-    public synchronized void reconcile(WorkQueue.Counts work) {
+    public synchronized void reconcile(WorkerDemand.Demand work) {
         if (jar == null || closing) {
             return;
         }

@@ -12,7 +12,7 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Starts the {@link WorkerLauncher} once the service is ready (its port is known and it serves
- * the worker API), matches it to the {@link WorkQueue} every reconcile interval, and stops the
+ * the worker API), matches it to the {@link WorkerDemand} every reconcile interval, and stops the
  * workers first at shutdown, while the web server still answers their checkpoint and release
  * calls (highest lifecycle phase).
  */
@@ -20,15 +20,15 @@ public final class WorkerFleet implements SmartLifecycle, ApplicationListener<Ap
     private static final Logger LOG = LoggerFactory.getLogger(WorkerFleet.class);
 
     private final WorkerLauncher launcher;
-    private final WorkQueue queue;
+    private final WorkerDemand demand;
     private final Duration interval;
     private ScheduledExecutorService scheduler;
     private volatile boolean running;
 
-    /** @param queue null: the launcher is started but never rescaled */
-    public WorkerFleet(WorkerLauncher launcher, WorkQueue queue, Duration interval) {
+    /** @param demand null: the launcher is started but never rescaled */
+    public WorkerFleet(WorkerLauncher launcher, WorkerDemand demand, Duration interval) {
         this.launcher = launcher;
-        this.queue = queue;
+        this.demand = demand;
         this.interval = interval;
     }
 
@@ -43,8 +43,8 @@ public final class WorkerFleet implements SmartLifecycle, ApplicationListener<Ap
             thread.setDaemon(true);
             return thread;
         });
-        if (queue == null) {
-            LOG.warn("no WorkQueue bean: the {} launcher is not scaled to queued work", launcher.mode());
+        if (demand == null) {
+            LOG.warn("no WorkerDemand bean: the {} launcher is not scaled to queued work", launcher.mode());
             return;
         }
         scheduler.scheduleWithFixedDelay(this::reconcile, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
@@ -52,7 +52,7 @@ public final class WorkerFleet implements SmartLifecycle, ApplicationListener<Ap
 
     void reconcile() {
         try {
-            launcher.reconcile(queue.counts());
+            launcher.reconcile(demand.current());
         } catch (RuntimeException e) {
             LOG.warn("could not match the {} workers to the queue: {}", launcher.mode(), e.toString());
         }

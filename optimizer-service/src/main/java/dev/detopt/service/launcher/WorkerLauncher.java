@@ -15,7 +15,7 @@ public interface WorkerLauncher extends AutoCloseable {
     void start();
 
     /** Matches the fleet to the outstanding work. */
-    void reconcile(WorkQueue.Counts work);
+    void reconcile(WorkerDemand.Demand work);
 
     /** What runs now, for logs, the API and tests. */
     List<WorkerInstance> instances();

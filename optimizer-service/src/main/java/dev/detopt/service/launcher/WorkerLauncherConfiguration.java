@@ -1,7 +1,8 @@
 package dev.detopt.service.launcher;
 
 import dev.detopt.service.config.DetoptProperties;
-import dev.detopt.service.loop.WorkerQueue;
+import dev.detopt.service.security.LocalCredentials;
+import dev.detopt.service.queue.TaskQueue;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.detopt.service.security.LocalCredentials;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -23,16 +23,16 @@ public class WorkerLauncherConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerLauncherConfiguration.class);
 
     @Bean
-    WorkerEvents workerEvents(ObjectProvider<MeterRegistry> meters, ObjectProvider<WorkerQueue> queue) {
+    WorkerEvents workerEvents(ObjectProvider<MeterRegistry> meters, ObjectProvider<TaskQueue> queue) {
         return new LoggedWorkerEvents(meters.getIfAvailable(), (worker, reason) -> {
-            WorkerQueue tasks = queue.getIfAvailable();
+            TaskQueue tasks = queue.getIfAvailable();
             return tasks == null ? 0 : tasks.requeueLeasesOfLostWorker(worker, reason);
         });
     }
 
     @Bean
     WorkerFleet workerFleet(WorkerLauncherProperties properties, DetoptProperties detopt, Environment environment,
-                            WorkerEvents events, ObjectProvider<WorkQueue> queue,
+                            WorkerEvents events, ObjectProvider<WorkerDemand> demand,
                             ObjectProvider<LocalCredentials> tokens, SlurmLauncherProperties slurm) {
         WorkerLauncher launcher = switch (properties.mode()) {
             case LOCAL -> new LocalWorkerLauncher(properties.local(),
@@ -43,7 +43,7 @@ public class WorkerLauncherConfiguration {
                     tokens), events);
             case NONE -> new NoWorkers();
         };
-        return new WorkerFleet(launcher, queue.getIfAvailable(), properties.reconcileInterval());
+        return new WorkerFleet(launcher, demand.getIfAvailable(), properties.reconcileInterval());
     }
 
     private static KubernetesClient kubernetesClient() {
@@ -95,7 +95,7 @@ public class WorkerLauncherConfiguration {
         }
 
         @Override
-        public void reconcile(WorkQueue.Counts work) {
+        public void reconcile(WorkerDemand.Demand work) {
         }
 
         @Override

@@ -70,7 +70,7 @@ public class ServiceLiveness {
                 .query(UUID.class).list();
         long millis = outage.length().toMillis();
         for (UUID study : affected) {
-            events.append(study, StudyEventLog.SERVICE_OUTAGE, "the service was down from " + outage.from() + " to "
+            events.append(study, StudyEventType.SERVICE_OUTAGE, "the service was down from " + outage.from() + " to "
                     + outage.to() + " (" + String.format(java.util.Locale.ROOT, "%.1f", millis / 1000.0)
                     + " s); the current step's duration leaves that out");
         }

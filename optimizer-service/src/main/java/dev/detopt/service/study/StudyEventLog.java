@@ -10,15 +10,6 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class StudyEventLog {
 
-    /** Kinds of entries. */
-    public static final String STATUS = "status";
-    public static final String LEASE_EXPIRED = "lease-expired";
-    public static final String PREEMPTED = "preempted";
-    public static final String RELEASED = "released";
-    public static final String TASK_FAILED = "task-failed";
-    public static final String ERROR = "error";
-    public static final String SERVICE_OUTAGE = "service-outage";
-
     public record Entry(long id, UUID studyId, Instant at, String type, String message, String detailsJson) {
     }
 
@@ -28,13 +19,13 @@ public class StudyEventLog {
         this.jdbc = jdbc;
     }
 
-    public void append(UUID studyId, String type, String message) {
+    public void append(UUID studyId, StudyEventType type, String message) {
         append(studyId, type, message, null);
     }
 
-    public void append(UUID studyId, String type, String message, String detailsJson) {
+    public void append(UUID studyId, StudyEventType type, String message, String detailsJson) {
         jdbc.sql("INSERT INTO study_events (study_id, type, message, details) VALUES (?, ?, ?, ?::jsonb)")
-                .params(studyId, type, message, detailsJson).update();
+                .params(studyId, type.wireName(), message, detailsJson).update();
     }
 
     /** Entries after {@code afterId} in order, at most {@code limit}. */
@@ -48,8 +39,8 @@ public class StudyEventLog {
                 .list();
     }
 
-    public long count(UUID studyId, String type) {
+    public long count(UUID studyId, StudyEventType type) {
         return jdbc.sql("SELECT count(*) FROM study_events WHERE study_id = ? AND type = ?")
-                .params(studyId, type).query(Long.class).single();
+                .params(studyId, type.wireName()).query(Long.class).single();
     }
 }

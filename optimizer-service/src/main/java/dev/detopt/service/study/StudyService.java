@@ -1,14 +1,13 @@
 package dev.detopt.service.study;
 
-import dev.detopt.model.study.FieldProblem;
 import dev.detopt.model.study.ParseResult;
 import dev.detopt.model.study.StudySpec;
 import dev.detopt.model.study.StudySpecs;
 import dev.detopt.model.study.catalog.SimulatorCatalog;
-import dev.detopt.service.web.ApiProblem;
-import java.util.List;
+import dev.detopt.service.domain.InvalidInputException;
+import dev.detopt.service.domain.MalformedJsonException;
+import dev.detopt.service.domain.NotFoundException;
 import java.util.UUID;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -29,25 +28,22 @@ public class StudyService {
     @Transactional
     public StudyRow create(String specJson, String owner) {
         ParseResult parsed = StudySpecs.parse(specJson, catalog);
+        if (parsed.malformedJson()) {
+            throw new MalformedJsonException(parsed.problems().getFirst());
+        }
         if (!parsed.isValid()) {
-            List<ApiProblem.FieldError> errors = parsed.problems().stream()
-                    .map(problem -> new ApiProblem.FieldError(problem.field(), problem.message())).toList();
-            FieldProblem first = parsed.problems().getFirst();
-            if (parsed.problems().size() == 1 && first.field().equals("$") && first.message().startsWith("malformed JSON")) {
-                throw new ApiProblem(HttpStatus.BAD_REQUEST, "malformed-json", "Malformed JSON", first.message(), errors);
-            }
-            throw ApiProblem.invalid(errors);
+            throw new InvalidInputException(parsed.problems());
         }
         StudySpec spec = parsed.spec();
         UUID id = UUID.randomUUID();
         studies.insert(id, spec.name(), owner, StudySpecs.toJson(spec), spec.simulator().name(),
                 spec.estimator().kind().wireName(), spec.maxSteps());
-        events.append(id, StudyEventLog.STATUS, "created by " + owner);
+        events.append(id, StudyEventType.STATUS, "created by " + owner);
         return studies.find(id).orElseThrow();
     }
 
     public StudyRow get(UUID id) {
-        return studies.find(id).orElseThrow(() -> ApiProblem.notFound("study", id));
+        return studies.find(id).orElseThrow(() -> NotFoundException.study(id));
     }
 
     /** Distinct workers holding a current lease on one of the study's tasks. */
@@ -58,11 +54,8 @@ public class StudyService {
     /** Deletes a study that is not running (409 otherwise), with its steps, tasks and log. */
     @Transactional
     public void delete(UUID id) {
-        StudyRow study = studies.lock(id).orElseThrow(() -> ApiProblem.notFound("study", id));
-        if (!StudyStatus.DELETABLE.contains(study.status())) {
-            throw ApiProblem.conflict("status", "cannot delete a study that is " + study.status()
-                    + "; pause or cancel it first");
-        }
+        StudyRow study = studies.lock(id).orElseThrow(() -> NotFoundException.study(id));
+        StudyTransition.DELETE.require(study.status());
         studies.delete(id);
     }
 }

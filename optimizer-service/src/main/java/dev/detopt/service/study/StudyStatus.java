@@ -1,8 +1,6 @@
 package dev.detopt.service.study;
 
-import java.util.Set;
-
-/** Lifecycle of a study. Terminal states never change again. */
+/** Lifecycle of a study ({@link StudyTransition} lists the allowed changes). Terminal states never change again. */
 public enum StudyStatus {
     CREATED, RUNNING, PAUSED, COMPLETED, FAILED, CANCELLED;
 
@@ -14,6 +12,4 @@ public enum StudyStatus {
     public boolean active() {
         return this == RUNNING || this == PAUSED;
     }
-
-    public static final Set<StudyStatus> DELETABLE = Set.of(CREATED, PAUSED, COMPLETED, FAILED, CANCELLED);
 }

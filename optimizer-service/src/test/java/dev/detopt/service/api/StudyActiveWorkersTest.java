@@ -8,9 +8,10 @@ import dev.detopt.model.study.contract.BatchTask;
 import dev.detopt.model.study.contract.WireJson;
 import dev.detopt.service.ApiClient;
 import dev.detopt.service.ServiceTest;
+import dev.detopt.service.TestLeases;
 import dev.detopt.service.TestSpecs;
 import dev.detopt.service.TestTokens;
-import dev.detopt.service.loop.WorkerQueue;
+import dev.detopt.service.queue.TaskQueue;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +39,7 @@ class StudyActiveWorkersTest {
     JdbcTemplate jdbc;
 
     @Autowired
-    WorkerQueue queue;
+    TaskQueue queue;
 
     ApiClient api;
 
@@ -77,10 +78,10 @@ class StudyActiveWorkersTest {
         }
         assertThat(activeWorkers(id)).isEqualTo(1);
 
-        // An expired lease is no longer a worker on the study, whether the sweeper (which runs in
-        // the background of the shared context) has requeued its task yet or not.
+        // An expired lease is no longer a worker on the study, before and after it is swept.
         long taskOfB = heldByB.getFirst().path("taskId").asLong();
-        jdbc.update("UPDATE tasks SET lease_expires_at = now() - interval '1 second' WHERE id = ?", taskOfB);
+        TestLeases leases = new TestLeases(jdbc, queue);
+        leases.expire(taskOfB);
         assertThat(activeWorkers(id)).isZero();
         queue.sweepExpiredLeases();
         List<JsonNode> again = lease("count-b", 1);

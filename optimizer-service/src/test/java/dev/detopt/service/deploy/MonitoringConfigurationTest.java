@@ -2,7 +2,7 @@ package dev.detopt.service.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.detopt.service.loop.TaskState;
+import dev.detopt.service.queue.TaskState;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;

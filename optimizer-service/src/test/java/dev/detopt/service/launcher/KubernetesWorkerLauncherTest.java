@@ -20,9 +20,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
-import org.junit.jupiter.api.Test;
 
 /** The Kubernetes launcher against the fabric8 mock API server in CRUD mode. */
 @EnableKubernetesMockClient(crud = true)
@@ -230,13 +230,13 @@ class KubernetesWorkerLauncherTest {
     @Test
     void scaleDownMarksBusyPodsAsExpensiveAndIdleOnesAsCheap() {
         start("busy");
-        launcher.reconcile(new WorkQueue.Counts(3, 0));
+        launcher.reconcile(new WorkerDemand.Demand(3, 0));
         assertThat(replicas("busy")).isEqualTo(3);
         for (String pod : List.of("detopt-worker-a", "detopt-worker-b", "detopt-worker-c")) {
             runningPod("busy", pod);
         }
         awaitWatched(3);
-        WorkQueue.Counts oneBusy = new WorkQueue.Counts(0, 1, Set.of("detopt-worker-b"));
+        WorkerDemand.Demand oneBusy = new WorkerDemand.Demand(0, 1, Set.of("detopt-worker-b"));
         launcher.reconcile(oneBusy);
         assertThat(deletionCost("busy", "detopt-worker-b")).as("no scale-down yet, nothing patched").isNull();
 
@@ -254,7 +254,7 @@ class KubernetesWorkerLauncherTest {
     void scaleDownNeverGoesBelowTheBusyPods() {
         launcher = new KubernetesWorkerLauncher(client, settings("floor", 2, "", ""), events, clock);
         launcher.start();
-        launcher.reconcile(new WorkQueue.Counts(8, 0));
+        launcher.reconcile(new WorkerDemand.Demand(8, 0));
         assertThat(replicas("floor")).isEqualTo(4);
         for (String pod : List.of("w-a", "w-b", "w-c", "w-d")) {
             runningPod("floor", pod);
@@ -262,7 +262,7 @@ class KubernetesWorkerLauncherTest {
         awaitWatched(4);
         // Two leases justify one replica at two tasks per replica, but each is held by its own pod.
         clock.advance(Duration.ofSeconds(60));
-        launcher.reconcile(new WorkQueue.Counts(0, 2, Set.of("w-a", "w-d")));
+        launcher.reconcile(new WorkerDemand.Demand(0, 2, Set.of("w-a", "w-d")));
         assertThat(replicas("floor")).isEqualTo(2);
         assertThat(List.of("w-a", "w-b", "w-c", "w-d")).map(pod -> deletionCost("floor", pod))
                 .containsExactly("1000", "0", "0", "1000");
@@ -273,7 +273,7 @@ class KubernetesWorkerLauncherTest {
         client.pods().inNamespace("floor").withName("w-c").delete();
         awaitWatched(2);
         clock.advance(Duration.ofSeconds(5));
-        launcher.reconcile(new WorkQueue.Counts(0, 1, Set.of("w-d")));
+        launcher.reconcile(new WorkerDemand.Demand(0, 1, Set.of("w-d")));
         assertThat(replicas("floor")).isEqualTo(1);
         assertThat(deletionCost("floor", "w-a")).isEqualTo("0");
         assertThat(deletionCost("floor", "w-d")).isEqualTo("1000");
@@ -282,26 +282,26 @@ class KubernetesWorkerLauncherTest {
     @Test
     void scalesUpOnQueuedWorkAndToZeroWhenIdle() {
         start("scaling");
-        launcher.reconcile(new WorkQueue.Counts(3, 0));
+        launcher.reconcile(new WorkerDemand.Demand(3, 0));
         assertThat(replicas("scaling")).isEqualTo(3);
-        launcher.reconcile(new WorkQueue.Counts(9, 3));
+        launcher.reconcile(new WorkerDemand.Demand(9, 3));
         assertThat(replicas("scaling")).isEqualTo(4);
 
         clock.advance(Duration.ofSeconds(30));
-        launcher.reconcile(new WorkQueue.Counts(0, 1));
+        launcher.reconcile(new WorkerDemand.Demand(0, 1));
         assertThat(replicas("scaling")).as("within the scale-down delay").isEqualTo(4);
         clock.advance(Duration.ofSeconds(30));
-        launcher.reconcile(new WorkQueue.Counts(0, 1));
+        launcher.reconcile(new WorkerDemand.Demand(0, 1));
         assertThat(replicas("scaling")).isEqualTo(1);
         clock.advance(Duration.ofSeconds(60));
-        launcher.reconcile(new WorkQueue.Counts(0, 0));
+        launcher.reconcile(new WorkerDemand.Demand(0, 0));
         assertThat(replicas("scaling")).isZero();
     }
 
     @Test
     void aRestartedServiceKeepsTheReplicasAndUpdatesTheTemplate() {
         start("restart");
-        launcher.reconcile(new WorkQueue.Counts(2, 0));
+        launcher.reconcile(new WorkerDemand.Demand(2, 0));
         launcher.close();
         launcher = new KubernetesWorkerLauncher(client, settings("restart"), events, clock);
         launcher.start();
@@ -312,7 +312,7 @@ class KubernetesWorkerLauncherTest {
     void recreatesADeletedDeployment() {
         start("deleted");
         client.apps().deployments().inNamespace("deleted").withName("detopt-worker").delete();
-        launcher.reconcile(new WorkQueue.Counts(1, 0));
+        launcher.reconcile(new WorkerDemand.Demand(1, 0));
         assertThat(replicas("deleted")).isEqualTo(1);
     }
 

@@ -10,12 +10,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -109,17 +109,17 @@ class LocalWorkerLauncherTest {
             launcher.start();
             assertThat(launcher.instances()).as("nothing queued yet").isEmpty();
 
-            launcher.reconcile(new WorkQueue.Counts(2, 0));
+            launcher.reconcile(new WorkerDemand.Demand(2, 0));
             assertThat(launcher.instances()).extracting(WorkerLauncher.WorkerInstance::name)
                     .containsExactly("local-0", "local-1");
-            launcher.reconcile(new WorkQueue.Counts(5, 2, Set.of("local-0", "local-1")));
+            launcher.reconcile(new WorkerDemand.Demand(5, 2, Set.of("local-0", "local-1")));
             assertThat(launcher.instances()).as("at most count").extracting(WorkerLauncher.WorkerInstance::name)
                     .containsExactly("local-0", "local-1", "local-2");
             await("three workers", () -> Stream.of("local-0", "local-1", "local-2").allMatch(w -> envFiles(output, w).size() == 1));
 
             // Only local-1 still holds a lease: the others are idle, but not for long enough yet.
             clock.advance(Duration.ofSeconds(20));
-            WorkQueue.Counts oneBusy = new WorkQueue.Counts(0, 1, Set.of("local-1"));
+            WorkerDemand.Demand oneBusy = new WorkerDemand.Demand(0, 1, Set.of("local-1"));
             launcher.reconcile(oneBusy);
             assertThat(launcher.instances()).hasSize(3);
             Process idle0 = launcher.process(0);
@@ -135,13 +135,13 @@ class LocalWorkerLauncherTest {
 
             // New work reuses the lowest free name.
             clock.advance(Duration.ofSeconds(60));
-            launcher.reconcile(new WorkQueue.Counts(1, 1, Set.of("local-1")));
+            launcher.reconcile(new WorkerDemand.Demand(1, 1, Set.of("local-1")));
             assertThat(launcher.instances()).extracting(WorkerLauncher.WorkerInstance::name)
                     .containsExactlyInAnyOrder("local-0", "local-1");
             await("a second local-0", () -> envFiles(output, "local-0").size() == 2);
 
             clock.advance(Duration.ofSeconds(30));
-            launcher.reconcile(new WorkQueue.Counts(0, 0));
+            launcher.reconcile(new WorkerDemand.Demand(0, 0));
             await("every worker stopped", () -> launcher.instances().isEmpty());
             assertThat(busy1.isAlive()).isFalse();
         } finally {

@@ -295,7 +295,7 @@ class SlurmWorkerLauncherTest {
 
     @Test
     void aFailedJobIsACrashWithItsExitCodeAndAnOperatorsCancelIsAPreemption() throws Exception {
-        WorkQueue.Counts oneTask = new WorkQueue.Counts(1, 0);
+        WorkerDemand.Demand oneTask = new WorkerDemand.Demand(1, 0);
         RecordingEvents crashes = new RecordingEvents();
         try (SlurmWorkerLauncher launcher = launcher("detopt-test-crash", "#!/bin/sh\necho no JDK >&2\nexit 3\n", crashes)) {
             launcher.reconcile(oneTask);

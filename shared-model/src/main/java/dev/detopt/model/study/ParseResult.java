@@ -3,13 +3,21 @@ package dev.detopt.model.study;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Either a valid {@link StudySpec} or every problem found in the input (never both). */
-public record ParseResult(StudySpec spec, List<FieldProblem> problems) {
+/**
+ * Either a valid {@link StudySpec} or every problem found in the input (never both).
+ * {@code malformedJson}: the input was not JSON at all (one problem, at {@code $}), as opposed to
+ * JSON with wrong fields.
+ */
+public record ParseResult(StudySpec spec, List<FieldProblem> problems, boolean malformedJson) {
     public ParseResult {
         problems = List.copyOf(problems);
         if ((spec == null) == problems.isEmpty()) {
             throw new IllegalArgumentException("a parse result has either a spec or problems");
         }
+    }
+
+    public ParseResult(StudySpec spec, List<FieldProblem> problems) {
+        this(spec, problems, false);
     }
 
     public static ParseResult valid(StudySpec spec) {
@@ -18,6 +26,11 @@ public record ParseResult(StudySpec spec, List<FieldProblem> problems) {
 
     public static ParseResult invalid(List<FieldProblem> problems) {
         return new ParseResult(null, problems);
+    }
+
+    /** The input is not JSON: {@code problem} says where the parser stopped. */
+    public static ParseResult malformed(FieldProblem problem) {
+        return new ParseResult(null, List.of(problem), true);
     }
 
     public boolean isValid() {

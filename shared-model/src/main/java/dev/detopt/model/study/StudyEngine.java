@@ -12,6 +12,7 @@ import dev.detopt.model.stats.SampleLayout;
 import dev.detopt.model.stats.SampleSummary;
 import dev.detopt.model.study.catalog.SimulatorCatalog;
 import dev.detopt.model.study.catalog.SimulatorType;
+import dev.detopt.model.study.contract.BatchCoordinates;
 import dev.detopt.model.study.contract.BatchResult;
 import dev.detopt.model.study.contract.BatchTask;
 import dev.detopt.model.study.contract.StepReduction;
@@ -337,8 +338,7 @@ public final class StudyEngine {
         }
         for (int b = 0; b < batches; b++) {
             BatchResult result = Objects.requireNonNull(results.get(b), "result " + b);
-            if (result.step() != state.step() || result.batchIndex() != b || result.eventFrom() != eventFrom(b)
-                    || result.eventTo() != eventTo(b)) {
+            if (!result.answers(new BatchCoordinates(result.studyId(), state.step(), b, eventFrom(b), eventTo(b)))) {
                 throw new IllegalArgumentException("result at position " + b + " (step " + result.step() + ", batch "
                         + result.batchIndex() + ", events [" + result.eventFrom() + ", " + result.eventTo()
                         + ")) is not batch " + b + " of step " + state.step() + " (events [" + eventFrom(b) + ", "

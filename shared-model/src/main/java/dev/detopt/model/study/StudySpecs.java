@@ -7,13 +7,6 @@ import dev.detopt.model.external.SimulatorDeclaration;
 import dev.detopt.model.study.catalog.SimulatorCatalog;
 import dev.detopt.model.study.catalog.SimulatorType;
 import dev.detopt.model.study.contract.WireJson;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.TokenStreamLocation;
-import tools.jackson.core.json.JsonReadFeature;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -21,6 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.json.JsonReadFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Study specifications as JSON: {@link #parse} checks everything (syntax, types, unknown fields,
@@ -53,7 +52,7 @@ public final class StudySpecs {
         } catch (JacksonException e) {
             TokenStreamLocation at = e.getLocation();
             String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-            return ParseResult.invalid(List.of(new FieldProblem("$", "malformed JSON" + where + ": " + e.getOriginalMessage())));
+            return ParseResult.malformed(new FieldProblem("$", "malformed JSON" + where + ": " + e.getOriginalMessage()));
         }
         return parse(root, catalog);
     }

@@ -1,7 +1,8 @@
 package dev.detopt.service.web.problem;
 
-import dev.detopt.service.web.ApiProblem;
+import dev.detopt.service.domain.DomainException;
 import dev.detopt.service.web.ApiProblem.FieldError;
+import dev.detopt.service.web.ApiProblem;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
 import java.util.ArrayList;
@@ -35,7 +36,7 @@ import tools.jackson.core.JacksonException;
 
 /**
  * Every error of the API as an RFC 9457 problem document ({@link Problems}): the controllers'
- * {@link ApiProblem}s, the framework's client errors (with the offending field or parameter named)
+ * {@link ApiProblem}s, the service's {@link DomainException}s (mapped by {@link DomainProblems}), the framework's client errors (with the offending field or parameter named)
  * and, for anything unexpected, a 500 that says nothing about the server's internals (the stack
  * trace goes to the log only).
  */
@@ -48,6 +49,11 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(ApiProblem.class)
     ResponseEntity<Object> apiProblem(ApiProblem problem, HttpServletRequest request) {
         return respond(Problems.of(problem, request.getRequestURI()), new HttpHeaders());
+    }
+
+    @ExceptionHandler(DomainException.class)
+    ResponseEntity<Object> domainProblem(DomainException refusal, HttpServletRequest request) {
+        return apiProblem(DomainProblems.of(refusal), request);
     }
 
     @ExceptionHandler(RequestTooLargeException.class)

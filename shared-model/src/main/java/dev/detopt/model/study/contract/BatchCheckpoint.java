@@ -31,9 +31,12 @@ public record BatchCheckpoint(int version, String studyId, int step, int batchIn
                 task.eventTo(), progress.nextEvent(), progress.statistics().state());
     }
 
+    public BatchCoordinates coordinates() {
+        return new BatchCoordinates(studyId, step, batchIndex, eventFrom, eventTo);
+    }
+
     public boolean belongsTo(BatchTask task) {
-        return studyId.equals(task.studyId()) && step == task.step() && batchIndex == task.batchIndex()
-                && eventFrom == task.eventFrom() && eventTo == task.eventTo();
+        return coordinates().matches(task.coordinates());
     }
 
     /** A fresh, mutable progress to resume from. */

@@ -38,9 +38,18 @@ public record BatchResult(int version, String studyId, int step, int batchIndex,
         }
     }
 
+    /** Study, step, batch index and event range this result claims to cover. */
+    public BatchCoordinates coordinates() {
+        return new BatchCoordinates(studyId, step, batchIndex, eventFrom, eventTo);
+    }
+
+    /** True when this result answers exactly the task with these coordinates: the one rule service and workers apply. */
+    public boolean answers(BatchCoordinates task) {
+        return coordinates().matches(task);
+    }
+
     /** True when this result answers exactly that task. */
     public boolean answers(BatchTask task) {
-        return studyId.equals(task.studyId()) && step == task.step() && batchIndex == task.batchIndex()
-                && eventFrom == task.eventFrom() && eventTo == task.eventTo();
+        return answers(task.coordinates());
     }
 }

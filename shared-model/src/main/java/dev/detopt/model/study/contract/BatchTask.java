@@ -58,6 +58,11 @@ public record BatchTask(int version, String studyId, int step, int batchIndex, L
         return simulatorConfig.deepCopy();
     }
 
+    /** Study, step, batch index and event range: what a result must name to answer this task. */
+    public BatchCoordinates coordinates() {
+        return new BatchCoordinates(studyId, step, batchIndex, eventFrom, eventTo);
+    }
+
     public long events() {
         return eventTo - eventFrom;
     }

@@ -1,0 +1,8 @@
+package dev.detopt.model.study.contract.protocol;
+
+import dev.detopt.model.study.contract.BatchResult;
+import java.util.UUID;
+
+/** One result of a bulk completion: the task, the lease token that claims it, the result. */
+public record BulkCompleteItem(Long taskId, UUID leaseToken, BatchResult result) {
+}

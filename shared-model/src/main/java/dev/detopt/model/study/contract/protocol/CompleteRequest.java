@@ -1,0 +1,13 @@
+package dev.detopt.model.study.contract.protocol;
+
+import dev.detopt.model.study.contract.BatchResult;
+import java.util.UUID;
+
+/**
+ * {@code POST /api/v1/workers/{id}/tasks/{taskId}/complete}: one result.
+ *
+ * @param leaseToken the lease the result is claimed under
+ * @param result     the batch's statistics
+ */
+public record CompleteRequest(UUID leaseToken, BatchResult result) {
+}

@@ -1,0 +1,41 @@
+package dev.detopt.worker;
+
+import dev.detopt.model.study.contract.BatchTask;
+import dev.detopt.model.study.contract.protocol.LeaseGrant;
+import dev.detopt.model.study.contract.protocol.LeaseReference;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** A running lease and what is known about its progress (shared by the lease loop, checkpoints and completions). */
+final class ActiveTask {
+    final LeaseGrant lease;
+    final BatchTask task;
+    final LeaseReference ref;
+    /** Where this attempt writes its checkpoints (where it resumed from is the lease's {@link LeaseGrant#resumeKey()}). */
+    final String writeKey;
+    final String kind;
+    volatile long eventsDone;
+    volatile boolean abandoned;
+    volatile boolean replan;
+    /** Event the newest stored checkpoint resumes at (eventFrom: none yet). */
+    volatile long checkpointedEvent;
+    long lastCheckpointNanos;
+    long lastChunkNanos;
+    int chunkEvents;
+    final AtomicBoolean uploading = new AtomicBoolean();
+
+    ActiveTask(LeaseGrant lease, BatchTask task, int attempt) {
+        this.lease = lease;
+        this.task = task;
+        this.ref = lease.reference();
+        // The service says where this attempt's checkpoints go; the same layout when it does not.
+        String assigned = task.checkpointKey();
+        this.writeKey = assigned == null || assigned.isBlank() ? CheckpointStore.key(task, attempt) : assigned;
+        this.kind = ChunkPlanner.kindOf(task);
+        this.checkpointedEvent = task.eventFrom();
+        this.lastCheckpointNanos = System.nanoTime();
+    }
+
+    long taskId() {
+        return ref.taskId();
+    }
+}
