@@ -33,12 +33,14 @@ public class WorkerLauncherConfiguration {
     @Bean
     WorkerFleet workerFleet(WorkerLauncherProperties properties, DetoptProperties detopt, Environment environment,
                             WorkerEvents events, ObjectProvider<WorkQueue> queue,
-                            ObjectProvider<LocalCredentials> tokens) {
+                            ObjectProvider<LocalCredentials> tokens, SlurmLauncherProperties slurm) {
         WorkerLauncher launcher = switch (properties.mode()) {
             case LOCAL -> new LocalWorkerLauncher(properties.local(),
                     () -> localEnvironment(properties.local(), detopt, environment, tokens), events);
             case KUBERNETES -> new KubernetesWorkerLauncher(kubernetesClient(), properties.kubernetes(), events,
                     Clock.systemUTC());
+            case SLURM -> new SlurmWorkerLauncher(slurm, () -> SlurmWorkerLauncher.environment(slurm, detopt, environment,
+                    tokens), events);
             case NONE -> new NoWorkers();
         };
         return new WorkerFleet(launcher, queue.getIfAvailable(), properties.reconcileInterval());

@@ -11,7 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * How the service runs its workers ({@code detopt.workers.*}, e.g. {@code DETOPT_WORKERS_MODE}).
  *
  * @param mode              {@code local} (worker processes on this machine, the default),
- *                          {@code kubernetes} (a worker Deployment scaled to queued work) or
+ *                          {@code kubernetes} (a worker Deployment scaled to queued work),
+ *                          {@code slurm} (worker batch jobs, {@link SlurmLauncherProperties}) or
  *                          {@code none} (workers are started elsewhere)
  * @param reconcileInterval how often the fleet is matched to the queue
  */
@@ -22,7 +23,7 @@ public record WorkerLauncherProperties(
         @DefaultValue Local local,
         @DefaultValue Kubernetes kubernetes) {
 
-    public enum Mode { LOCAL, KUBERNETES, NONE }
+    public enum Mode { LOCAL, KUBERNETES, SLURM, NONE }
 
     /**
      * Worker processes started by the service ({@code java -jar detopt-worker.jar}).

@@ -215,24 +215,34 @@ public class TaskRepository {
     }
 
     /** Requeues every expired lease (at most {@code limit} per call), counting each as an expiry. */
+    /**
+     * Takes back the leases a {@code taken} CTE (id, lease_owner) selects, counted as expiries:
+     * queued again while the study runs or is paused, cancelled otherwise.
+     */
+    private static final String REQUEUE_TAKEN_AS_EXPIRED = """
+            UPDATE tasks t SET
+                state = CASE WHEN s.status IN ('RUNNING', 'PAUSED') THEN 'QUEUED' ELSE 'CANCELLED' END,
+                lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, queued_at = now(),
+                expiries = t.expiries + 1
+            FROM taken, studies s
+            WHERE t.id = taken.id AND s.id = t.study_id
+            RETURNING t.id, t.study_id, t.step, t.batch_index, taken.lease_owner, t.attempt""";
+
+    private static final RowMapper<Expired> EXPIRED = (rs, row) -> new Expired(rs.getLong("id"),
+            rs.getObject("study_id", UUID.class), rs.getInt("step"), rs.getInt("batch_index"), rs.getString("lease_owner"),
+            rs.getInt("attempt"));
+
     public List<Expired> requeueExpired(int limit) {
         return jdbc.sql("""
-                        WITH expired AS (
+                        WITH taken AS (
                             SELECT t.id, t.lease_owner FROM tasks t
                             WHERE t.state = 'LEASED' AND t.lease_expires_at <= now()
                             ORDER BY t.lease_expires_at
                             LIMIT ?
                             FOR UPDATE OF t SKIP LOCKED)
-                        UPDATE tasks t SET
-                            state = CASE WHEN s.status IN ('RUNNING', 'PAUSED') THEN 'QUEUED' ELSE 'CANCELLED' END,
-                            lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, queued_at = now(),
-                            expiries = t.expiries + 1
-                        FROM expired, studies s
-                        WHERE t.id = expired.id AND s.id = t.study_id
-                        RETURNING t.id, t.study_id, t.step, t.batch_index, expired.lease_owner, t.attempt""")
+                        """ + REQUEUE_TAKEN_AS_EXPIRED)
                 .param(limit)
-                .query((rs, row) -> new Expired(rs.getLong("id"), rs.getObject("study_id", UUID.class), rs.getInt("step"),
-                        rs.getInt("batch_index"), rs.getString("lease_owner"), rs.getInt("attempt")))
+                .query(EXPIRED)
                 .list();
     }
 
@@ -243,21 +253,14 @@ public class TaskRepository {
      */
     public List<Expired> requeueLeasedBy(String worker) {
         return jdbc.sql("""
-                        WITH lost AS (
+                        WITH taken AS (
                             SELECT t.id, t.lease_owner FROM tasks t
                             WHERE t.state = 'LEASED' AND t.lease_owner = ? AND t.leased_at <= now()
                             ORDER BY t.id
                             FOR UPDATE OF t)
-                        UPDATE tasks t SET
-                            state = CASE WHEN s.status IN ('RUNNING', 'PAUSED') THEN 'QUEUED' ELSE 'CANCELLED' END,
-                            lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, queued_at = now(),
-                            expiries = t.expiries + 1
-                        FROM lost, studies s
-                        WHERE t.id = lost.id AND s.id = t.study_id
-                        RETURNING t.id, t.study_id, t.step, t.batch_index, lost.lease_owner, t.attempt""")
+                        """ + REQUEUE_TAKEN_AS_EXPIRED)
                 .param(worker)
-                .query((rs, row) -> new Expired(rs.getLong("id"), rs.getObject("study_id", UUID.class), rs.getInt("step"),
-                        rs.getInt("batch_index"), rs.getString("lease_owner"), rs.getInt("attempt")))
+                .query(EXPIRED)
                 .list();
     }
 

@@ -15,10 +15,10 @@ import java.util.List;
  *                               volumes and cost only: transport is 1-D longitudinal (docs/simulation.md)
  * @param particle               primary: "e-", "e+" or "gamma" (default "e-")
  * @param deltaRays              simulate Møller/Bhabha delta rays above {@code deltaCutMev}; when false the
- *                               full (unrestricted) ionisation loss is continuous (default false)
+ *                               full (unrestricted) ionisation loss is continuous (default true)
  * @param photonCutMev           bremsstrahlung photon production threshold; softer photons are a
- *                               continuous loss (default 1 MeV)
- * @param deltaCutMev            delta-ray production threshold (default 1 MeV)
+ *                               continuous loss (default 0.1 MeV)
+ * @param deltaCutMev            delta-ray production threshold (default 0.84 MeV)
  * @param electronTrackingCutMev e± below this kinetic energy deposit it where they are (default 1 MeV)
  * @param photonTrackingCutMev   photons below this energy are absorbed (default 0.1 MeV)
  * @param residualRange          true (default): energy that falls below a tracking cut (e± below the cut,
@@ -38,8 +38,23 @@ public record CalorimeterConfig(int layers, double transverseSizeMm, String part
     /** Highest primary energy the tables cover (10 TeV). */
     public static final double MAX_ENERGY_MEV = 1.0e7;
 
+    /**
+     * Delta-ray production threshold: the electron energy whose range in PbWO4 is Geant4's default
+     * production range cut of 0.7 mm (Geant4 Physics Reference Manual, "Production thresholds"; the
+     * value Geant4 prints, and G4HepEm tabulates, for G4_PbWO4). One value for both materials: a cut
+     * that changed at the boundaries would make secondary energies jump when a boundary moves
+     * through an interaction point (a pathwise bias).
+     */
+    public static final double GEANT4_ELECTRON_CUT_MEV = 0.84;
+    /**
+     * Bremsstrahlung production threshold. Geant4's 0.7 mm gives 76 keV in PbWO4; we stop at 0.1 MeV,
+     * the photon tracking cut, below which the photo-effect power law (fitted above the Pb K-edge at
+     * 88 keV) does not hold.
+     */
+    public static final double GEANT4_PHOTON_CUT_MEV = 0.1;
+
     public static CalorimeterConfig defaults() {
-        return new CalorimeterConfig(50, 400.0, "e-", false, 1.0, 1.0, 1.0, 0.1, true);
+        return new CalorimeterConfig(50, 400.0, "e-", true, GEANT4_PHOTON_CUT_MEV, GEANT4_ELECTRON_CUT_MEV, 1.0, 0.1, true);
     }
 
     /** JSON creator: fields left out take their default, so {"layers": 30} is a valid configuration. */

@@ -10,9 +10,11 @@ package dev.detopt.model.calorimeter;
  */
 public enum Material {
     /** Lead tungstate: ρ 8.28 g/cm³, X0 0.8903 cm, I 600.7 eV, ⟨Z/A⟩ 0.41315, Ec(e−) 9.64 MeV. */
-    PBWO4("PbWO4", 8.28, 8.903, 600.7e-6, 0.41315, 76.0, 3.97, 2.44, 9.64),
+    PBWO4("PbWO4", 8.28, 8.903, 600.7e-6, 0.41315, 76.0, 3.97, 2.44, 9.64,
+            new int[]{82, 74, 8}, new double[]{1, 1, 4}, 455.04),
     /** Liquid argon: ρ 1.396 g/cm³, X0 14.00 cm, I 188.0 eV, ⟨Z/A⟩ 0.45059, Ec(e−) 32.84 MeV. */
-    LIQUID_ARGON("lAr", 1.396, 140.0, 188.0e-6, 0.45059, 18.0, 0.035, 2.8, 32.84);
+    LIQUID_ARGON("lAr", 1.396, 140.0, 188.0e-6, 0.45059, 18.0, 0.035, 2.8, 32.84,
+            new int[]{18}, new double[]{1}, 39.948);
 
     private final String label;
     private final double densityGPerCm3;
@@ -23,9 +25,14 @@ public enum Material {
     private final double photoelectricAt100KevCm2PerG;
     private final double photoelectricPowerLaw;
     private final double criticalEnergyMev;
+    /** Atomic numbers of the elements, their atoms per formula unit and the formula unit's molar mass (g/mol). */
+    private final int[] elementZ;
+    private final double[] atomsPerUnit;
+    private final double molarMassGPerMol;
 
     Material(String label, double densityGPerCm3, double radiationLengthMm, double meanExcitationMev, double zOverA,
-             double screeningZ, double photoelectricAt100KevCm2PerG, double photoelectricPowerLaw, double criticalEnergyMev) {
+             double screeningZ, double photoelectricAt100KevCm2PerG, double photoelectricPowerLaw, double criticalEnergyMev,
+             int[] elementZ, double[] atomsPerUnit, double molarMassGPerMol) {
         this.label = label;
         this.densityGPerCm3 = densityGPerCm3;
         this.radiationLengthMm = radiationLengthMm;
@@ -35,6 +42,24 @@ public enum Material {
         this.photoelectricAt100KevCm2PerG = photoelectricAt100KevCm2PerG;
         this.photoelectricPowerLaw = photoelectricPowerLaw;
         this.criticalEnergyMev = criticalEnergyMev;
+        this.elementZ = elementZ;
+        this.atomsPerUnit = atomsPerUnit;
+        this.molarMassGPerMol = molarMassGPerMol;
+    }
+
+    /** Number of elements in the material. */
+    public int elements() {
+        return elementZ.length;
+    }
+
+    /** Atomic number of element i. */
+    public int elementZ(int i) {
+        return elementZ[i];
+    }
+
+    /** Atoms of element i per mm³: ρ N_A n_i / M. */
+    public double atomsPerMm3(int i) {
+        return densityGPerCm3 * PhysicsConstants.AVOGADRO * atomsPerUnit[i] / molarMassGPerMol / 1000.0;
     }
 
     public String label() {
@@ -72,8 +97,23 @@ public enum Material {
         return densityGPerCm3 * PhysicsConstants.AVOGADRO * zOverA / 1000.0;
     }
 
-    /** Photoelectric macroscopic cross section in 1/mm at photon energy e (MeV). */
+    /** Above this energy (MeV) the photo-effect falls more slowly, see {@link #photoelectricPerMm}. */
+    static final double PHOTOELECTRIC_KNEE_MEV = 1.0;
+    /** Power of the photo-effect's fall above the knee, fitted to NIST XCOM for Pb between 1 and 10 MeV. */
+    static final double PHOTOELECTRIC_HIGH_ENERGY_POWER = 1.6;
+
+    /**
+     * Photoelectric macroscopic cross section in 1/mm at photon energy e (MeV): the fitted power law
+     * E^−p up to 1 MeV; above, E^−1.6. The photo-effect flattens from its non-relativistic E^−3…E^−2.5
+     * towards Sauter's high-energy E^−1 (Heitler, The Quantum Theory of Radiation, §21; NIST XCOM: Pb
+     * falls by ~40 between 1 and 10 MeV); continuing E^−2.44 above 1 MeV made it 4× too small at
+     * 5 MeV, where photons of the shower tail have their longest attenuation length.
+     */
     public double photoelectricPerMm(double energyMev) {
+        double atKnee = photoelectricAt100KevCm2PerG * densityGPerCm3 / 10.0 * Math.pow(PHOTOELECTRIC_KNEE_MEV / 0.1, -photoelectricPowerLaw);
+        if (energyMev > PHOTOELECTRIC_KNEE_MEV) {
+            return atKnee * Math.pow(energyMev / PHOTOELECTRIC_KNEE_MEV, -PHOTOELECTRIC_HIGH_ENERGY_POWER);
+        }
         return photoelectricAt100KevCm2PerG * densityGPerCm3 / 10.0 * Math.pow(energyMev / 0.1, -photoelectricPowerLaw);
     }
 }

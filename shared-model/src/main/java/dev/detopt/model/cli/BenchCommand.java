@@ -55,6 +55,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--ad-designs", description = "Also compare struct-of-arrays tangents with the Dual3 and DualVector types.")
     boolean adDesigns;
 
+    @Option(names = "--config", description = "Calorimeter configuration as JSON, fields left out take their defaults"
+            + " (e.g. '{\"deltaRays\": false}'); default: the defaults.")
+    String configJson;
+
     @Option(names = "--format", defaultValue = "table", description = "table or json (default ${DEFAULT-VALUE}).")
     String format;
 
@@ -66,7 +70,18 @@ public final class BenchCommand implements Callable<Integer> {
         if (events < 1 || rounds < 1 || warmup < 0) {
             throw new ParameterException(spec.commandLine(), "--events and --rounds must be positive");
         }
-        CalorimeterSimulator sim = new CalorimeterSimulator(CalorimeterConfig.defaults());
+        CalorimeterConfig config = CalorimeterConfig.defaults();
+        if (configJson != null) {
+            try {
+                config = JsonMapper.builder().build().readValue(configJson, CalorimeterConfig.class);
+            } catch (RuntimeException e) {
+                throw new ParameterException(spec.commandLine(), "--config is not a calorimeter configuration: " + e.getMessage());
+            }
+            if (!config.problems().isEmpty()) {
+                throw new ParameterException(spec.commandLine(), String.join("; ", config.problems()));
+            }
+        }
+        CalorimeterSimulator sim = new CalorimeterSimulator(config);
         double[] values = {energyMev, CalorimeterSimulator.DEFAULT_POINT[1], CalorimeterSimulator.DEFAULT_POINT[2]};
         EventEvaluator primal = sim.evaluator(new DesignPoint(values, new int[0]), EstimatorSettings.of(EstimatorKind.PATHWISE));
         EventEvaluator tangents = sim.evaluator(new DesignPoint(values, new int[] {0, 1, 2}), EstimatorSettings.of(EstimatorKind.PATHWISE));

@@ -51,8 +51,14 @@ public final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--particle", defaultValue = "e-", description = "Primary: e-, e+ or gamma (default ${DEFAULT-VALUE}).")
     String particle;
 
-    @Option(names = "--delta-rays", description = "Simulate Møller/Bhabha delta rays above 1 MeV.")
+    @Option(names = "--delta-rays", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Møller/Bhabha delta rays above the delta-ray cut (default on; --no-delta-rays: the whole"
+                    + " ionisation loss is continuous).")
     boolean deltaRays;
+
+    @Option(names = "--config", description = "Calorimeter configuration as JSON, fields left out take their defaults"
+            + " (e.g. '{\"photonCutMev\": 0.1}'); --layers, --particle and --no-delta-rays apply on top.")
+    String configJson;
 
     @Option(names = "--events", defaultValue = "1000", description = "Number of events (default ${DEFAULT-VALUE}).")
     long events;
@@ -94,7 +100,18 @@ public final class ProfileCommand implements Callable<Integer> {
         if (events < 2) {
             throw new ParameterException(spec.commandLine(), "--events must be at least 2");
         }
-        CalorimeterConfig config = CalorimeterConfig.defaults().withLayers(layers).withParticle(particle).withDeltaRays(deltaRays);
+        CalorimeterConfig base = CalorimeterConfig.defaults();
+        if (configJson != null) {
+            try {
+                base = JsonMapper.builder().build().readValue(configJson, CalorimeterConfig.class);
+            } catch (RuntimeException e) {
+                throw new ParameterException(spec.commandLine(), "--config is not a calorimeter configuration: " + e.getMessage());
+            }
+        }
+        CalorimeterConfig config = base.withLayers(layers).withParticle(particle);
+        if (!deltaRays) {
+            config = config.withDeltaRays(false);
+        }
         List<String> problems = config.problems();
         if (!problems.isEmpty()) {
             throw new ParameterException(spec.commandLine(), String.join("; ", problems));

@@ -22,10 +22,15 @@ import java.util.random.RandomGenerator;
  * <p>An adopted alternative is forked from the primal's state before the current step, replays that
  * step with the primal's numbers up to the flipped decision, and then runs to completion in lockstep
  * with the primal, one step after each primal step. With {@code reuseUniforms} it takes the primal's
- * later uniforms first-in-first-out (the queue is cleared when a new alternative is adopted) and
- * fresh ones from the ALTERNATIVE stream only when the queue is empty; otherwise all its numbers
- * after the fork are fresh. The per-event gradient is δ + W·(f(alternative) − f(primal)), δ being
- * the primal's pathwise tangent. Decisions inside the alternative offer no candidates (first order).
+ * later numbers first-in-first-out per kind: its decisions take the primal's decision uniforms and its
+ * other uniforms the primal's other uniforms (as Kagan &amp; Heinrich's interaction FIFO), so that after
+ * the flip the alternative's k-th decision meets the same u as the primal's and does not drift onto a
+ * kick's number; both queues are cleared when a new alternative is adopted, and a fresh number from the
+ * ALTERNATIVE stream is drawn only when the queue of that kind is empty. Every number the alternative
+ * takes is used once and chosen without looking at its value, so its path has the right law.
+ * Without reuse all its numbers after the fork are fresh. The per-event gradient is
+ * δ + W·(f(alternative) − f(primal)), δ being the primal's pathwise tangent. Decisions inside the
+ * alternative offer no candidates (first order).
  */
 final class StochasticAdEvaluator<S> extends ProgramEvaluator<S> {
     /** Substreams of {@link StreamPurpose#ALTERNATIVE}. */
@@ -46,6 +51,8 @@ final class StochasticAdEvaluator<S> extends ProgramEvaluator<S> {
 
     /** The primal's draws during its current step. */
     private double[] stepDraws = new double[64];
+    /** Whether each of {@link #stepDraws} was drawn for a decision (else a θ-independent uniform). */
+    private boolean[] stepDrawIsDecision = new boolean[64];
     private int stepDrawCount;
     /** Ordinal (within the current step) of the decision flipped by an alternative adopted in it, or −1. */
     private int adoptedAt;
@@ -55,10 +62,9 @@ final class StochasticAdEvaluator<S> extends ProgramEvaluator<S> {
     private double adoptionThreshold;
     private boolean hasAlternative;
 
-    /** FIFO of the primal's uniforms not yet consumed by the alternative: [queueHead, queueTail). */
-    private double[] queue = new double[256];
-    private int queueHead;
-    private int queueTail;
+    /** The primal's decision uniforms, and its other uniforms, not yet consumed by the alternative. */
+    private final DrawQueue decisionQueue = new DrawQueue();
+    private final DrawQueue uniformQueue = new DrawQueue();
 
     StochasticAdEvaluator(SteppedProgram<S> program, DesignPoint point, boolean reuseUniforms) {
         super(program, point, SampleLayout.GradientForm.DIRECT);
@@ -78,8 +84,8 @@ final class StochasticAdEvaluator<S> extends ProgramEvaluator<S> {
         weight = 0;
         adoptionThreshold = 0;
         hasAlternative = false;
-        queueHead = 0;
-        queueTail = 0;
+        decisionQueue.clear();
+        uniformQueue.clear();
 
         boolean first = true;
         boolean primalRunning = true;
@@ -104,7 +110,7 @@ final class StochasticAdEvaluator<S> extends ProgramEvaluator<S> {
                     continue;
                 }
                 if (alternativeRunning && reuseUniforms) {
-                    enqueue(stepDraws, 0, stepDrawCount);
+                    enqueue(0, stepDrawCount);
                 }
             }
             first = false;
@@ -132,10 +138,10 @@ final class StochasticAdEvaluator<S> extends ProgramEvaluator<S> {
 
     /** Builds the adopted alternative: the pre-step state, this step replayed with one decision flipped. */
     private void forkAlternative(boolean first) {
-        queueHead = 0;
-        queueTail = 0;
+        decisionQueue.clear();
+        uniformQueue.clear();
         if (reuseUniforms) {
-            enqueue(stepDraws, adoptedAt + 1, stepDrawCount);
+            enqueue(adoptedAt + 1, stepDrawCount);
         }
         alternativeDraws.replaying = true;
         alternativeDraws.ordinal = 0;
@@ -151,25 +157,11 @@ final class StochasticAdEvaluator<S> extends ProgramEvaluator<S> {
         }
     }
 
-    private void enqueue(double[] values, int from, int to) {
-        int count = to - from;
-        if (count <= 0) {
-            return;
+    /** Queues the primal's draws [from, to) of the current step, each to the queue of its kind. */
+    private void enqueue(int from, int to) {
+        for (int i = from; i < to; i++) {
+            (stepDrawIsDecision[i] ? decisionQueue : uniformQueue).add(stepDraws[i]);
         }
-        if (queueTail + count > queue.length) {
-            int live = queueTail - queueHead;
-            if (live + count > queue.length) {
-                double[] bigger = new double[Math.max(queue.length * 2, live + count)];
-                System.arraycopy(queue, queueHead, bigger, 0, live);
-                queue = bigger;
-            } else {
-                System.arraycopy(queue, queueHead, queue, 0, live);
-            }
-            queueHead = 0;
-            queueTail = live;
-        }
-        System.arraycopy(values, from, queue, queueTail, count);
-        queueTail += count;
     }
 
     private double freshUniform() {
@@ -186,10 +178,12 @@ final class StochasticAdEvaluator<S> extends ProgramEvaluator<S> {
         return pruning.nextDouble();
     }
 
-    private double recordPrimalDraw(double u) {
+    private double recordPrimalDraw(double u, boolean decision) {
         if (stepDrawCount == stepDraws.length) {
             stepDraws = Arrays.copyOf(stepDraws, stepDraws.length * 2);
+            stepDrawIsDecision = Arrays.copyOf(stepDrawIsDecision, stepDraws.length);
         }
+        stepDrawIsDecision[stepDrawCount] = decision;
         stepDraws[stepDrawCount++] = u;
         return u;
     }
@@ -210,12 +204,12 @@ final class StochasticAdEvaluator<S> extends ProgramEvaluator<S> {
 
         @Override
         public double uniform() {
-            return recordPrimalDraw(random.nextDouble());
+            return recordPrimalDraw(random.nextDouble(), false);
         }
 
         @Override
         public boolean bernoulli(double p, double dp) {
-            double u = recordPrimalDraw(random.nextDouble());
+            double u = recordPrimalDraw(random.nextDouble(), true);
             boolean b = u > 1 - p;
             if (dp > 0 && !b) {
                 offerCandidate(dp / (1 - p));
@@ -240,7 +234,7 @@ final class StochasticAdEvaluator<S> extends ProgramEvaluator<S> {
                 }
                 return stepDraws[ordinal++];
             }
-            return next();
+            return next(uniformQueue);
         }
 
         @Override
@@ -253,14 +247,47 @@ final class StochasticAdEvaluator<S> extends ProgramEvaluator<S> {
                 }
                 return b;
             }
-            return next() > 1 - p;
+            return next(decisionQueue) > 1 - p;
         }
 
-        private double next() {
-            if (reuseUniforms && queueHead < queueTail) {
-                return queue[queueHead++];
+        private double next(DrawQueue queue) {
+            if (reuseUniforms && !queue.isEmpty()) {
+                return queue.take();
             }
             return freshUniform();
+        }
+    }
+
+    /** A first-in-first-out queue of doubles. */
+    private static final class DrawQueue {
+        private double[] values = new double[256];
+        private int head;
+        private int tail;
+
+        void clear() {
+            head = 0;
+            tail = 0;
+        }
+
+        boolean isEmpty() {
+            return head == tail;
+        }
+
+        double take() {
+            return values[head++];
+        }
+
+        void add(double value) {
+            if (tail == values.length) {
+                int live = tail - head;
+                if (live * 2 > values.length) {
+                    values = Arrays.copyOf(values, values.length * 2);
+                }
+                System.arraycopy(values, head, values, 0, live);
+                head = 0;
+                tail = live;
+            }
+            values[tail++] = value;
         }
     }
 }

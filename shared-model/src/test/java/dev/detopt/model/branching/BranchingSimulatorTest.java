@@ -151,13 +151,18 @@ class BranchingSimulatorTest {
         BranchingSimulator simulator = new BranchingSimulator(new BranchingConfig(0));
         SampleSummary reuse = run(simulator, new EstimatorSettings(EstimatorKind.STOCHASTIC_AD, null, true, true), 4_000, 2);
         SampleSummary fresh = run(simulator, new EstimatorSettings(EstimatorKind.STOCHASTIC_AD, null, true, false), 4_000, 2);
-        String report = String.format("SAD energy loss: reuse %.4f ± %.4f, fresh %.4f ± %.4f", reuse.gradient(0, 0),
-                reuse.gradientStderr(0, 0), fresh.gradient(0, 0), fresh.gradientStderr(0, 0));
+        SampleSummary baseline = run(simulator, new EstimatorSettings(EstimatorKind.SCORE_BASELINE, null, true, true), 4_000, 2);
+        String report = String.format("SAD energy loss: reuse %.4f ± %.4f, fresh %.4f ± %.4f, score-baseline %.4f ± %.4f",
+                reuse.gradient(0, 0), reuse.gradientStderr(0, 0), fresh.gradient(0, 0), fresh.gradientStderr(0, 0),
+                baseline.gradient(0, 0), baseline.gradientStderr(0, 0));
         System.out.println(report);
         assertThat(reuse.gradient(0, 0)).as(report).isCloseTo(fresh.gradient(0, 0),
                 within(4 * Math.hypot(reuse.gradientStderr(0, 0), fresh.gradientStderr(0, 0))));
-        // reusing the primal's numbers keeps the alternative close to the primal: lower variance
-        assertThat(reuse.gradientStderr(0, 0)).as(report).isLessThan(0.8 * fresh.gradientStderr(0, 0));
+        // reusing the primal's numbers, decision uniforms for decisions and the others for the others
+        // (Kagan & Heinrich), keeps the alternative close to the primal: 1.5x or more lower spread
+        assertThat(reuse.gradientStderr(0, 0)).as(report).isLessThan(fresh.gradientStderr(0, 0) / 1.5);
+        // and makes stochastic AD the lowest-variance unbiased estimator on this variant (same events, same N)
+        assertThat(reuse.gradientStderr(0, 0)).as(report).isLessThan(0.8 * baseline.gradientStderr(0, 0));
     }
 
     private static SampleSummary run(BranchingSimulator simulator, EstimatorSettings settings, int events, int threads) {

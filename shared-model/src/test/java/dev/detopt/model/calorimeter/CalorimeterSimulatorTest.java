@@ -71,7 +71,7 @@ class CalorimeterSimulatorTest {
     void configurationRoundTripsThroughJsonWithItsComponentNames() {
         JsonMapper mapper = JsonMapper.builder().build();
         String json = mapper.writeValueAsString(CalorimeterConfig.defaults());
-        assertThat(json).contains("\"layers\":50", "\"transverseSizeMm\":400.0", "\"particle\":\"e-\"", "\"deltaRays\":false");
+        assertThat(json).contains("\"layers\":50", "\"transverseSizeMm\":400.0", "\"particle\":\"e-\"", "\"deltaRays\":true");
         assertThat(mapper.readValue(json, CalorimeterConfig.class)).isEqualTo(CalorimeterConfig.defaults());
         // fields left out take their defaults
         assertThat(mapper.readValue("{\"layers\": 30, \"particle\": \"gamma\"}", CalorimeterConfig.class))

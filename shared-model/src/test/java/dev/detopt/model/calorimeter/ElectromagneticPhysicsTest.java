@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 class ElectromagneticPhysicsTest {
     private static final double M = PhysicsConstants.ELECTRON_MASS_MEV;
@@ -85,9 +86,57 @@ class ElectromagneticPhysicsTest {
     }
 
     @Test
+    void pairCrossSectionVanishesCubicallyAtThresholdAndIsContinuousAtTheFitsEnd() {
+        double threshold = 2 * PhysicsConstants.ELECTRON_MASS_MEV;
+        assertThat(pbwo4.pairCrossSection(threshold)).isZero();
+        double delta = 0.01;
+        // the Born threshold law (k − 2)³ (Maximon 1968)
+        assertThat(pbwo4.pairCrossSection(threshold + 2 * delta) / pbwo4.pairCrossSection(threshold + delta))
+                .isCloseTo(8.0, within(1e-9));
+        double end = ElectromagneticPhysics.PAIR_FIT_LOWEST_MEV;
+        assertThat(pbwo4.pairCrossSection(end - 1e-9)).isCloseTo(pbwo4.pairCrossSection(end + 1e-9), withinPercentage(1e-4));
+        // rises monotonically from threshold to 2 GeV (above, the fit wiggles by < 1% around its plateau)
+        double previous = 0;
+        for (double e = 1.03; e < 2e3; e *= 1.05) {
+            double sigma = pbwo4.pairCrossSection(e);
+            assertThat(sigma).as("E = %s MeV", e).isGreaterThan(previous);
+            previous = sigma;
+        }
+    }
+
+    @Test
+    void radiativeLossIsCompleteScreeningAtHighEnergyAndLowerBelow() {
+        double x0 = Material.PBWO4.radiationLengthMm();
+        // complete screening at 1 GeV and above: the radiated energy per length is t/X0
+        assertThat(pbwo4.screeningRatio(1000)).isEqualTo(1.0);
+        assertThat(pbwo4.subCutBremsstrahlungLoss(2000, 2000)).isCloseTo(2000 / x0, withinPercentage(1e-9));
+        // a 10 MeV electron radiates ~10% less in PbWO4, and less still in argon (screening completes later for low Z)
+        assertThat(pbwo4.screeningRatio(10)).isBetween(0.85, 0.95);
+        assertThat(argon.screeningRatio(10)).isBetween(0.7, 0.85);
+        // the ratio rises with energy
+        assertThat(pbwo4.screeningRatio(5)).isLessThan(pbwo4.screeningRatio(10));
+    }
+
+    @Test
+    void photoEffectFlattensAboveOneMevAndStaysContinuous() {
+        double knee = Material.PHOTOELECTRIC_KNEE_MEV;
+        assertThat(pbwo4.photoelectricCrossSection(knee * (1 + 1e-12)))
+                .isCloseTo(pbwo4.photoelectricCrossSection(knee), withinPercentage(1e-6));
+        // local power above and below the knee: ~E^-2.44 below (fit 0.1–1 MeV), ~E^-1.6 above (XCOM Pb 1–10 MeV)
+        double below = Math.log(pbwo4.photoelectricCrossSection(0.5) / pbwo4.photoelectricCrossSection(0.9)) / Math.log(0.9 / 0.5);
+        double above = Math.log(pbwo4.photoelectricCrossSection(2) / pbwo4.photoelectricCrossSection(5)) / Math.log(5 / 2.0);
+        assertThat(below).isCloseTo(2.44, within(0.01));
+        assertThat(above).isCloseTo(1.6, within(0.01));
+    }
+
+    @Test
     void highEnergyLimitsAreTheRadiationLengthScalings() {
         double x0 = Material.PBWO4.radiationLengthMm();
-        assertThat(pbwo4.pairCrossSection(1e6)).isCloseTo(7.0 / (9.0 * x0), within(1e-12));
+        // PDG "Passage of particles through matter": σ_pair → 7/(9 n X0) at high energy; the
+        // parametrised cross section is within a few % of it at 10 GeV (screening is complete there)
+        assertThat(pbwo4.pairCrossSection(1e4)).isCloseTo(7.0 / (9.0 * x0), withinPercentage(4));
+        double argonX0 = Material.LIQUID_ARGON.radiationLengthMm();
+        assertThat(argon.pairCrossSection(1e4)).isCloseTo(7.0 / (9.0 * argonX0), withinPercentage(4));
         assertThat(pbwo4.pairCrossSection(1.0)).isZero();
         // energy radiated per length by bremsstrahlung (above + below the cut) is t / X0
         double t = 5000;
