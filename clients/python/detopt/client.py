@@ -134,7 +134,14 @@ class Client:
             if not answer["items"] or page * page_size >= answer["total"]:
                 return found
 
-    # -- groups (issue 18) and registered simulators (issue 16): thin, provisional ------------
+    # -- simulators ---------------------------------------------------------------------------
+
+    def simulators(self) -> List[Dict[str, Any]]:
+        """The simulators a study may name: built-in ones and the programs registered by the operators,
+        each ``{name, external, description, parameters, observables, estimators}``."""
+        return self._call("GET", "/simulators")
+
+    # -- groups (issue 18): thin and provisional, the service does not serve them yet ----------
 
     def create_group(self, base: Dict[str, Any], vary: Dict[str, List[Any]], start: bool = False) -> Dict[str, Any]:
         """``POST /api/v1/groups``: the cartesian product of ``vary`` over ``base`` (provisional: issue 18)."""
@@ -149,18 +156,6 @@ class Client:
         if action not in ("pause", "resume", "cancel"):
             raise ValueError("action must be pause, resume or cancel")
         return self._call("POST", f"/groups/{_segment(group_id)}/{action}")
-
-    def simulators(self) -> Any:
-        """``GET /api/v1/simulators``: the registered simulators (provisional: issue 16, admin only)."""
-        return self._call("GET", "/simulators")
-
-    def register_simulator(self, definition: Dict[str, Any]) -> Any:
-        """``POST /api/v1/simulators`` (provisional: issue 16, admin only)."""
-        return self._call("POST", "/simulators", definition)
-
-    def delete_simulator(self, name: str) -> None:
-        """``DELETE /api/v1/simulators/{name}`` (provisional: issue 16, admin only)."""
-        self._call("DELETE", f"/simulators/{_segment(name)}")
 
 
 class Study:

@@ -47,6 +47,15 @@ class MeTest(unittest.TestCase):
         self.assertEqual((viewer.role, viewer.can_write), ("viewer", False))
 
 
+class SimulatorsTest(unittest.TestCase):
+    def test_the_built_in_simulators_are_listed_for_a_viewer(self):
+        simulators = {s["name"]: s for s in client("viewer").simulators()}
+        for name in ("gaussian", "branching", "calorimeter"):
+            self.assertIn(name, simulators)
+            self.assertFalse(simulators[name]["external"])
+        self.assertIn("pathwise", simulators["gaussian"]["estimators"])
+
+
 class ErrorsTest(unittest.TestCase):
     def test_an_invalid_spec_names_every_field(self):
         spec = copy.deepcopy(BRANCHING)

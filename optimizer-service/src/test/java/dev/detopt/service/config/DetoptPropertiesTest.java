@@ -53,7 +53,7 @@ class DetoptPropertiesTest {
         assertThat(properties.s3().bucket()).isEqualTo("detopt");
         assertThat(properties.s3().region()).isEqualTo("us-east-1");
         assertThat(properties.embedded()).isEqualTo(
-                new DetoptProperties.Embedded(Path.of(".detopt"), true, "127.0.0.1", 0, 9000));
+                new DetoptProperties.Embedded(Path.of(".detopt"), true, "127.0.0.1", 0, 0));
     }
 
     private static DetoptProperties bindFromEnvironment(Map<String, Object> variables) {

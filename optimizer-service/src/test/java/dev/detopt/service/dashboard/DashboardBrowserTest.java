@@ -15,7 +15,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -255,10 +254,10 @@ class DashboardBrowserTest {
     @Test
     void viewerSeesStudiesButNoWriteControls() {
         ApiClient api = new ApiClient(port);
-        // Roles only exist where the service checks tokens (the security module); without it every
-        // caller may write and there is no viewer to tell apart.
-        Assumptions.assumeTrue(api.get("/api/v1/studies", null).status() == 401,
-                "the service does not check tokens, so it has no read-only role");
+        // Authentication is always on: a service that let an anonymous caller list studies would
+        // have no read-only role to show, and that must fail here rather than skip.
+        assertThat(api.get("/api/v1/studies", null).status())
+                .as("an anonymous request is refused").isEqualTo(401);
         ApiClient.Response created = api.post("/api/v1/studies", TestSpecs.gaussian(5, 10, 10, 5)
                 .replace("gaussian test", "viewer sees this"), TestTokens.OPERATOR);
         assertThat(created.status()).as(created.body()).isEqualTo(201);

@@ -9,6 +9,7 @@ import dev.detopt.model.study.StudySpecs;
 import dev.detopt.model.study.contract.WireJson;
 import dev.detopt.service.ApiClient;
 import dev.detopt.service.OptimizerServiceApplication;
+import dev.detopt.service.ReferenceFinalState;
 import dev.detopt.service.TestSpecs;
 import dev.detopt.service.TestTokens;
 import java.nio.file.Files;
@@ -147,6 +148,7 @@ class ChaosTest {
             StudyHistory reference = new StudyRunner(StudySpecs.fromJson(spec), 2).run(record -> { });
             assertThat(jdbc.queryForList("SELECT record::text FROM steps WHERE study_id = ?::uuid ORDER BY step",
                     String.class, study)).containsExactlyElementsOf(reference.steps().stream().map(WireJson::write).toList());
+            ReferenceFinalState.assertServiceMatches(api, study, reference.finalState());
             List<String> events = jdbc.queryForList("SELECT type FROM study_events WHERE study_id = ?::uuid", String.class, study);
             System.out.println("chaos: " + blows.size() + " blows " + blows + "; events " + events.stream()
                     .collect(Collectors.groupingBy(e -> e, Collectors.counting())));

@@ -8,6 +8,7 @@ import dev.detopt.model.study.catalog.SimulatorCatalog;
 import dev.detopt.model.study.contract.WireJson;
 import dev.detopt.service.ApiClient;
 import dev.detopt.service.OptimizerServiceApplication;
+import dev.detopt.service.ReferenceFinalState;
 import dev.detopt.service.TestSpecs;
 import dev.detopt.service.TestTokens;
 import dev.detopt.worker.ServiceClient;
@@ -106,6 +107,7 @@ class KillNineRestartTest {
             events += record.events();
         }
         assertThat(records).containsExactlyElementsOf(reference);
+        ReferenceFinalState.assertServiceMatches(api, study, spec);
 
         // The outage is on the study's log, and no step's duration holds it.
         JsonNode outage = null;

@@ -9,6 +9,7 @@ import dev.detopt.model.study.StudySpecs;
 import dev.detopt.model.study.contract.WireJson;
 import dev.detopt.service.ApiClient;
 import dev.detopt.service.OptimizerServiceApplication;
+import dev.detopt.service.ReferenceFinalState;
 import dev.detopt.service.TestSpecs;
 import dev.detopt.service.TestTokens;
 import dev.detopt.service.TestWorker;
@@ -83,6 +84,8 @@ public class RestartResumeTest {
                     Integer.class, running)).isEqualTo(6 * 3);
             assertThat(records(jdbc, running)).containsExactlyElementsOf(reference(runningSpec));
             assertThat(records(jdbc, paused)).containsExactlyElementsOf(reference(pausedSpec));
+            ReferenceFinalState.assertServiceMatches(api, running, runningSpec);
+            ReferenceFinalState.assertServiceMatches(api, paused, pausedSpec);
         }
     }
 

@@ -9,6 +9,7 @@ import dev.detopt.model.study.StudySpecs;
 import dev.detopt.model.study.contract.WireJson;
 import dev.detopt.service.ApiClient;
 import dev.detopt.service.OptimizerServiceApplication;
+import dev.detopt.service.ReferenceFinalState;
 import dev.detopt.service.ServiceTest;
 import dev.detopt.service.TestSpecs;
 import dev.detopt.service.TestTokens;
@@ -83,6 +84,7 @@ class TwoReplicasTest {
             StudyHistory reference = new StudyRunner(StudySpecs.fromJson(spec), 1).run(record -> { });
             assertThat(jdbc.queryForList("SELECT record::text FROM steps WHERE study_id = ?::uuid ORDER BY step", String.class, id))
                     .containsExactlyElementsOf(reference.steps().stream().map(WireJson::write).toList());
+            ReferenceFinalState.assertServiceMatches(other, id, reference.finalState());
         }
     }
 
@@ -112,6 +114,12 @@ class TwoReplicasTest {
             ApiClient.Response answer = poll.get(30, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(answer.status()).isEqualTo(200);
             assertThat(answer.json().path("tasks")).as("nothing handed to a worker that has stopped").isEmpty();
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM tasks WHERE study_id = ?::uuid AND state = 'QUEUED'",
+                    Integer.class, id)).isEqualTo(2);
+            // The poll above may have run out of time before the tasks existed; this request
+            // certainly sees them queued, and the stopped worker still gets none.
+            assertThat(other.post("/api/v1/workers/" + worker + "/lease?max=4", (String) null, TestTokens.WORKER).json()
+                    .path("tasks")).as("tasks queued, worker stopped").isEmpty();
             assertThat(jdbc.queryForObject("SELECT count(*) FROM tasks WHERE study_id = ?::uuid AND state = 'QUEUED'",
                     Integer.class, id)).isEqualTo(2);
 

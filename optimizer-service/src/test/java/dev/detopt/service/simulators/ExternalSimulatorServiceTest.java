@@ -175,21 +175,31 @@ class ExternalSimulatorServiceTest {
                 .replace("\"finiteDifferenceSteps\": {\"absorber\": 0.2}", "\"finiteDifferenceSteps\": {\"x\": 0.1}")
                 .replace("\"type\": \"energy-resolution\", \"observable\": \"visible\", \"squaredObservable\": \"visible.squared\"",
                         "\"type\": \"energy-resolution\", \"observable\": \"y\", \"squaredObservable\": \"y.squared\"");
-        String nan = exitAtStart.replace("test-exit-at-start", "test-nan");
-        UUID failedStart = createAndStart(exitAtStart);
-        UUID failedNan = createAndStart(nan);
+        Map<String, String> expected = new java.util.LinkedHashMap<>();
+        expected.put("test-exit-at-start", "it exited with code 1 while detopt waited for its hello; stderr tail:\ncannot open geometry file calo.gdml");
+        expected.put("test-slow-start", "start (hello) took longer than 2 s; it was killed; stderr tail:\nloading cross-section tables");
+        expected.put("test-garbage", "malformed output where its result was expected: 'Warning: physics list QGSP_BERT not found");
+        expected.put("test-hang", "events took longer than 2 s; it was killed");
+        expected.put("test-wrong-count", "wrong observables per event (it declared 3) in its result: 2 instead of 3");
+        expected.put("test-nan", "it sent NaN as observable 'y' of event");
+        Map<String, UUID> studies = new java.util.LinkedHashMap<>();
+        expected.keySet().forEach(name -> studies.put(name, createAndStart(exitAtStart.replace("test-exit-at-start", name))));
         Process worker = worker("external-failures", Files.createDirectories(Path.of("target", "external-simulators")).resolve("worker-failures.log"));
         try {
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> status(failedStart).equals("FAILED") && status(failedNan).equals("FAILED"));
+            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> studies.values().stream().allMatch(id -> status(id).equals("FAILED")));
         } finally {
             worker.destroy();
             assertThat(worker.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
-        String startLog = api.get("/api/v1/studies/" + failedStart + "/events?limit=500", TestTokens.VIEWER).body();
-        assertThat(startLog).contains("failure 1 of at most 3", "failure 3 of at most 3")
-                .contains("it exited with code 1 while detopt waited for its hello").contains("cannot open geometry file calo.gdml");
-        String nanLog = api.get("/api/v1/studies/" + failedNan + "/events?limit=500", TestTokens.VIEWER).body();
-        assertThat(nanLog).contains("it sent NaN as observable 'y' of event").contains("only finite numbers are accepted");
+        for (Map.Entry<String, UUID> study : studies.entrySet()) {
+            JsonNode events = api.get("/api/v1/studies/" + study.getValue() + "/events?limit=500", TestTokens.VIEWER).json().path("items");
+            List<String> messages = new ArrayList<>();
+            events.forEach(event -> messages.add(event.path("message").asString()));
+            // retried: three failed attempts, each with the reason and the program's stderr tail, then the study fails
+            assertThat(messages.stream().filter(m -> m.contains("failed on worker external-failures")).toList()).as(study.getKey())
+                    .hasSize(3).allSatisfy(m -> assertThat(m).contains("simulator '" + study.getKey() + "'", expected.get(study.getKey())));
+            assertThat(messages).as(study.getKey()).anySatisfy(m -> assertThat(m).contains("failed 3 times"));
+        }
     }
 }

@@ -173,6 +173,13 @@ class SimulatorFailureTest {
     }
 
     @Test
+    void failureMessagesStayShortEnoughForTheWorkersReport() {
+        SimulatorFailure failure = new SimulatorFailure("x".repeat(20_000), "line\n".repeat(5_000));
+        assertThat(failure.getMessage().length()).isLessThan(10_000 - 100);
+        assertThat(failure.getMessage()).endsWith("line\n");
+    }
+
+    @Test
     void programsStayWarmAcrossBatchesAndStopOnClose() {
         List<Long> pids;
         try (ExternalSimulators simulators = new ExternalSimulators(List.of(Programs.misbehaving("good", "good")))) {
