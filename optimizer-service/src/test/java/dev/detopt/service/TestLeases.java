@@ -28,6 +28,16 @@ public final class TestLeases {
                 seconds, taskId);
     }
 
+    /**
+     * A worker was killed: its leases run out now instead of after the lease time, and the sweep
+     * requeues them, as the background sweeper would. Returns how many were requeued.
+     */
+    public int expireAndSweepHeldBy(String worker) {
+        jdbc.update("UPDATE tasks SET lease_expires_at = now() - interval '1 second' WHERE lease_owner = ? AND state = 'LEASED'",
+                worker);
+        return queue.sweepExpiredLeases();
+    }
+
     /** Expires the leases and runs the sweep, as the background sweeper would; returns how many it requeued. */
     public int expireAndSweep(long... taskIds) {
         for (long taskId : taskIds) {

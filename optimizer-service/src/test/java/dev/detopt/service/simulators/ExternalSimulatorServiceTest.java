@@ -10,8 +10,10 @@ import dev.detopt.model.study.StudySpecs;
 import dev.detopt.model.study.contract.WireJson;
 import dev.detopt.service.ApiClient;
 import dev.detopt.service.ServiceTest;
+import dev.detopt.service.TestLeases;
 import dev.detopt.service.TestTokens;
 import dev.detopt.service.config.DetoptProperties;
+import dev.detopt.service.queue.TaskQueue;
 import dev.detopt.worker.WorkerMain;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,6 +51,9 @@ class ExternalSimulatorServiceTest {
 
     @Autowired
     DetoptProperties detopt;
+
+    @Autowired
+    TaskQueue queue;
 
     ApiClient api;
 
@@ -146,6 +151,9 @@ class ExternalSimulatorServiceTest {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20)).until(() -> steps(id) >= 1);
             childrenOfA.addAll(a.descendants().toList());
             a.destroyForcibly();
+            a.waitFor(30, TimeUnit.SECONDS);
+            // No background sweeper in tests: A's lease runs out now rather than after the lease time.
+            new TestLeases(jdbc, queue).expireAndSweepHeldBy("external-a");
             // then SIGKILL worker B's simulator program: the batch fails or the next chunk starts a fresh one
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20)).until(() -> steps(id) >= 3);
             List<ProcessHandle> programsOfB = b.descendants().filter(p -> p.info().commandLine().orElse("").contains("em_shower.py")).toList();
