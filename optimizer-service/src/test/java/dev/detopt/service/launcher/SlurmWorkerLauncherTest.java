@@ -11,22 +11,15 @@ import dev.detopt.service.ApiClient;
 import dev.detopt.service.OptimizerServiceApplication;
 import dev.detopt.service.TestSpecs;
 import dev.detopt.service.TestTokens;
-import dev.detopt.worker.WorkerMain;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.File;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.jar.Attributes;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,20 +57,6 @@ class SlurmWorkerLauncherTest {
     ApiClient api;
     JdbcTemplate jdbc;
 
-    /** A jar whose manifest runs WorkerMain on this test's class path (the node is this machine). */
-    private Path workerJar() throws Exception {
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, WorkerMain.class.getName());
-        manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, Arrays.stream(
-                        System.getProperty("java.class.path").split(File.pathSeparator))
-                .map(entry -> Path.of(entry).toUri().toString()).collect(Collectors.joining(" ")));
-        Path jar = directory.resolve("detopt-worker.jar");
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream ignored = new JarOutputStream(out, manifest)) {
-            return jar;
-        }
-    }
-
     @BeforeAll
     void startSlurmAndService() throws Exception {
         slurm = new SingleNodeSlurm();
@@ -100,7 +79,7 @@ class SlurmWorkerLauncherTest {
                 "--detopt.workers.reconcile-interval=300ms",
                 "--detopt.workers.slurm.slurm-conf=" + slurm.conf,
                 "--detopt.workers.slurm.jobcomp-file=" + slurm.jobcomp,
-                "--detopt.workers.slurm.jar=" + workerJar(),
+                "--detopt.workers.slurm.jar=" + WorkerJarOnClassPath.create(directory),
                 "--detopt.workers.slurm.java=" + Path.of(System.getProperty("java.home"), "bin", "java"),
                 "--detopt.workers.slurm.java-options=-Xmx192m,-XX:+UseSerialGC",
                 "--detopt.workers.slurm.job-name=" + JOB_NAME,
