@@ -13,7 +13,6 @@ import dev.detopt.service.TestSpecs;
 import dev.detopt.service.TestTokens;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
