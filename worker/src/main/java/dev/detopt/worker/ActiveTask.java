@@ -1,9 +1,11 @@
 package dev.detopt.worker;
 
+import dev.detopt.model.study.contract.BatchCheckpoint;
 import dev.detopt.model.study.contract.BatchTask;
 import dev.detopt.model.study.contract.protocol.LeaseGrant;
 import dev.detopt.model.study.contract.protocol.LeaseReference;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** A running lease and what is known about its progress (shared by the lease loop, checkpoints and completions). */
 final class ActiveTask {
@@ -22,6 +24,11 @@ final class ActiveTask {
     long lastChunkNanos;
     int chunkEvents;
     final AtomicBoolean uploading = new AtomicBoolean();
+    /** An upload failed and is being retried: newer snapshots wait here for the retry to take them. */
+    volatile boolean uploadRetrying;
+    final AtomicReference<BatchCheckpoint> newerSnapshot = new AtomicReference<>();
+    /** The batch ran to its end or stopped: background upload retries give up. */
+    volatile boolean runEnded;
 
     ActiveTask(LeaseGrant lease, BatchTask task, int attempt) {
         this.lease = lease;

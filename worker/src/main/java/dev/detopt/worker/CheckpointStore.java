@@ -26,9 +26,10 @@ import tools.jackson.databind.JsonNode;
  * checkpoint of that attempt: an S3 PUT replaces the object atomically, so readers see the old or
  * the new checkpoint, never a mixture.
  *
- * <p>Reading never fails: a missing, unreadable, corrupt or foreign checkpoint is logged and
+ * <p>Reading a bad checkpoint never fails: a missing, corrupt or foreign checkpoint is logged and
  * reported as absent, so the batch restarts from its first event instead of producing a wrong
- * result.
+ * result. A store that does not answer is different: {@link StoreUnavailableException}, so the
+ * caller can wait for it rather than throw away the progress the checkpoint holds.
  */
 public final class CheckpointStore {
     static final String FORMAT = "detopt-checkpoint";
@@ -38,6 +39,13 @@ public final class CheckpointStore {
 
     public CheckpointStore(ObjectStore store) {
         this.store = store;
+    }
+
+    /** The object store could not be asked (unreachable, refusing, failing): the checkpoint may well be fine. */
+    public static final class StoreUnavailableException extends RuntimeException {
+        StoreUnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** What was stored: where, its digest and the event it resumes at. */
@@ -67,13 +75,20 @@ public final class CheckpointStore {
     /**
      * The progress stored under {@code key} if it is intact and belongs to {@code task}; empty
      * (with the reason logged) otherwise.
+     *
+     * @throws StoreUnavailableException when the store itself fails, so that nothing is known about the checkpoint
      */
     public Optional<BatchRunner.Progress> read(String key, BatchTask task) {
         if (key == null || key.isBlank()) {
             return Optional.empty();
         }
+        Optional<byte[]> bytes;
         try {
-            Optional<byte[]> bytes = store.get(key);
+            bytes = store.get(key);
+        } catch (RuntimeException e) {
+            throw new StoreUnavailableException("reading checkpoint " + key + ": " + e.getMessage(), e);
+        }
+        try {
             if (bytes.isEmpty()) {
                 return rejected(key, "no object under this key");
             }

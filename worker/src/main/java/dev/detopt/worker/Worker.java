@@ -170,7 +170,16 @@ public final class Worker {
                 + task.batchIndex() + " events [" + task.eventFrom() + ", " + task.eventTo() + ") attempt " + lease.attempt()
                 + (lease.resumeKey() == null ? "" : " resuming from " + lease.resumeKey()));
         try {
-            BatchExecutor.Run run = simulate(current, checkpoints.resumeFrom(current));
+            BatchRunner.Progress resume = checkpoints.resumeFrom(current, () -> stopping);
+            if (stopping || current.abandoned) {
+                // Stopped while waiting for the object store: nothing done, the lease goes back as it came.
+                if (!current.abandoned) {
+                    releaseQuietly(current.ref);
+                }
+                return;
+            }
+            BatchExecutor.Run run = simulate(current, resume);
+            current.runEnded = run.completed() || current.abandoned;
             if (run.completed()) {
                 // Uploads of this batch end before its completion is sent (none may land after the deletion).
                 checkpoints.awaitUploads();

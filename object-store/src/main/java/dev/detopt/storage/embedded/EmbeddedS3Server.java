@@ -5,9 +5,11 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Properties;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.s3proxy.middleware.Middlewares;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 
@@ -38,6 +40,26 @@ public final class EmbeddedS3Server implements AutoCloseable {
             throw new IllegalStateException("cannot create the object directory " + directory, e);
         }
         return start(new FilesystemNio2BlobStore(directory.toAbsolutePath().toString()), host, port, accessKey, secretKey);
+    }
+
+    /**
+     * Serves the objects under {@code directory} but refuses every write and deletion, as a bucket
+     * with read-only credentials or a read-only store does (s3proxy's read-only middleware).
+     */
+    public static EmbeddedS3Server readOnlyFilesystem(Path directory, String host, int port, String accessKey,
+                                                      String secretKey) {
+        try {
+            Files.createDirectories(directory);
+            Properties settings = new Properties();
+            settings.setProperty("s3proxy.read-only-blobstore", "true");
+            BlobStore readOnly = Middlewares.wrap(new FilesystemNio2BlobStore(directory.toAbsolutePath().toString()),
+                    settings, properties -> {
+                        throw new IOException("no further back ends");
+                    });
+            return start(readOnly, host, port, accessKey, secretKey);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serve the object directory " + directory + " read-only", e);
+        }
     }
 
     /** Keeps objects in memory; they vanish with the server. Port 0 picks a free port. */

@@ -16,7 +16,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
- * Local mode with a persistent embedded stack: writes {@code worker.env} next to the worker token
+ * Local mode (an embedded database, or local workers with an external one), persistent: writes {@code worker.env} next to the worker token
  * (owner-only), with everything a worker started by hand needs (service address, worker token, the
  * embedded S3 store with its per-start secret), as {@code NAME='value'} lines a shell can source.
  * Rewritten at every start, since the S3 secret and port change.
@@ -45,7 +45,9 @@ public class HandStartedWorkerSettings {
     @EventListener(ApplicationReadyEvent.class)
     public void write() {
         EmbeddedInfrastructure infrastructure = embedded.getIfAvailable();
-        if (infrastructure == null || infrastructure.postgres().isEmpty() || !detopt.embedded().persistent()) {
+        boolean embeddedDatabase = infrastructure != null && infrastructure.postgres().isPresent();
+        boolean localWorkers = launcher.mode() == WorkerLauncherProperties.Mode.LOCAL;
+        if (!(embeddedDatabase || localWorkers) || !detopt.embedded().persistent()) {
             return;
         }
         Map<String, String> settings = WorkerLauncherConfiguration.localEnvironment(launcher.local(), detopt, environment, tokens);

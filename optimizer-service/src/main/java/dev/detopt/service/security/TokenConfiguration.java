@@ -10,10 +10,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Local mode (the service runs its own embedded PostgreSQL): a worker token for local worker
- * processes ({@link LocalCredentials}) and, on the first start, an admin token
- * ({@link TokenBootstrap}). With an external database neither is made: the operator configures
- * {@code DETOPT_BOOTSTRAP_ADMIN_TOKEN} and creates the rest through the admin API.
+ * Local mode: a worker token for local worker processes ({@link LocalCredentials}) whenever this
+ * service starts them ({@code detopt.workers.mode=local}, the default) or runs its own embedded
+ * PostgreSQL, with an external database as well; and, on the first start of an embedded database,
+ * an admin token ({@link TokenBootstrap}). With an external database no admin token is made: the
+ * operator configures {@code DETOPT_BOOTSTRAP_ADMIN_TOKEN} and creates the rest through the admin API.
  */
 @Configuration(proxyBeanMethods = false)
 public class TokenConfiguration {
@@ -22,8 +23,8 @@ public class TokenConfiguration {
 
     @Bean
     LocalCredentials localCredentials(ObjectProvider<EmbeddedInfrastructure> embedded, ApiTokenService tokens,
-            TokenBootstrap bootstrap, DetoptProperties detopt) {
-        if (!localMode(embedded)) {
+            TokenBootstrap bootstrap, DetoptProperties detopt, org.springframework.core.env.Environment environment) {
+        if (!localMode(embedded) && !startsLocalWorkers(environment)) {
             return LocalCredentials.none();
         }
         String workerToken = bootstrap.localWorkerToken(detopt.embedded().persistent());
@@ -50,6 +51,11 @@ public class TokenConfiguration {
             bootstrap.ensureAdminToken("localhost:" + environment.getProperty("local.server.port",
                     environment.getProperty("server.port", "8080")));
         };
+    }
+
+    /** {@code detopt.workers.mode} read as text: the launcher's settings live in a package that depends on this one. */
+    static boolean startsLocalWorkers(org.springframework.core.env.Environment environment) {
+        return "local".equalsIgnoreCase(environment.getProperty("detopt.workers.mode", "local").strip());
     }
 
     private static boolean localMode(ObjectProvider<EmbeddedInfrastructure> embedded) {

@@ -54,10 +54,12 @@ public class ServiceLiveness {
     public void recordOutageAtStart() {
         // Locks the table against a second replica starting at the same moment: one records the outage.
         jdbc.sql("LOCK TABLE service_replicas IN EXCLUSIVE MODE").update();
-        Instant lastAlive = jdbc.sql("SELECT max(alive_at) AS last_alive FROM service_replicas")
+        // markAlive may have ticked already when the start was slow: this replica's own mark is no evidence.
+        Instant lastAlive = jdbc.sql("SELECT max(alive_at) AS last_alive FROM service_replicas WHERE id <> ?").param(replica)
                 .query((rs, row) -> StudyRepository.instant(rs, "last_alive")).list().getFirst();
         Instant now = jdbc.sql("SELECT now() AS now").query((rs, row) -> StudyRepository.instant(rs, "now")).single();
-        jdbc.sql("INSERT INTO service_replicas (id) VALUES (?)").param(replica).update();
+        jdbc.sql("INSERT INTO service_replicas (id) VALUES (?) ON CONFLICT (id) DO UPDATE SET alive_at = now()")
+                .param(replica).update();
         jdbc.sql("DELETE FROM service_replicas WHERE alive_at < now() - interval '1 day'").update();
         if (lastAlive == null || Duration.between(lastAlive, now).compareTo(interval.multipliedBy(OUTAGE_AFTER_INTERVALS)) <= 0) {
             return;

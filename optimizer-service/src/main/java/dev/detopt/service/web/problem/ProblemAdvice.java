@@ -46,6 +46,12 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProblemAdvice.class);
 
+    private final DatabaseUnavailableProblems databaseUnavailable;
+
+    public ProblemAdvice(DatabaseUnavailableProblems databaseUnavailable) {
+        this.databaseUnavailable = databaseUnavailable;
+    }
+
     @ExceptionHandler(ApiProblem.class)
     ResponseEntity<Object> apiProblem(ApiProblem problem, HttpServletRequest request) {
         return respond(Problems.of(problem, request.getRequestURI()), new HttpHeaders());
@@ -73,6 +79,11 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     /** The last resort: log everything, tell the client nothing it could use against the server. */
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception error, HttpServletRequest request) {
+        var unavailable = databaseUnavailable.answer(error, request.getRequestURI());
+        if (unavailable.isPresent()) {
+            return ResponseEntity.status(unavailable.get().getStatusCode()).headers(unavailable.get().getHeaders())
+                    .body(unavailable.get().getBody());
+        }
         LOG.error("Unhandled error on {} {}", request.getMethod(), request.getRequestURI(), error);
         return respond(Problems.ofStatus(HttpStatus.INTERNAL_SERVER_ERROR,
                 "the server could not handle this request; the error is logged", request.getRequestURI()), new HttpHeaders());

@@ -16,6 +16,12 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class ProblemErrorController implements ErrorController {
 
+    private final DatabaseUnavailableProblems databaseUnavailable;
+
+    public ProblemErrorController(DatabaseUnavailableProblems databaseUnavailable) {
+        this.databaseUnavailable = databaseUnavailable;
+    }
+
     @RequestMapping("${server.error.path:/error}")
     ResponseEntity<java.util.Map<String, Object>> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
@@ -23,6 +29,11 @@ public class ProblemErrorController implements ErrorController {
                 ? HttpStatusCode.valueOf(value) : HttpStatus.INTERNAL_SERVER_ERROR;
         Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         String instance = uri instanceof String path ? path : null;
+        // e.g. the bearer-token filter looking a token up while PostgreSQL is down
+        var unavailable = databaseUnavailable.answer((Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION), instance);
+        if (unavailable.isPresent()) {
+            return unavailable.get();
+        }
         String detail = status.is5xxServerError() ? "the server could not handle this request; the error is logged"
                 : Problems.titleOf(status);
         return ResponseEntity.status(status).contentType(Problems.MEDIA_TYPE)
