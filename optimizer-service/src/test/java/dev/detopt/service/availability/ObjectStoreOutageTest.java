@@ -40,7 +40,7 @@ class ObjectStoreOutageTest {
     private static final String SECRET_KEY = "outage-secret-key";
     private static final String BUCKET = "detopt";
     /** One batch per step, long enough (single-threaded) to be stopped in its middle. */
-    private static final long BATCH_EVENTS = 3_000_000;
+    private static final long BATCH_EVENTS = 600_000;
 
     @TempDir
     Path directory;
@@ -69,7 +69,7 @@ class ObjectStoreOutageTest {
 
     @Test
     void aWorkerKilledDuringAnS3OutageLosesOnlyTheWorkAfterTheLastStoredCheckpoint() throws Exception {
-        String spec = TestSpecs.gaussian(3, BATCH_EVENTS, BATCH_EVENTS, 97);
+        String spec = TestSpecs.gaussian(2, BATCH_EVENTS, BATCH_EVENTS, 97);
         startS3();
         int port = OutageHarness.freePort();
         Path log = directory.resolve("service.log");
