@@ -65,9 +65,10 @@ final class CheckpointSchedule {
         if ((timeDue || eventsDue) && current.uploading.compareAndSet(false, true)) {
             current.lastCheckpointNanos = now;
             BatchCheckpoint snapshot = BatchCheckpoint.of(task, progress);
+            Double cpuAtSnapshot = current.cpuSeconds();
             uploader.execute(() -> {
                 try {
-                    storeAndReport(current, snapshot, REPORT);
+                    storeAndReport(current, snapshot, cpuAtSnapshot, REPORT);
                 } finally {
                     current.uploading.set(false);
                 }
@@ -79,12 +80,12 @@ final class CheckpointSchedule {
     void finalCheckpoint(ActiveTask current, BatchRunner.Progress progress, CallPolicy policy) {
         awaitUploads();
         if (checkpoints != null && progress.nextEvent() > current.checkpointedEvent) {
-            storeAndReport(current, BatchCheckpoint.of(current.task, progress), policy);
+            storeAndReport(current, BatchCheckpoint.of(current.task, progress), current.cpuSeconds(), policy);
         }
     }
 
     /** Uploads, then reports the key (a reader never sees a key before its object). Never throws. */
-    private boolean storeAndReport(ActiveTask current, BatchCheckpoint snapshot, CallPolicy policy) {
+    private boolean storeAndReport(ActiveTask current, BatchCheckpoint snapshot, Double cpuSeconds, CallPolicy policy) {
         CheckpointStore.Written written;
         try {
             written = checkpoints.write(current.writeKey, snapshot);
@@ -94,7 +95,8 @@ final class CheckpointSchedule {
             return false;
         }
         try {
-            client.checkpoint(workerId.get(), current.ref, written.key(), written.nextEvent(), written.sha256(), policy);
+            client.checkpoint(workerId.get(), current.ref, written.key(), written.nextEvent(), written.sha256(), cpuSeconds,
+                    policy);
             LOG.log(Level.DEBUG, "checkpoint " + written.key() + " at event " + written.nextEvent());
             return true;
         } catch (LeaseLostException e) {
