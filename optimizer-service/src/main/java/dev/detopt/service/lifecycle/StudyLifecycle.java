@@ -7,6 +7,7 @@ import dev.detopt.model.study.contract.BatchResult;
 import dev.detopt.model.study.contract.BatchTask;
 import dev.detopt.model.study.contract.WireJson;
 import dev.detopt.service.domain.NotFoundException;
+import dev.detopt.service.notifications.Webhooks;
 import dev.detopt.service.queue.LeaseSignal;
 import dev.detopt.service.queue.QueueMetrics;
 import dev.detopt.service.queue.StudyProgress;
@@ -48,12 +49,14 @@ public class StudyLifecycle implements StudyProgress {
     private final QueueMetrics metrics;
     private final TransactionTemplate transactions;
     private final Deadlines deadlines;
+    private final Webhooks webhooks;
 
     public StudyLifecycle(StudyRepository studies, TaskRepository tasks, StepRepository steps, StudyEventLog events,
                           EngineCache engines, LeaseSignal signal, QueueMetrics metrics, TransactionTemplate transactions,
-                          Deadlines deadlines) {
+                          Deadlines deadlines, Webhooks webhooks) {
         this.transactions = transactions;
         this.deadlines = deadlines;
+        this.webhooks = webhooks;
         this.studies = studies;
         this.tasks = tasks;
         this.steps = steps;
@@ -173,6 +176,7 @@ public class StudyLifecycle implements StudyProgress {
         if (stop != null) {
             events.append(study.id(), StudyEventType.STATUS, StudyTransition.COMPLETE.describe(study.status()) + " (" + stop
                     + (deadline == null ? "" : ": " + deadline.detail()) + ")");
+            webhooks.studyEnded(study.id(), Webhooks.COMPLETED);
             engines.forget(study.id());
         } else {
             enqueue(study.id(), engine, next, study.status() == StudyStatus.RUNNING ? TaskState.QUEUED : TaskState.HELD);
@@ -187,6 +191,7 @@ public class StudyLifecycle implements StudyProgress {
         tasks.cancelUnfinished(study.id());
         studies.markFailed(study.id(), reason);
         events.append(study.id(), StudyEventType.STATUS, StudyTransition.FAIL.describe(study.status()) + ": " + reason);
+        webhooks.studyEnded(study.id(), Webhooks.FAILED);
         engines.forget(study.id());
     }
 

@@ -42,9 +42,9 @@ public class QueueMetrics {
         tasksFailed = Counter.builder("detopt.tasks.failed").description("Task attempts that failed").register(registry);
         eventsSimulated = Counter.builder("detopt.events.simulated")
                 .description("Monte-Carlo events in accepted batch results").register(registry);
-        workerCpu = Counter.builder("detopt.worker.cpu").baseUnit("seconds")
+        workerCpu = Counter.builder("detopt.worker.cpu.seconds")
                 .description("CPU seconds of ended task attempts, as the workers reported them").register(registry);
-        workerCpuLost = Counter.builder("detopt.worker.cpu.lost").baseUnit("seconds")
+        workerCpuLost = Counter.builder("detopt.worker.cpu.lost.seconds")
                 .description("CPU seconds of attempts that ended without a result, after their newest checkpoint (redone)")
                 .register(registry);
         stepDuration = Timer.builder("detopt.step.duration")

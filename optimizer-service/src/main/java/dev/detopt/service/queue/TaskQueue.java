@@ -82,6 +82,7 @@ public class TaskQueue {
 
     @Transactional
     public HeartbeatResponse heartbeat(String workerId, List<LeaseReference> leases) {
+        checkHeartbeatProgress(leases);
         // Task rows in id order, the worker's row last: the order of a release or a failure (task,
         // then worker), so a heartbeat waiting for a task row never holds the row they wait for.
         Map<Long, Instant> expiries = new HashMap<>();
@@ -103,6 +104,62 @@ public class TaskQueue {
         return new HeartbeatResponse(extended, abandon);
     }
 
+    /**
+     * A heartbeat's progress must fit the task it names: eventsDone within the batch. Checked for
+     * every lease before anything is extended, so a refused heartbeat changes nothing. Unknown tasks
+     * are left to the heartbeat (answered with abandon).
+     */
+    private void checkHeartbeatProgress(List<LeaseReference> leases) {
+        List<Long> ids = new ArrayList<>(leases.size());
+        for (LeaseReference lease : leases) {
+            if (lease.eventsDone() != null && lease.eventsDone() > 0) {
+                ids.add(lease.taskId());
+            }
+        }
+        if (ids.isEmpty()) {
+            return;
+        }
+        Map<Long, BatchCoordinates> coordinates = tasks.coordinates(ids);
+        List<dev.detopt.model.study.FieldProblem> problems = new ArrayList<>();
+        for (int i = 0; i < leases.size(); i++) {
+            LeaseReference lease = leases.get(i);
+            BatchCoordinates task = coordinates.get(lease.taskId());
+            if (task != null && lease.eventsDone() != null && lease.eventsDone() > task.eventTo() - task.eventFrom()) {
+                problems.add(new dev.detopt.model.study.FieldProblem("leases[" + i + "].eventsDone", "is "
+                        + lease.eventsDone() + " but task " + lease.taskId() + " has " + (task.eventTo() - task.eventFrom())
+                        + " events"));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException(problems);
+        }
+    }
+
+    /**
+     * A checkpoint report must fit the task it names: the key lies under the task's own batch
+     * prefix (no other batch's, step's or study's objects), and nextEvent inside the batch.
+     */
+    private void checkCheckpoint(long taskId, String key, long nextEvent) {
+        BatchCoordinates task = tasks.coordinates(List.of(taskId)).get(taskId);
+        if (task == null) {
+            throw NotFoundException.task(taskId);
+        }
+        List<dev.detopt.model.study.FieldProblem> problems = new ArrayList<>();
+        String prefix = dev.detopt.model.study.contract.protocol.CheckpointKeys.batchPrefix(task);
+        if (!key.startsWith(prefix) || !key.substring(prefix.length()).matches("[A-Za-z0-9_-][A-Za-z0-9._-]*")
+                || key.substring(prefix.length()).contains("..")) {
+            problems.add(new dev.detopt.model.study.FieldProblem("key", "must be an object directly under this task's prefix "
+                    + prefix));
+        }
+        if (nextEvent < task.eventFrom() || nextEvent > task.eventTo()) {
+            problems.add(new dev.detopt.model.study.FieldProblem("nextEvent", "is " + nextEvent + " but task " + taskId
+                    + " covers events [" + task.eventFrom() + ", " + task.eventTo() + ")"));
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException(problems);
+        }
+    }
+
     private static List<LeaseReference> sortedByTask(List<LeaseReference> leases) {
         List<LeaseReference> sorted = new ArrayList<>(leases);
         sorted.sort((a, b) -> Long.compare(a.taskId(), b.taskId()));
@@ -118,7 +175,7 @@ public class TaskQueue {
     @Transactional
     public void checkpoint(String workerId, long taskId, UUID token, String key, long nextEvent, String sha256,
                            Double cpuSeconds) {
-        tasks.studyOf(taskId).orElseThrow(() -> NotFoundException.task(taskId));
+        checkCheckpoint(taskId, key, nextEvent);
         if (!tasks.checkpoint(taskId, token, key, nextEvent, sha256, cpuSeconds)) {
             throw new LeaseNotCurrentException("the lease of task " + taskId + " is not current (expired, superseded,"
                     + " completed or cancelled)");

@@ -68,8 +68,8 @@ class StudyAccountingTest {
 
     @Test
     void cpuTimeLostWorkIncidentsAndCostAreAccountedPerStudy() {
-        double cpuBefore = counter("detopt.worker.cpu");
-        double lostBefore = counter("detopt.worker.cpu.lost");
+        double cpuBefore = counter("detopt.worker.cpu.seconds");
+        double lostBefore = counter("detopt.worker.cpu.lost.seconds");
         UUID study = startStudy(TestSpecs.gaussian(1, 16, 8, 3));
 
         // Attempt 1 on a spot node: 4 events checkpointed after 4 CPU s, preempted after 10 CPU s.
@@ -120,8 +120,8 @@ class StudyAccountingTest {
         assertThat(completed.path("cpuSeconds").asDouble()).isEqualTo(7.0);
         assertThat(completed.path("cpuSecondsLost").asDouble()).isZero();
 
-        assertThat(counter("detopt.worker.cpu") - cpuBefore).isEqualTo(37.0);
-        assertThat(counter("detopt.worker.cpu.lost") - lostBefore).isEqualTo(6.0);
+        assertThat(counter("detopt.worker.cpu.seconds") - cpuBefore).isEqualTo(37.0);
+        assertThat(counter("detopt.worker.cpu.lost.seconds") - lostBefore).isEqualTo(6.0);
         String scrape = api.get("/actuator/prometheus", TestTokens.ADMIN).body();
         assertThat(scrape).contains("detopt_worker_cpu_seconds_total").contains("detopt_worker_cpu_lost_seconds_total");
     }
@@ -142,6 +142,26 @@ class StudyAccountingTest {
         assertThat(accounting.path("accounting").path("leaseExpiries").asLong()).isEqualTo(1);
         assertThat(accounting.path("accounting").path("cpuSecondsLost").asDouble()).isEqualTo(12.5);
         assertThat(accounting.path("lastFailure").path("outcome").asString()).isEqualTo("expired");
+    }
+
+    @Test
+    void aWorkerTheLauncherSawEndLeavesItsReasonOnTheAttemptAndTheEventLog() {
+        UUID study = startStudy(TestSpecs.gaussian(1, 8, 8, 3));
+        JsonNode held = lease("acct-spot");
+        assertThat(heartbeat("acct-spot", held, 2, 6.0).status()).isEqualTo(200);
+        // What KubernetesWorkerLauncher reports for an OOM-killed worker pod (PodEndings → LoggedWorkerEvents).
+        assertThat(queue.requeueLeasesOfLostWorker("acct-spot", "crashed: OOMKilled")).isEqualTo(1);
+
+        JsonNode attempt = api.get("/api/v1/studies/" + study + "/tasks/" + held.path("taskId").asLong() + "/attempts",
+                TestTokens.VIEWER).json().path("attempts").get(0);
+        assertThat(attempt.path("outcome").asString()).isEqualTo("lost");
+        assertThat(attempt.path("reason").asString()).isEqualTo("crashed: OOMKilled");
+        assertThat(attempt.path("node").asString()).isEqualTo("pool-spot-1");
+        assertThat(attempt.path("cpuSecondsLost").asDouble()).isEqualTo(6.0);
+        List<String> log = new ArrayList<>();
+        api.get("/api/v1/studies/" + study + "/events", TestTokens.VIEWER).json().path("items")
+                .forEach(event -> log.add(event.path("message").asString()));
+        assertThat(log).anySatisfy(message -> assertThat(message).contains("crashed: OOMKilled"));
     }
 
     @Test
