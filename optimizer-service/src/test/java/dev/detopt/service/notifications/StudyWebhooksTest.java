@@ -196,6 +196,12 @@ class StudyWebhooksTest {
         assertThat(api.post("/api/v1/studies/" + study + "/webhooks", Map.of("url", hookUrl(), "events", List.of("completed")),
                 TestTokens.VIEWER).status()).isEqualTo(403);
         assertThat(api.get("/api/v1/studies/" + study + "/webhooks", TestTokens.VIEWER).json()).isEmpty();
+
+        long id = addWebhook(study, Map.of("url", hookUrl(), "events", List.of("completed"))).path("id").asLong();
+        assertThat(api.get("/api/v1/studies/" + study + "/webhooks", TestTokens.VIEWER).json()).hasSize(1);
+        assertThat(api.delete("/api/v1/studies/" + study + "/webhooks/" + id, TestTokens.OPERATOR).status()).isEqualTo(204);
+        assertThat(api.get("/api/v1/studies/" + study + "/webhooks", TestTokens.VIEWER).json()).isEmpty();
+        assertThat(api.delete("/api/v1/studies/" + study + "/webhooks/" + id, TestTokens.OPERATOR).status()).isEqualTo(404);
     }
 
     // --- helpers
