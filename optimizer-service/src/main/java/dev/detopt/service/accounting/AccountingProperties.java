@@ -8,8 +8,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Prices for cost estimates ({@code detopt.accounting.*}, e.g. {@code DETOPT_ACCOUNTING_SPOT_PRICE_PER_CORE_HOUR}).
  * An attempt's CPU seconds are priced by the node its worker registered with: spot when the node's
- * name matches {@code spotNodePattern}, on demand otherwise; attempts with no node (local, compose,
- * Slurm and hand-started workers) take {@code defaultCapacity}. Without prices, no cost is shown.
+ * name matches {@code spotNodePattern}, on demand otherwise; attempts with no node (local
+ * processes, compose, hand-started workers) take {@code defaultCapacity}. Without prices, no cost is shown.
  *
  * @param currency                  unit of the prices, shown with the cost (e.g. USD)
  * @param onDemandPricePerCoreHour  price of one core-hour on an on-demand node
