@@ -8,6 +8,7 @@ import {
   workerRows,
 } from './model.js';
 import { navigate, reportError, session } from './session.js';
+import { operationsPanel } from './operations.js';
 
 const SERIES_POINTS = 1000;     // the service downsamples to about this many points
 const POLL_MS = 3000;           // without a stream
@@ -51,6 +52,7 @@ export function renderStudy(main, id) {
   const bestBox = h('div', { 'data-testid': 'best' });
   const eventsList = h('ul', { class: 'events', 'aria-label': 'Event log' });
   const stepsLabel = h('span', { class: 'muted', 'data-testid': 'steps-plotted' });
+  const ops = operationsPanel(id, reportError);
 
   main.append(
     h('div', { class: 'toolbar' },
@@ -73,6 +75,7 @@ export function renderStudy(main, id) {
     h('div', { class: 'grid' },
       h('section', { class: 'panel', 'aria-labelledby': 'tasks-h' }, h('h2', { id: 'tasks-h' }, 'Tasks'), tasksBox),
       h('section', { class: 'panel', 'aria-labelledby': 'workers-h' }, h('h2', { id: 'workers-h' }, 'Workers'), workersBox)),
+    ops.element,
     h('section', { class: 'panel', 'aria-labelledby': 'events-h' }, h('h2', { id: 'events-h' }, 'Event log'), eventsList));
 
   const lossChart = new LineChart(lossBox, {
@@ -135,6 +138,7 @@ export function renderStudy(main, id) {
       card('Simulator · estimator', `${view.simulator ?? '?'} · ${view.estimator ?? '?'}`, 'estimator'),
       view.stopReason ? card('Stopped', String(view.stopReason), 'stop-reason') : null,
       view.failure ? card('Failure', String(view.failure), 'failure') : null,
+      ops.headerCard(),
       card('Updated', when(view.updated), 'updated')].filter(Boolean));
   }
 
@@ -306,6 +310,7 @@ export function renderStudy(main, id) {
       if (tasks.status === 'fulfilled') renderTasks(tasks.value);
       if (best.status === 'fulfilled') renderBest(best.value);
       else if (best.reason instanceof ApiError && best.reason.status === 404) renderBest(null);
+      ops.update(study, tasks.status === 'fulfilled' ? tasks.value : null).then(() => { if (!disposed) renderHeader(study); });
       if (all) {
         const [events, workers] = await Promise.all([
           Api.events(id, eventsCursor).catch(() => null), Api.fleet().catch(() => null)]);

@@ -29,6 +29,11 @@ final class ActiveTask {
     final AtomicReference<BatchCheckpoint> newerSnapshot = new AtomicReference<>();
     /** The batch ran to its end or stopped: background upload retries give up. */
     volatile boolean runEnded;
+    /** CPU clock reading when the attempt started (-1: no CPU clock). */
+    private final long cpuStartNanos = CpuClock.nanos();
+    private volatile double cpuSeconds;
+    /** The attempt's CPU seconds when its result was ready (sent with the completion). */
+    volatile Double finalCpuSeconds;
 
     ActiveTask(LeaseGrant lease, BatchTask task, int attempt) {
         this.lease = lease;
@@ -44,5 +49,21 @@ final class ActiveTask {
 
     long taskId() {
         return ref.taskId();
+    }
+
+    /** CPU seconds this attempt has used so far (never decreasing), or null when not measurable. */
+    Double cpuSeconds() {
+        long now = CpuClock.nanos();
+        if (cpuStartNanos < 0 || now < 0) {
+            return null;
+        }
+        cpuSeconds = Math.max(cpuSeconds, (now - cpuStartNanos) / 1e9);
+        return cpuSeconds;
+    }
+
+    /** The lease reference with the CPU seconds used so far. */
+    dev.detopt.model.study.contract.protocol.LeaseReference refWithCpu() {
+        Double cpu = cpuSeconds();
+        return cpu == null ? ref : ref.withCpuSeconds(cpu);
     }
 }

@@ -103,9 +103,10 @@ final class CheckpointSchedule {
         if (current.uploading.compareAndSet(false, true)) {
             current.lastCheckpointNanos = now;
             BatchCheckpoint snapshot = BatchCheckpoint.of(task, progress);
+            Double cpuAtSnapshot = current.cpuSeconds();
             uploader.execute(() -> {
                 try {
-                    storeAndReport(current, snapshot, REPORT, () -> !current.runEnded && !current.abandoned);
+                    storeAndReport(current, snapshot, cpuAtSnapshot, REPORT, () -> !current.runEnded && !current.abandoned);
                 } finally {
                     current.uploading.set(false);
                 }
@@ -123,7 +124,7 @@ final class CheckpointSchedule {
         awaitUploads();
         if (checkpoints != null && progress.nextEvent() > current.checkpointedEvent) {
             long deadline = System.nanoTime() + FINAL_UPLOAD_RETRY.toNanos();
-            storeAndReport(current, BatchCheckpoint.of(current.task, progress), policy,
+            storeAndReport(current, BatchCheckpoint.of(current.task, progress), current.cpuSeconds(), policy,
                     () -> System.nanoTime() < deadline && !current.abandoned);
         }
     }
@@ -132,7 +133,8 @@ final class CheckpointSchedule {
      * Uploads, then reports the key (a reader never sees a key before its object). A failed upload
      * is tried again with backoff while {@code keepTrying} holds. Never throws.
      */
-    private boolean storeAndReport(ActiveTask current, BatchCheckpoint first, CallPolicy policy, BooleanSupplier keepTrying) {
+    private boolean storeAndReport(ActiveTask current, BatchCheckpoint first, Double cpuSeconds, CallPolicy policy,
+            BooleanSupplier keepTrying) {
         CheckpointStore.Written written;
         BatchCheckpoint snapshot = first;
         long pause = RETRY_FIRST_MILLIS;
@@ -156,12 +158,15 @@ final class CheckpointSchedule {
                 BatchCheckpoint newer = current.newerSnapshot.getAndSet(null);
                 if (newer != null && newer.nextEvent() > snapshot.nextEvent()) {
                     snapshot = newer;
+                    // The newer snapshot was taken a few seconds before this reading at most.
+                    cpuSeconds = current.cpuSeconds();
                 }
             }
         }
         current.uploadRetrying = false;
         try {
-            client.checkpoint(workerId.get(), current.ref, written.key(), written.nextEvent(), written.sha256(), policy);
+            client.checkpoint(workerId.get(), current.ref, written.key(), written.nextEvent(), written.sha256(), cpuSeconds,
+                    policy);
             LOG.log(Level.DEBUG, "checkpoint " + written.key() + " at event " + written.nextEvent());
             return true;
         } catch (LeaseLostException e) {

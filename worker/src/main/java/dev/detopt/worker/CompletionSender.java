@@ -106,7 +106,8 @@ final class CompletionSender {
     private void sendAll(List<Finished> batch) {
         List<BulkCompleteItem> results = new ArrayList<>(batch.size());
         for (Finished item : batch) {
-            results.add(new BulkCompleteItem(item.task().taskId(), item.task().ref.leaseToken(), item.run().result()));
+            results.add(new BulkCompleteItem(item.task().taskId(), item.task().ref.leaseToken(), item.run().result(),
+                    item.task().finalCpuSeconds));
         }
         List<BulkCompleteAnswer> answers;
         try {
@@ -134,7 +135,8 @@ final class CompletionSender {
 
     private void sendOne(Finished item) {
         try {
-            CompleteResponse answer = client.complete(workerId.get(), item.task().ref, item.run().result(), policy());
+            CompleteResponse answer = client.complete(workerId.get(), item.task().ref, item.run().result(),
+                    item.task().finalCpuSeconds, policy());
             settle(item, Verdict.ACCEPTED, null, answer.stepCompleted());
         } catch (LeaseLostException e) {
             settle(item, Verdict.LEASE_LOST, e.getMessage(), false);

@@ -138,13 +138,24 @@ public final class ServiceClient {
 
     public void checkpoint(String workerId, LeaseReference lease, String key, long nextEvent, String sha256,
                            CallPolicy policy) {
+        checkpoint(workerId, lease, key, nextEvent, sha256, null, policy);
+    }
+
+    /** Reports a stored checkpoint with the CPU seconds the attempt had used at its progress (or null). */
+    public void checkpoint(String workerId, LeaseReference lease, String key, long nextEvent, String sha256,
+                           Double cpuSeconds, CallPolicy policy) {
         call("POST", "/api/v1/workers/" + workerId + "/tasks/" + lease.taskId() + "/checkpoint",
-                new CheckpointReport(lease.leaseToken(), key, nextEvent, sha256), REQUEST_TIMEOUT, policy);
+                new CheckpointReport(lease.leaseToken(), key, nextEvent, sha256, cpuSeconds), REQUEST_TIMEOUT, policy);
     }
 
     public CompleteResponse complete(String workerId, LeaseReference lease, BatchResult result, CallPolicy policy) {
+        return complete(workerId, lease, result, null, policy);
+    }
+
+    public CompleteResponse complete(String workerId, LeaseReference lease, BatchResult result, Double cpuSeconds,
+                                     CallPolicy policy) {
         JsonNode answer = call("POST", "/api/v1/workers/" + workerId + "/tasks/" + lease.taskId() + "/complete",
-                new CompleteRequest(lease.leaseToken(), result), REQUEST_TIMEOUT, policy);
+                new CompleteRequest(lease.leaseToken(), result, cpuSeconds), REQUEST_TIMEOUT, policy);
         return new CompleteResponse(answer.path("accepted").asBoolean(true), answer.path("stepCompleted").asBoolean(false));
     }
 
@@ -159,6 +170,35 @@ public final class ServiceClient {
         call("POST", "/api/v1/workers/" + workerId + "/tasks/" + lease.taskId() + "/fail",
                 new FailRequest(lease.leaseToken(), reason.length() > 2000 ? reason.substring(0, 2000) : reason, preempted),
                 REQUEST_TIMEOUT, policy);
+    }
+
+    /**
+     * Reports an attempt that an exception ended: its class, message, and, when a simulator program
+     * failed, the program's exit code and stderr tail (each within the API's limits).
+     */
+    public void fail(String workerId, LeaseReference lease, Throwable error, Double cpuSeconds, CallPolicy policy) {
+        String reason = error.getClass().getSimpleName() + ": " + error.getMessage();
+        Integer exitCode = null;
+        String stderrTail = null;
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof dev.detopt.model.external.SimulatorFailure failure) {
+                exitCode = failure.exitCode();
+                stderrTail = failure.stderrTail().isEmpty() ? null : tail(failure.stderrTail(),
+                        dev.detopt.model.study.contract.protocol.WorkerApiLimits.MAX_STDERR_TAIL_LENGTH);
+                break;
+            }
+        }
+        String exception = error.getClass().getName();
+        int maxText = dev.detopt.model.study.contract.protocol.WorkerApiLimits.MAX_TEXT_LENGTH;
+        call("POST", "/api/v1/workers/" + workerId + "/tasks/" + lease.taskId() + "/fail",
+                new FailRequest(lease.leaseToken(), reason.length() > 2000 ? reason.substring(0, 2000) : reason, false,
+                        exception.length() > maxText ? exception.substring(0, maxText) : exception, exitCode, stderrTail,
+                        cpuSeconds),
+                REQUEST_TIMEOUT, policy);
+    }
+
+    private static String tail(String text, int max) {
+        return text.length() <= max ? text : text.substring(text.length() - max);
     }
 
     /** Hands the leases back; an empty list hands back every lease the service holds for this worker. */

@@ -183,6 +183,7 @@ public final class Worker {
             if (run.completed()) {
                 // Uploads of this batch end before its completion is sent (none may land after the deletion).
                 checkpoints.awaitUploads();
+                current.finalCpuSeconds = current.cpuSeconds();
                 completions.submit(current, run);
             } else if (current.abandoned) {
                 LOG.log(Level.INFO, "task " + lease.taskId() + " abandoned at event " + run.progress().nextEvent()
@@ -193,7 +194,7 @@ public final class Worker {
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "task " + lease.taskId() + " failed", e);
             try {
-                client.fail(workerId, current.ref, e.getClass().getSimpleName() + ": " + e.getMessage(), false, REPORT);
+                client.fail(workerId, current.ref, e, current.cpuSeconds(), REPORT);
             } catch (RuntimeException reportFailure) {
                 LOG.log(Level.WARNING, "could not report the failure of task " + lease.taskId() + ": "
                         + reportFailure.getMessage());
@@ -258,7 +259,7 @@ public final class Worker {
                 + current.task.eventFrom() + ", " + current.task.eventTo() + "), checkpoint at "
                 + current.checkpointedEvent);
         if (!current.abandoned) {
-            releaseQuietly(current.ref);
+            releaseQuietly(current.refWithCpu());
         }
     }
 
@@ -290,7 +291,8 @@ public final class Worker {
 
     private void heartbeat() {
         ActiveTask current = active.get();
-        List<LeaseReference> leases = current == null ? List.of() : List.of(current.ref.withEventsDone(current.eventsDone));
+        List<LeaseReference> leases = current == null ? List.of()
+                : List.of(current.refWithCpu().withEventsDone(current.eventsDone));
         try {
             Set<Long> abandon = client.heartbeat(workerId, leases, SHUTDOWN);
             if (current != null && abandon.contains(current.ref.taskId())) {

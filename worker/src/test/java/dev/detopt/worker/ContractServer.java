@@ -64,6 +64,9 @@ final class ContractServer implements AutoCloseable {
         int attempt;
         String checkpointKey;
         long checkpointNextEvent = -1;
+        /** CPU seconds the worker reported with the accepted result and with the newest checkpoint. */
+        Double cpuSeconds;
+        Double checkpointCpuSeconds;
         BatchResult result;
 
         Row(long id, BatchTask task) {
@@ -198,7 +201,8 @@ final class ContractServer implements AutoCloseable {
                     } else {
                         completionGate.join();
                         CompleteRequest completion = WireJson.read(body, CompleteRequest.class);
-                        BulkCompleteAnswer answer = complete(taskId, completion.leaseToken(), completion.result());
+                        BulkCompleteAnswer answer = complete(taskId, completion.leaseToken(), completion.result(),
+                                completion.cpuSeconds());
                         answer(exchange, answer.status(), WireJson.write(new CompleteResponse(true, false)));
                     }
                 }
@@ -277,20 +281,26 @@ final class ContractServer implements AutoCloseable {
         if (!rows.containsKey(taskId)) {
             return 404;
         }
+        Row row = rows.get(taskId);
+        if (!report.key().startsWith(dev.detopt.model.study.contract.protocol.CheckpointKeys.batchPrefix(row.task.coordinates()))
+                || report.nextEvent() < row.task.eventFrom() || report.nextEvent() > row.task.eventTo()) {
+            log("checkpoint outside task " + taskId);
+            return 422;
+        }
         if (!current(taskId, report.leaseToken())) {
             log("checkpoint refused " + taskId);
             return 409;
         }
-        Row row = rows.get(taskId);
         row.checkpointKey = report.key();
         row.checkpointNextEvent = report.nextEvent();
+        row.checkpointCpuSeconds = report.cpuSeconds();
         log("checkpoint " + taskId + " " + row.checkpointKey + " next=" + row.checkpointNextEvent + " sha256="
                 + report.sha256());
         return 204;
     }
 
     /** The service's rules for one result: 404 unknown task, 200 for a retry of the accepted one, 409, 422. */
-    private synchronized BulkCompleteAnswer complete(long taskId, UUID token, BatchResult result) {
+    private synchronized BulkCompleteAnswer complete(long taskId, UUID token, BatchResult result, Double cpuSeconds) {
         Row row = rows.get(taskId);
         if (row == null) {
             return answer(taskId, BulkCompleteAnswer.UNKNOWN_TASK, "task " + taskId + " does not exist");
@@ -307,6 +317,7 @@ final class ContractServer implements AutoCloseable {
             return answer(taskId, BulkCompleteAnswer.REJECTED, "the result does not answer task " + taskId);
         }
         row.result = result;
+        row.cpuSeconds = cpuSeconds;
         row.state = "DONE";
         row.completedToken = token;
         log("complete " + taskId);
@@ -337,7 +348,7 @@ final class ContractServer implements AutoCloseable {
     private synchronized BulkCompleteResponse completeAll(BulkCompleteRequest bulk) {
         List<BulkCompleteAnswer> answers = new ArrayList<>();
         for (BulkCompleteItem item : bulk.results()) {
-            answers.add(complete(item.taskId(), item.leaseToken(), item.result()));
+            answers.add(complete(item.taskId(), item.leaseToken(), item.result(), item.cpuSeconds()));
         }
         log("complete-all " + bulk.results().size());
         return new BulkCompleteResponse(answers);

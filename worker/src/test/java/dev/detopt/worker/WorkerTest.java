@@ -110,6 +110,11 @@ class WorkerTest {
             ContractServer.Row row = server.row(id);
             assertThat(row.result.statistics()).isEqualTo(reference.execute(row.task).statistics());
             assertThat(row.result.events()).isEqualTo(5000);
+            // The attempt's CPU time (process and children), measured by the worker and sent with the result.
+            assertThat(row.cpuSeconds).as("cpuSeconds of task %d", id).isNotNull().isPositive();
+            if (row.checkpointCpuSeconds != null) {
+                assertThat(row.checkpointCpuSeconds).isBetween(0.0, row.cpuSeconds);
+            }
         }
         assertThat(server.events()).anyMatch(e -> e.startsWith("checkpoint "));
         assertThat(objects.list("studies/complete/")).isEmpty();

@@ -148,8 +148,10 @@ public class WorkerController {
         if (request.sha256() != null && !request.sha256().matches("[0-9a-fA-F]{64}")) {
             errors.add(new ApiProblem.FieldError("sha256", "must be 64 hexadecimal digits"));
         }
+        cpuSeconds("cpuSeconds", request.cpuSeconds(), errors);
         throwIfAny(errors);
-        queue.checkpoint(workerId, taskId, request.leaseToken(), request.key(), request.nextEvent(), request.sha256());
+        queue.checkpoint(workerId, taskId, request.leaseToken(), request.key(), request.nextEvent(), request.sha256(),
+                request.cpuSeconds());
     }
 
     @PostMapping("/{workerId}/tasks/{taskId}/complete")
@@ -159,8 +161,9 @@ public class WorkerController {
         List<ApiProblem.FieldError> errors = new ArrayList<>();
         require("leaseToken", request.leaseToken(), errors);
         require("result", request.result(), errors);
+        cpuSeconds("cpuSeconds", request.cpuSeconds(), errors);
         throwIfAny(errors);
-        return queue.complete(workerId, taskId, request.leaseToken(), request.result());
+        return queue.complete(workerId, taskId, request.leaseToken(), request.result(), request.cpuSeconds());
     }
 
     /**
@@ -197,6 +200,7 @@ public class WorkerController {
             require("results[" + i + "].taskId", item.taskId(), errors);
             require("results[" + i + "].leaseToken", item.leaseToken(), errors);
             require("results[" + i + "].result", item.result(), errors);
+            cpuSeconds("results[" + i + "].cpuSeconds", item.cpuSeconds(), errors);
             if (item.taskId() != null && !seen.add(item.taskId())) {
                 errors.add(new ApiProblem.FieldError("results[" + i + "].taskId", "task " + item.taskId()
                         + " appears more than once"));
@@ -238,8 +242,16 @@ public class WorkerController {
         if (request.reason() != null && request.reason().length() > WorkerApiLimits.MAX_REASON_LENGTH) {
             errors.add(new ApiProblem.FieldError("reason", "must be at most " + WorkerApiLimits.MAX_REASON_LENGTH + " characters"));
         }
+        text("exception", request.exception(), errors);
+        if (request.stderrTail() != null && request.stderrTail().length() > WorkerApiLimits.MAX_STDERR_TAIL_LENGTH) {
+            errors.add(new ApiProblem.FieldError("stderrTail", "must be at most " + WorkerApiLimits.MAX_STDERR_TAIL_LENGTH
+                    + " characters (send the end of the output)"));
+        }
+        cpuSeconds("cpuSeconds", request.cpuSeconds(), errors);
         throwIfAny(errors);
-        queue.fail(workerId, taskId, request.leaseToken(), request.reason(), Boolean.TRUE.equals(request.preempted()));
+        queue.fail(workerId, taskId, request.leaseToken(), request.reason(), Boolean.TRUE.equals(request.preempted()),
+                new TaskQueue.FailureDetails(request.exception(), request.exitCode(), request.stderrTail(),
+                        request.cpuSeconds()));
     }
 
     @PostMapping("/{workerId}/release")
@@ -288,8 +300,10 @@ public class WorkerController {
             if (heartbeat && ref.eventsDone() != null && ref.eventsDone() < 0) {
                 errors.add(new ApiProblem.FieldError("leases[" + i + "].eventsDone", "must not be negative"));
             }
+            cpuSeconds("leases[" + i + "].cpuSeconds", ref.cpuSeconds(), errors);
             if (ref.taskId() != null && ref.leaseToken() != null) {
-                leases.add(new LeaseReference(ref.taskId(), ref.leaseToken(), ref.eventsDone() == null ? 0 : ref.eventsDone()));
+                leases.add(new LeaseReference(ref.taskId(), ref.leaseToken(), ref.eventsDone() == null ? 0 : ref.eventsDone(),
+                        ref.cpuSeconds()));
             }
         }
         throwIfAny(errors);
@@ -314,6 +328,14 @@ public class WorkerController {
     private static void text(String field, String value, List<ApiProblem.FieldError> errors) {
         if (value != null && value.length() > WorkerApiLimits.MAX_TEXT_LENGTH) {
             errors.add(new ApiProblem.FieldError(field, "must be at most " + WorkerApiLimits.MAX_TEXT_LENGTH + " characters"));
+        }
+    }
+
+    /** CPU seconds a worker reports: absent, or a finite number from 0 to {@link WorkerApiLimits#MAX_CPU_SECONDS}. */
+    private static void cpuSeconds(String field, Double value, List<ApiProblem.FieldError> errors) {
+        if (value != null && !(value >= 0 && value <= WorkerApiLimits.MAX_CPU_SECONDS)) {
+            errors.add(new ApiProblem.FieldError(field, "must be a number of CPU seconds from 0 to "
+                    + (long) WorkerApiLimits.MAX_CPU_SECONDS));
         }
     }
 

@@ -13,7 +13,8 @@ import java.util.Set;
  * platform — the {@code DisruptionTarget} condition (scheduler preemption, taint-manager deletion
  * after node loss, API eviction, pod GC, kubelet termination), a kubelet eviction
  * ({@code status.reason=Evicted}), node loss or node shutdown — or crashed (a container that
- * terminated with a non-zero exit code, e.g. OOMKilled), each container restart counted once.
+ * terminated with a non-zero exit code, e.g. OOMKilled), each container restart counted once; or
+ * a container whose image cannot be pulled (counted once per pod, exit code -1: it never ran).
  */
 final class PodEndings {
     /** Pod-level {@code status.reason} values that mean the node took the pod away. */
@@ -58,6 +59,12 @@ final class PodEndings {
                 // The restart that followed this termination identifies it.
                 endings.add(crash(name, node, last, uid + "/" + container.getName() + "/" + container.getRestartCount()));
             }
+            io.fabric8.kubernetes.api.model.ContainerStateWaiting waiting = container.getState() == null ? null
+                    : container.getState().getWaiting();
+            if (waiting != null && waiting.getReason() != null && IMAGE_REASONS.contains(waiting.getReason())) {
+                endings.add(new Ending(Kind.CRASHED, name, node, join(waiting.getReason(), waiting.getMessage()), -1,
+                        uid + "/" + container.getName() + "/image"));
+            }
             ContainerStateTerminated now = container.getState() == null ? null : container.getState().getTerminated();
             if (now != null && now.getExitCode() != null && now.getExitCode() != 0) {
                 endings.add(crash(name, node, now, uid + "/" + container.getName() + "/" + (container.getRestartCount() + 1)));
@@ -65,6 +72,10 @@ final class PodEndings {
         }
         return endings;
     }
+
+    /** Waiting reasons of a container whose image cannot be pulled or started. */
+    private static final Set<String> IMAGE_REASONS = Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName",
+            "ErrImageNeverPull", "CreateContainerConfigError");
 
     private static Ending crash(String pod, String node, ContainerStateTerminated terminated, String key) {
         return new Ending(Kind.CRASHED, pod, node, join(terminated.getReason(), terminated.getMessage()),

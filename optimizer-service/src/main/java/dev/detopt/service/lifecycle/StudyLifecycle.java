@@ -7,6 +7,7 @@ import dev.detopt.model.study.contract.BatchResult;
 import dev.detopt.model.study.contract.BatchTask;
 import dev.detopt.model.study.contract.WireJson;
 import dev.detopt.service.domain.NotFoundException;
+import dev.detopt.service.notifications.Webhooks;
 import dev.detopt.service.queue.LeaseSignal;
 import dev.detopt.service.queue.QueueMetrics;
 import dev.detopt.service.queue.StudyProgress;
@@ -47,10 +48,15 @@ public class StudyLifecycle implements StudyProgress {
     private final LeaseSignal signal;
     private final QueueMetrics metrics;
     private final TransactionTemplate transactions;
+    private final Deadlines deadlines;
+    private final Webhooks webhooks;
 
     public StudyLifecycle(StudyRepository studies, TaskRepository tasks, StepRepository steps, StudyEventLog events,
-                          EngineCache engines, LeaseSignal signal, QueueMetrics metrics, TransactionTemplate transactions) {
+                          EngineCache engines, LeaseSignal signal, QueueMetrics metrics, TransactionTemplate transactions,
+                          Deadlines deadlines, Webhooks webhooks) {
         this.transactions = transactions;
+        this.deadlines = deadlines;
+        this.webhooks = webhooks;
         this.studies = studies;
         this.tasks = tasks;
         this.steps = steps;
@@ -156,14 +162,21 @@ public class StudyLifecycle implements StudyProgress {
             return false;
         }
         StudyState next = outcome.next();
+        // Deadlines depend on scheduling, so the service, not the engine, applies them at the boundary.
+        Deadlines.Reached deadline = outcome.stopReason() == null ? deadlines.reached(study, engine.spec().stopping()) : null;
+        if (deadline != null) {
+            next = next.stoppedBy(deadline.reason());
+        }
         String recordJson = WireJson.write(outcome.record());
         steps.insert(study.id(), outcome.record(), recordJson, study.stepStartedAt());
         StudyState.Best best = next.best();
-        String stop = outcome.stopReason() == null ? null : outcome.stopReason().wireName();
+        String stop = next.stopReason() == null ? null : next.stopReason().wireName();
         studies.advance(study.id(), WireJson.write(next), next.step(), outcome.record().total(),
                 best == null ? null : best.total(), best == null ? null : best.step(), next.eventsSimulated(), stop);
         if (stop != null) {
-            events.append(study.id(), StudyEventType.STATUS, StudyTransition.COMPLETE.describe(study.status()) + " (" + stop + ")");
+            events.append(study.id(), StudyEventType.STATUS, StudyTransition.COMPLETE.describe(study.status()) + " (" + stop
+                    + (deadline == null ? "" : ": " + deadline.detail()) + ")");
+            webhooks.studyEnded(study.id(), Webhooks.COMPLETED);
             engines.forget(study.id());
         } else {
             enqueue(study.id(), engine, next, study.status() == StudyStatus.RUNNING ? TaskState.QUEUED : TaskState.HELD);
@@ -178,6 +191,7 @@ public class StudyLifecycle implements StudyProgress {
         tasks.cancelUnfinished(study.id());
         studies.markFailed(study.id(), reason);
         events.append(study.id(), StudyEventType.STATUS, StudyTransition.FAIL.describe(study.status()) + ": " + reason);
+        webhooks.studyEnded(study.id(), Webhooks.FAILED);
         engines.forget(study.id());
     }
 

@@ -13,7 +13,9 @@ import org.springframework.stereotype.Component;
  * detopt_leases_granted_total, detopt_leases_expired_total, detopt_tasks_completed_total,
  * detopt_tasks_preempted_total, detopt_tasks_failed_total, detopt_events_simulated_total,
  * detopt_step_duration_seconds (first task leasable → step recorded),
- * detopt_step_reduction_seconds (the reducing transaction's work: last result → next step queued)
+ * detopt_step_reduction_seconds (the reducing transaction's work: last result → next step queued),
+ * detopt_worker_cpu_seconds_total (CPU seconds of ended task attempts, as workers report them),
+ * detopt_worker_cpu_lost_seconds_total (the part of it lost to preemptions, expiries and failures)
  * </pre>
  * No per-task or per-worker tags; per-study gauges live in {@link StudyGauges}.
  */
@@ -26,6 +28,8 @@ public class QueueMetrics {
     private final Counter tasksFailed;
     private final Counter eventsSimulated;
     private final Timer stepDuration;
+    private final Counter workerCpu;
+    private final Counter workerCpuLost;
     private final Timer stepReduction;
 
     public QueueMetrics(MeterRegistry registry) {
@@ -38,6 +42,11 @@ public class QueueMetrics {
         tasksFailed = Counter.builder("detopt.tasks.failed").description("Task attempts that failed").register(registry);
         eventsSimulated = Counter.builder("detopt.events.simulated")
                 .description("Monte-Carlo events in accepted batch results").register(registry);
+        workerCpu = Counter.builder("detopt.worker.cpu.seconds")
+                .description("CPU seconds of ended task attempts, as the workers reported them").register(registry);
+        workerCpuLost = Counter.builder("detopt.worker.cpu.lost.seconds")
+                .description("CPU seconds of attempts that ended without a result, after their newest checkpoint (redone)")
+                .register(registry);
         stepDuration = Timer.builder("detopt.step.duration")
                 .description("Wall time of an optimization step, tasks enqueued to step recorded")
                 .publishPercentileHistogram()
@@ -71,6 +80,16 @@ public class QueueMetrics {
 
     public void preempted() {
         tasksPreempted.increment();
+    }
+
+    /** CPU seconds of an ended attempt, and the part of them lost. */
+    public void cpu(double seconds, double lost) {
+        if (seconds > 0) {
+            workerCpu.increment(seconds);
+        }
+        if (lost > 0) {
+            workerCpuLost.increment(lost);
+        }
     }
 
     public void failed() {

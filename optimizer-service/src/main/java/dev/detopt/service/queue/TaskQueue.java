@@ -82,11 +82,12 @@ public class TaskQueue {
 
     @Transactional
     public HeartbeatResponse heartbeat(String workerId, List<LeaseReference> leases) {
+        checkHeartbeatProgress(leases);
         // Task rows in id order, the worker's row last: the order of a release or a failure (task,
         // then worker), so a heartbeat waiting for a task row never holds the row they wait for.
         Map<Long, Instant> expiries = new HashMap<>();
         for (LeaseReference lease : sortedByTask(leases)) {
-            tasks.extend(lease.taskId(), lease.leaseToken(), lease.eventsDone(), properties.leaseSeconds())
+            tasks.extend(lease.taskId(), lease.leaseToken(), lease.eventsDone(), lease.cpuSeconds(), properties.leaseSeconds())
                     .ifPresent(expiry -> expiries.put(lease.taskId(), expiry));
         }
         workers.seen(workerId);
@@ -103,6 +104,62 @@ public class TaskQueue {
         return new HeartbeatResponse(extended, abandon);
     }
 
+    /**
+     * A heartbeat's progress must fit the task it names: eventsDone within the batch. Checked for
+     * every lease before anything is extended, so a refused heartbeat changes nothing. Unknown tasks
+     * are left to the heartbeat (answered with abandon).
+     */
+    private void checkHeartbeatProgress(List<LeaseReference> leases) {
+        List<Long> ids = new ArrayList<>(leases.size());
+        for (LeaseReference lease : leases) {
+            if (lease.eventsDone() != null && lease.eventsDone() > 0) {
+                ids.add(lease.taskId());
+            }
+        }
+        if (ids.isEmpty()) {
+            return;
+        }
+        Map<Long, BatchCoordinates> coordinates = tasks.coordinates(ids);
+        List<dev.detopt.model.study.FieldProblem> problems = new ArrayList<>();
+        for (int i = 0; i < leases.size(); i++) {
+            LeaseReference lease = leases.get(i);
+            BatchCoordinates task = coordinates.get(lease.taskId());
+            if (task != null && lease.eventsDone() != null && lease.eventsDone() > task.eventTo() - task.eventFrom()) {
+                problems.add(new dev.detopt.model.study.FieldProblem("leases[" + i + "].eventsDone", "is "
+                        + lease.eventsDone() + " but task " + lease.taskId() + " has " + (task.eventTo() - task.eventFrom())
+                        + " events"));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException(problems);
+        }
+    }
+
+    /**
+     * A checkpoint report must fit the task it names: the key lies under the task's own batch
+     * prefix (no other batch's, step's or study's objects), and nextEvent inside the batch.
+     */
+    private void checkCheckpoint(long taskId, String key, long nextEvent) {
+        BatchCoordinates task = tasks.coordinates(List.of(taskId)).get(taskId);
+        if (task == null) {
+            throw NotFoundException.task(taskId);
+        }
+        List<dev.detopt.model.study.FieldProblem> problems = new ArrayList<>();
+        String prefix = dev.detopt.model.study.contract.protocol.CheckpointKeys.batchPrefix(task);
+        if (!key.startsWith(prefix) || !key.substring(prefix.length()).matches("[A-Za-z0-9_-][A-Za-z0-9._-]*")
+                || key.substring(prefix.length()).contains("..")) {
+            problems.add(new dev.detopt.model.study.FieldProblem("key", "must be an object directly under this task's prefix "
+                    + prefix));
+        }
+        if (nextEvent < task.eventFrom() || nextEvent > task.eventTo()) {
+            problems.add(new dev.detopt.model.study.FieldProblem("nextEvent", "is " + nextEvent + " but task " + taskId
+                    + " covers events [" + task.eventFrom() + ", " + task.eventTo() + ")"));
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException(problems);
+        }
+    }
+
     private static List<LeaseReference> sortedByTask(List<LeaseReference> leases) {
         List<LeaseReference> sorted = new ArrayList<>(leases);
         sorted.sort((a, b) -> Long.compare(a.taskId(), b.taskId()));
@@ -111,8 +168,15 @@ public class TaskQueue {
 
     @Transactional
     public void checkpoint(String workerId, long taskId, UUID token, String key, long nextEvent, String sha256) {
-        tasks.studyOf(taskId).orElseThrow(() -> NotFoundException.task(taskId));
-        if (!tasks.checkpoint(taskId, token, key, nextEvent, sha256)) {
+        checkpoint(workerId, taskId, token, key, nextEvent, sha256, null);
+    }
+
+    /** Records a checkpoint with the CPU seconds its attempt had used at its progress (null: not reported). */
+    @Transactional
+    public void checkpoint(String workerId, long taskId, UUID token, String key, long nextEvent, String sha256,
+                           Double cpuSeconds) {
+        checkCheckpoint(taskId, key, nextEvent);
+        if (!tasks.checkpoint(taskId, token, key, nextEvent, sha256, cpuSeconds)) {
             throw new LeaseNotCurrentException("the lease of task " + taskId + " is not current (expired, superseded,"
                     + " completed or cancelled)");
         }
@@ -125,7 +189,12 @@ public class TaskQueue {
      */
     @Transactional
     public CompleteResponse complete(String workerId, long taskId, UUID token, BatchResult result) {
-        return switch (completeAll(workerId, List.of(new BulkCompleteItem(taskId, token, result))).getFirst()) {
+        return complete(workerId, taskId, token, result, null);
+    }
+
+    @Transactional
+    public CompleteResponse complete(String workerId, long taskId, UUID token, BatchResult result, Double cpuSeconds) {
+        return switch (completeAll(workerId, List.of(new BulkCompleteItem(taskId, token, result, cpuSeconds))).getFirst()) {
             case CompletionOutcome.Accepted accepted -> new CompleteResponse(true, accepted.stepCompleted());
             case CompletionOutcome.Refusal refusal -> throw refusal.reason();
         };
@@ -171,6 +240,17 @@ public class TaskQueue {
             }
         }
         Map<Long, TaskRepository.Stored> stored = tasks.completeAllIfCurrent(rows, workerId);
+        // The attempts end before any step advances, so a core-hour limit counts their CPU.
+        Map<Long, Double> cpuOfCompleted = new HashMap<>();
+        double cpu = 0;
+        for (BulkCompleteItem item : items) {
+            if (stored.containsKey(item.taskId())) {
+                cpuOfCompleted.put(item.taskId(), item.cpuSeconds());
+                cpu += item.cpuSeconds() == null ? 0 : item.cpuSeconds();
+            }
+        }
+        tasks.endCompletedAttempts(cpuOfCompleted);
+        metrics.cpu(cpu, 0);
         // Per study, the accepted result that finished its step (the last one of that step in the request).
         Set<Long> finishers = new HashSet<>();
         long events = 0;
@@ -229,6 +309,19 @@ public class TaskQueue {
 
     @Transactional
     public void fail(String workerId, long taskId, UUID token, String reason, boolean preempted) {
+        fail(workerId, taskId, token, reason, preempted, FailureDetails.NONE);
+    }
+
+    /**
+     * What a worker reports with a failed attempt, kept on the attempt: the exception's class, or
+     * the simulator program's exit code and the tail of its stderr, and the CPU seconds used.
+     */
+    public record FailureDetails(String exception, Integer exitCode, String stderrTail, Double cpuSeconds) {
+        public static final FailureDetails NONE = new FailureDetails(null, null, null, null);
+    }
+
+    @Transactional
+    public void fail(String workerId, long taskId, UUID token, String reason, boolean preempted, FailureDetails details) {
         UUID studyId = tasks.studyOf(taskId).orElseThrow(() -> NotFoundException.task(taskId));
         StudyRow study = studies.lock(studyId).orElseThrow(() -> NotFoundException.study(studyId));
         TaskRow task = tasks.lock(taskId).orElseThrow(() -> NotFoundException.task(taskId));
@@ -238,6 +331,8 @@ public class TaskQueue {
         String why = reason == null || reason.isBlank() ? "no reason given" : reason;
         if (preempted) {
             tasks.requeue(taskId, token, true, false, null);
+            endAttempt(new TaskRepository.AttemptEnd(taskId, "preempted", why, details.cpuSeconds(), true,
+                    details.exception(), details.exitCode(), details.stderrTail()));
             workers.addPreemption(workerId);
             events.append(studyId, StudyEventType.PREEMPTED, "task " + taskId + " (step " + task.step() + ", batch "
                     + task.batchIndex() + ") preempted on worker " + workerId + ": " + why);
@@ -251,14 +346,23 @@ public class TaskQueue {
         events.append(studyId, StudyEventType.TASK_FAILED, "task " + taskId + " (step " + task.step() + ", batch "
                 + task.batchIndex() + ") failed on worker " + workerId + " (failure " + failures + " of at most "
                 + properties.maxAttempts() + "): " + why);
+        TaskRepository.AttemptEnd failed = new TaskRepository.AttemptEnd(taskId, "failed", why, details.cpuSeconds(), true,
+                details.exception(), details.exitCode(), details.stderrTail());
         if (failures >= properties.maxAttempts()) {
             tasks.requeue(taskId, token, false, true, why);
+            endAttempt(failed);
             progress.failStudy(study, "task " + taskId + " (step " + task.step() + ", batch " + task.batchIndex() + ") failed "
                     + failures + " times; last error: " + why);
         } else {
             tasks.requeue(taskId, token, false, true, why);
+            endAttempt(failed);
             signal.signalAfterCommit(1);
         }
+    }
+
+    private void endAttempt(TaskRepository.AttemptEnd end) {
+        TaskRepository.AttemptCpu cpu = tasks.endAttempt(end);
+        metrics.cpu(cpu.cpuSeconds(), cpu.cpuSecondsLost());
     }
 
     @Transactional
@@ -267,6 +371,8 @@ public class TaskQueue {
         for (LeaseReference lease : sortedByTask(leases)) {
             UUID studyId = tasks.studyOf(lease.taskId()).orElse(null);
             if (studyId != null && tasks.requeue(lease.taskId(), lease.leaseToken(), preempted, false, null)) {
+                endAttempt(TaskRepository.AttemptEnd.of(lease.taskId(), preempted ? "preempted" : "released",
+                        "released by the worker" + (preempted ? " (preempted)" : " (shutdown)"), lease.cpuSeconds(), true));
                 events.append(studyId, preempted ? StudyEventType.PREEMPTED : StudyEventType.RELEASED, "task "
                         + lease.taskId() + " released by worker " + workerId + (preempted ? " (preempted)" : " (shutdown)"));
                 requeued++;
@@ -311,6 +417,8 @@ public class TaskQueue {
         int requeued = 0;
         for (Lease lease : leases) {
             if (tasks.requeue(lease.taskId(), lease.leaseToken(), false, false, null)) {
+                endAttempt(TaskRepository.AttemptEnd.of(lease.taskId(), "undelivered",
+                        "the lease could not be delivered to the worker", null, true));
                 events.append(lease.studyId(), StudyEventType.RELEASED, "task " + lease.taskId()
                         + " requeued: its lease could not be delivered to worker " + workerId);
                 requeued++;
@@ -325,6 +433,7 @@ public class TaskQueue {
     public int sweepExpiredLeases() {
         List<TaskRepository.Expired> expired = tasks.requeueExpired(1_000);
         for (TaskRepository.Expired lease : expired) {
+            endAttempt(TaskRepository.AttemptEnd.of(lease.taskId(), "expired", "the lease expired (no heartbeat)", null, true));
             events.append(lease.studyId(), StudyEventType.LEASE_EXPIRED, "lease of task " + lease.taskId() + " (step "
                     + lease.step() + ", batch " + lease.batchIndex() + ", attempt " + lease.attempt() + ") held by worker "
                     + lease.worker() + " expired; requeued");
@@ -348,6 +457,7 @@ public class TaskQueue {
     public int requeueLeasesOfLostWorker(String workerId, String reason) {
         List<TaskRepository.Expired> lost = tasks.requeueLeasedBy(workerId);
         for (TaskRepository.Expired lease : lost) {
+            endAttempt(TaskRepository.AttemptEnd.of(lease.taskId(), "lost", reason, null, true));
             events.append(lease.studyId(), StudyEventType.LEASE_EXPIRED, "lease of task " + lease.taskId() + " (step "
                     + lease.step() + ", batch " + lease.batchIndex() + ", attempt " + lease.attempt() + ") held by worker "
                     + workerId + " requeued at once: its launcher saw it end (" + reason + ")");

@@ -98,13 +98,20 @@ public class TaskRepository {
                               AND\s""" + LEASABLE + """
                             ORDER BY t.id
                             LIMIT ?
-                            FOR UPDATE OF t SKIP LOCKED)
-                        UPDATE tasks t SET state = 'LEASED', attempt = t.attempt + 1, lease_owner = ?,
-                            lease_token = gen_random_uuid(), lease_expires_at = now() + make_interval(secs => ?),
-                            leased_at = now(), events_done = 0
-                        FROM picked WHERE t.id = picked.id
-                        RETURNING t.id, t.study_id, t.step, t.batch_index, t.lease_token, t.lease_expires_at, t.attempt,
-                            t.checkpoint_key, t.task::text AS task""")
+                            FOR UPDATE OF t SKIP LOCKED),
+                        leased AS (
+                            UPDATE tasks t SET state = 'LEASED', attempt = t.attempt + 1, lease_owner = ?,
+                                lease_token = gen_random_uuid(), lease_expires_at = now() + make_interval(secs => ?),
+                                leased_at = now(), events_done = 0
+                            FROM picked WHERE t.id = picked.id
+                            RETURNING t.id, t.study_id, t.step, t.batch_index, t.lease_token, t.lease_expires_at, t.attempt,
+                                t.checkpoint_key, t.checkpoint_next_event, t.lease_owner, t.task::text AS task),
+                        recorded AS (
+                            INSERT INTO task_attempts (task_id, attempt, study_id, worker, pod, node, resumed_from_event)
+                            SELECT l.id, l.attempt, l.study_id, l.lease_owner, w.pod, w.node, l.checkpoint_next_event
+                            FROM leased l LEFT JOIN workers w ON w.id = l.lease_owner
+                            ON CONFLICT (task_id, attempt) DO NOTHING)
+                        SELECT * FROM leased""")
                 .params(worker, max, worker, leaseSeconds)
                 .query((rs, row) -> new Lease(rs.getLong("id"), rs.getObject("study_id", UUID.class), rs.getInt("step"),
                         rs.getInt("batch_index"), rs.getObject("lease_token", UUID.class),
@@ -287,16 +294,103 @@ public class TaskRepository {
 
     /** Extends a current lease; empty when it is not current (lost, superseded, expired or cancelled). */
     public Optional<Instant> extend(long taskId, UUID token, long eventsDone, int leaseSeconds) {
-        return jdbc.sql("UPDATE tasks t SET lease_expires_at = now() + make_interval(secs => ?), events_done = ?"
-                        + " WHERE t.id = ? AND " + currentLease("?") + " RETURNING t.lease_expires_at")
-                .params(leaseSeconds, Math.max(0, eventsDone), taskId, token)
+        return extend(taskId, token, eventsDone, null, leaseSeconds);
+    }
+
+    /** Extends a current lease and records the attempt's progress and CPU seconds (null: not reported). */
+    public Optional<Instant> extend(long taskId, UUID token, long eventsDone, Double cpuSeconds, int leaseSeconds) {
+        return jdbc.sql("WITH extended AS (UPDATE tasks t SET lease_expires_at = now() + make_interval(secs => ?),"
+                        + " events_done = ? WHERE t.id = ? AND " + currentLease("?")
+                        + " RETURNING t.id, t.attempt, t.lease_expires_at),"
+                        + " progress AS (UPDATE task_attempts a SET events_done = ?,"
+                        + " cpu_seconds = GREATEST(a.cpu_seconds, COALESCE(?::double precision, 0))"
+                        + " FROM extended e WHERE a.task_id = e.id AND a.attempt = e.attempt AND a.ended_at IS NULL)"
+                        + " SELECT lease_expires_at FROM extended")
+                .params(leaseSeconds, Math.max(0, eventsDone), taskId, token, Math.max(0, eventsDone), cpuSeconds)
                 .query((rs, row) -> instant(rs, "lease_expires_at")).optional();
     }
 
     public boolean checkpoint(long taskId, UUID token, String key, long nextEvent, String sha256) {
-        return jdbc.sql("UPDATE tasks t SET checkpoint_key = ?, checkpoint_next_event = ?, checkpoint_sha256 = ?,"
-                        + " events_done = ? - t.event_from WHERE t.id = ? AND " + currentLease("?"))
-                .params(key, nextEvent, sha256, nextEvent, taskId, token).update() > 0;
+        return checkpoint(taskId, token, key, nextEvent, sha256, null);
+    }
+
+    /**
+     * Records a checkpoint of the current lease; the CPU seconds the attempt had used at its progress
+     * are kept with it (a later attempt resuming from it keeps that work).
+     */
+    public boolean checkpoint(long taskId, UUID token, String key, long nextEvent, String sha256, Double cpuSeconds) {
+        return jdbc.sql("WITH stored AS (UPDATE tasks t SET checkpoint_key = ?, checkpoint_next_event = ?,"
+                        + " checkpoint_sha256 = ?, events_done = ? - t.event_from WHERE t.id = ? AND " + currentLease("?")
+                        + " RETURNING t.id, t.attempt, t.event_from),"
+                        + " progress AS (UPDATE task_attempts a SET checkpoint_next_event = ?,"
+                        + " events_done = GREATEST(a.events_done, ? - s.event_from),"
+                        + " checkpoint_cpu_seconds = COALESCE(?::double precision, a.checkpoint_cpu_seconds),"
+                        + " cpu_seconds = GREATEST(a.cpu_seconds, COALESCE(?::double precision, 0))"
+                        + " FROM stored s WHERE a.task_id = s.id AND a.attempt = s.attempt AND a.ended_at IS NULL)"
+                        + " SELECT count(*) FROM stored")
+                .params(key, nextEvent, sha256, nextEvent, taskId, token, nextEvent, nextEvent, cpuSeconds, cpuSeconds)
+                .query(Long.class).single() > 0;
+    }
+
+    /** How an attempt ended; {@code lost}: its work after its newest checkpoint must be redone. */
+    public record AttemptEnd(long taskId, String outcome, String reason, Double cpuSeconds, boolean lost,
+                             String exception, Integer exitCode, String stderrTail) {
+        public static AttemptEnd of(long taskId, String outcome, String reason, Double cpuSeconds, boolean lost) {
+            return new AttemptEnd(taskId, outcome, reason, cpuSeconds, lost, null, null, null);
+        }
+    }
+
+    /** CPU seconds of an ended attempt, and the part of them lost. */
+    public record AttemptCpu(double cpuSeconds, double cpuSecondsLost) {
+        public static final AttemptCpu NONE = new AttemptCpu(0, 0);
+    }
+
+    /**
+     * Ends the open attempt of a task (the one its current or just-ended lease recorded). When the
+     * attempt is {@code lost}, the CPU it spent after its newest checkpoint counts as lost: the next
+     * attempt resumes from that checkpoint (or from the start) and redoes the rest.
+     */
+    public AttemptCpu endAttempt(AttemptEnd end) {
+        return jdbc.sql("""
+                        UPDATE task_attempts a SET ended_at = now(), outcome = ?, reason = ?,
+                            exception = ?, exit_code = ?, stderr_tail = ?,
+                            cpu_seconds = GREATEST(a.cpu_seconds, COALESCE(?::double precision, 0)),
+                            cpu_seconds_lost = CASE WHEN ? THEN GREATEST(GREATEST(a.cpu_seconds,
+                                COALESCE(?::double precision, 0)) - a.checkpoint_cpu_seconds, 0) ELSE 0 END
+                        WHERE a.task_id = ? AND a.ended_at IS NULL
+                        RETURNING a.cpu_seconds, a.cpu_seconds_lost""")
+                .params(end.outcome(), end.reason(), end.exception(), end.exitCode(), end.stderrTail(), end.cpuSeconds(),
+                        end.lost(), end.cpuSeconds(), end.taskId())
+                .query((rs, row) -> new AttemptCpu(rs.getDouble("cpu_seconds"), rs.getDouble("cpu_seconds_lost")))
+                .optional().orElse(AttemptCpu.NONE);
+    }
+
+    /** Ends the open attempts of completed tasks (one statement), with the CPU seconds each reported. */
+    public void endCompletedAttempts(Map<Long, Double> cpuSecondsByTask) {
+        if (cpuSecondsByTask.isEmpty()) {
+            return;
+        }
+        List<Long> ids = new ArrayList<>(cpuSecondsByTask.keySet());
+        ids.sort(Long::compare);
+        Double[] cpu = new Double[ids.size()];
+        for (int i = 0; i < ids.size(); i++) {
+            Double reported = cpuSecondsByTask.get(ids.get(i));
+            cpu[i] = reported == null ? 0.0 : reported;
+        }
+        jdbc.sql("""
+                        UPDATE task_attempts a SET ended_at = now(), outcome = 'completed',
+                            events_done = t.event_to - t.event_from,
+                            cpu_seconds = GREATEST(a.cpu_seconds, COALESCE(v.cpu, 0))
+                        FROM unnest(?::bigint[], ?::double precision[]) AS v(id, cpu), tasks t
+                        WHERE a.task_id = v.id AND t.id = v.id AND a.attempt = t.attempt AND a.ended_at IS NULL""")
+                .params(ids.toArray(Long[]::new), cpu)
+                .update();
+    }
+
+    /** A study ended: its running attempts end as cancelled (their CPU is counted, not lost). */
+    public void endAttemptsOfStudy(UUID studyId, String outcome) {
+        jdbc.sql("UPDATE task_attempts SET ended_at = now(), outcome = ? WHERE study_id = ? AND ended_at IS NULL")
+                .params(outcome, studyId).update();
     }
 
     /** Pause: queued tasks wait. */
@@ -317,6 +411,7 @@ public class TaskRepository {
 
     /** Cancel or fail: every unfinished task is cancelled; leases are lost (heartbeats answer abandon). */
     public int cancelUnfinished(UUID studyId) {
+        endAttemptsOfStudy(studyId, "cancelled");
         return jdbc.sql("UPDATE tasks SET state = 'CANCELLED', lease_expires_at = NULL"
                         + " WHERE study_id = ? AND state IN ('QUEUED', 'HELD', 'LEASED')")
                 .param(studyId).update();

@@ -15,7 +15,9 @@ public enum StudyEventType {
     /** Something went wrong on the service's side. */
     ERROR("error"),
     /** The service was down (found at the next start): leases ran out meanwhile. */
-    SERVICE_OUTAGE("service-outage");
+    SERVICE_OUTAGE("service-outage"),
+    /** A webhook notice was delivered, or a delivery attempt failed. */
+    NOTIFICATION("notification");
 
     private final String wireName;
 

@@ -12,10 +12,22 @@ public final class SimulatorFailure extends RuntimeException {
     static final int MAX_TAIL_CHARS = 3_000;
 
     private final String stderrTail;
+    private final Integer exitCode;
 
     public SimulatorFailure(String message, String stderrTail) {
+        this(message, stderrTail, null);
+    }
+
+    /** @param exitCode the program's exit code, when it exited (null otherwise) */
+    public SimulatorFailure(String message, String stderrTail, Integer exitCode) {
         super(compose(message, stderrTail));
         this.stderrTail = tail(stderrTail);
+        this.exitCode = exitCode;
+    }
+
+    /** The program's exit code when it exited on its own, else null (killed, timed out, protocol error). */
+    public Integer exitCode() {
+        return exitCode;
     }
 
     private static String tail(String stderrTail) {

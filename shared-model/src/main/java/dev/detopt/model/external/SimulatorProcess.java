@@ -338,15 +338,20 @@ public final class SimulatorProcess implements AutoCloseable {
 
     /** A failure whose message names the program; marks it broken and kills it. */
     private SimulatorFailure fail(String reason) {
+        return fail(reason, null);
+    }
+
+    private SimulatorFailure fail(String reason, Integer exitCode) {
         broken = true;
         killTree();
         awaitStderr();
         return new SimulatorFailure("simulator '" + registration.name() + "' (" + String.join(" ", registration.command())
-                + ", pid " + process.pid() + "): " + reason, stderrTail());
+                + ", pid " + process.pid() + "): " + reason, stderrTail(), exitCode);
     }
 
     private SimulatorFailure endOfOutput(String when) {
         String reason = timedOut;
+        Integer exitCode = null;
         if (reason == null) {
             boolean exited;
             try {
@@ -355,12 +360,13 @@ public final class SimulatorProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 exited = false;
             }
-            reason = exited ? "it exited with code " + process.exitValue() + " " + when
+            exitCode = exited ? process.exitValue() : null;
+            reason = exited ? "it exited with code " + exitCode + " " + when
                     : "it closed its output " + when;
         } else {
             reason = reason + "; it was killed";
         }
-        return fail(reason);
+        return fail(reason, exitCode);
     }
 
     private void killTree() {

@@ -14,7 +14,11 @@ public enum StopReason {
     /** Another step would exceed stopping.maxEvents simulated events. */
     EVENT_BUDGET("event-budget"),
     /** The loss or its gradient was NaN or infinite; θ was left unchanged. */
-    NON_FINITE("non-finite");
+    NON_FINITE("non-finite"),
+    /** stopping.maxWallTime had passed at a step boundary (decided by the service, not the engine). */
+    MAX_WALL_TIME("max-wall-time"),
+    /** stopping.maxCoreHours of worker CPU had been used at a step boundary (decided by the service). */
+    MAX_CORE_HOURS("max-core-hours");
 
     private final String wireName;
 

@@ -707,8 +707,35 @@ public final class StudySpecs {
             if (maxEvents != null && eventsPerStep != null && maxEvents < eventsPerStep) {
                 f.problem("maxEvents", "budget of " + maxEvents + " events is smaller than one step (" + eventsPerStep + ")");
             }
+            String maxWallTime = wallTime(f);
+            Double maxCoreHours = f.number("maxCoreHours", false);
+            if (maxCoreHours != null && maxCoreHours <= 0) {
+                f.problem("maxCoreHours", "must be positive, was " + maxCoreHours);
+                maxCoreHours = null;
+            }
             f.finish();
-            return new StoppingSpec(gradientNorm, plateau, maxEvents);
+            return new StoppingSpec(gradientNorm, plateau, maxEvents, maxWallTime, maxCoreHours);
+        }
+
+        /** stopping.maxWallTime: a positive ISO-8601 duration, normalised (PT90M → PT1H30M). */
+        private String wallTime(JsonFields f) {
+            String text = f.string("maxWallTime", false);
+            if (text == null) {
+                return null;
+            }
+            java.time.Duration duration;
+            try {
+                duration = java.time.Duration.parse(text);
+            } catch (java.time.format.DateTimeParseException e) {
+                f.problem("maxWallTime", "must be an ISO-8601 duration such as PT12H or P2DT6H, was '"
+                        + (text.length() > 40 ? text.substring(0, 40) + "…" : text) + "'");
+                return null;
+            }
+            if (duration.isNegative() || duration.isZero()) {
+                f.problem("maxWallTime", "must be positive, was " + duration);
+                return null;
+            }
+            return duration.toString();
         }
     }
 }

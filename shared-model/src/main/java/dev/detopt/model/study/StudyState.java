@@ -46,6 +46,12 @@ public record StudyState(int version, int step, Map<String, Double> theta, Optim
         return Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(map)));
     }
 
+    /** This state, stopped for {@code reason} (a stop the service decides, such as a deadline). */
+    public StudyState stoppedBy(StopReason reason) {
+        return new StudyState(version, step, theta, optimizer, penaltyScale, target, eventsSimulated, best,
+                stepsWithoutImprovement, reason);
+    }
+
     public boolean finished() {
         return stopReason != null;
     }

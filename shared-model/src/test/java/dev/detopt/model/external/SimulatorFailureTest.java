@@ -141,7 +141,11 @@ class SimulatorFailureTest {
         SimulatorRegistration registration = Programs.misbehaving("crash-once", "crash-once", dir.resolve("crashed").toString());
         try (ExternalSimulators simulators = new ExternalSimulators(List.of(registration))) {
             assertThatThrownBy(() -> run(simulators, "crash-once", 10)).isInstanceOf(SimulatorFailure.class)
-                    .hasMessageContaining("exited with code 3").hasMessageContaining("Segmentation fault (simulated)");
+                    .hasMessageContaining("exited with code 3").hasMessageContaining("Segmentation fault (simulated)")
+                    .satisfies(failure -> {
+                        assertThat(((SimulatorFailure) failure).exitCode()).isEqualTo(3);
+                        assertThat(((SimulatorFailure) failure).stderrTail()).contains("Segmentation fault (simulated)");
+                    });
             SampleAccumulator retried = run(simulators, "crash-once", 10);
             try (ExternalSimulators fresh = new ExternalSimulators(List.of(Programs.misbehaving("good", "good")))) {
                 assertThat(retried).isEqualTo(run(fresh, "good", 10));

@@ -30,7 +30,8 @@ class StudySpecSchemaTest {
                       "penalty": {"shape": "additive", "sharpness": 4, "lambda": 2, "lambdaWarmupSteps": 3, "lambdaFactor": 0.5}},
              "optimizer": {"type": "sgd", "learningRate": 0.01, "momentum": 0.9},
              "eventsPerStep": 64, "eventsPerBatch": 32, "maxSteps": 3,
-             "stopping": {"gradientNorm": 1e-6, "plateau": {"steps": 5, "relativeTolerance": 0.01}, "maxEvents": 1000},
+             "stopping": {"gradientNorm": 1e-6, "plateau": {"steps": 5, "relativeTolerance": 0.01}, "maxEvents": 1000,
+                          "maxWallTime": "PT12H", "maxCoreHours": 40},
              "seed": 7}
             """;
     private static final String RESOLUTION_ADAM_LOGISTIC = """

@@ -136,6 +136,12 @@ public abstract class WorkerApiContract {
         client.checkpoint(worker, grant.reference(), grant.writeKey(), task.eventFrom() + 1, null, QUICK);
         expectStatus(409, () -> client.checkpoint(worker, LeaseReference.of(grant.taskId(), UUID.randomUUID()),
                 grant.writeKey(), task.eventFrom() + 1, null, QUICK));
+        // Nothing a worker reports is trusted: a key outside the task's own prefix, or a next event
+        // outside its batch, is refused (422), even under the current lease.
+        String otherBatch = dev.detopt.model.study.contract.protocol.CheckpointKeys.attempt(task.studyId(), task.step(),
+                task.batchIndex() + 1, grant.attempt());
+        expectStatus(422, () -> client.checkpoint(worker, grant.reference(), otherBatch, task.eventFrom() + 1, null, QUICK));
+        expectStatus(422, () -> client.checkpoint(worker, grant.reference(), grant.writeKey(), task.eventTo() + 1, null, QUICK));
     }
 
     private void releaseResumes() {

@@ -8,6 +8,11 @@ import java.util.UUID;
  *
  * @param leaseToken the lease the result is claimed under
  * @param result     the batch's statistics
+ * @param cpuSeconds CPU seconds the attempt used (null: not measured)
  */
-public record CompleteRequest(UUID leaseToken, BatchResult result) {
+public record CompleteRequest(UUID leaseToken, BatchResult result, Double cpuSeconds) {
+
+    public CompleteRequest(UUID leaseToken, BatchResult result) {
+        this(leaseToken, result, null);
+    }
 }

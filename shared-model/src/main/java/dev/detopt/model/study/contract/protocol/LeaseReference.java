@@ -10,15 +10,24 @@ import java.util.UUID;
  * @param taskId     the task
  * @param leaseToken the token of the lease
  * @param eventsDone events of the batch simulated so far (heartbeats)
+ * @param cpuSeconds CPU seconds this attempt has used so far (heartbeats and releases; may be null)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record LeaseReference(Long taskId, UUID leaseToken, Long eventsDone) {
+public record LeaseReference(Long taskId, UUID leaseToken, Long eventsDone, Double cpuSeconds) {
+
+    public LeaseReference(Long taskId, UUID leaseToken, Long eventsDone) {
+        this(taskId, leaseToken, eventsDone, null);
+    }
 
     public static LeaseReference of(long taskId, UUID leaseToken) {
-        return new LeaseReference(taskId, leaseToken, null);
+        return new LeaseReference(taskId, leaseToken, null, null);
     }
 
     public LeaseReference withEventsDone(long events) {
-        return new LeaseReference(taskId, leaseToken, events);
+        return new LeaseReference(taskId, leaseToken, events, cpuSeconds);
+    }
+
+    public LeaseReference withCpuSeconds(double seconds) {
+        return new LeaseReference(taskId, leaseToken, eventsDone, seconds);
     }
 }

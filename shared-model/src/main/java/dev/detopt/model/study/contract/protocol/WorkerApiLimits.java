@@ -16,6 +16,10 @@ public final class WorkerApiLimits {
     public static final int MAX_KEY_LENGTH = 1024;
     /** Longest failure reason. */
     public static final int MAX_REASON_LENGTH = 10_000;
+    /** Longest stderr tail of a failed simulator program (the end is kept). */
+    public static final int MAX_STDERR_TAIL_LENGTH = 8_192;
+    /** Most CPU seconds one attempt may report (a year of a 4096-thread worker). */
+    public static final double MAX_CPU_SECONDS = 4096.0 * 366 * 86_400;
     /** Most leases named in one heartbeat or release. */
     public static final int MAX_LEASES_PER_REQUEST = 10_000;
     /** Most results in one bulk completion. */
