@@ -121,6 +121,11 @@ public final class ServiceClient {
         return read(call("POST", "/api/v1/workers/register", registration, REQUEST_TIMEOUT, policy), RegisterResponse.class);
     }
 
+    /** The service's simulator registrations in full: a registry document {@code {"simulators": [...]}}. */
+    public JsonNode simulators(CallPolicy policy) {
+        return call("GET", "/api/v1/workers/simulators", null, REQUEST_TIMEOUT, policy);
+    }
+
     /** Long-polls for up to {@code max} tasks; empty when none arrived within {@code waitSeconds}. */
     public List<LeaseGrant> lease(String workerId, int max, int waitSeconds, CallPolicy policy) {
         JsonNode answer = call("POST", "/api/v1/workers/" + workerId + "/lease?max=" + max + "&waitSeconds=" + waitSeconds,

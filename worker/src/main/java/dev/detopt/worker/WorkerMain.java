@@ -7,6 +7,7 @@ import dev.detopt.storage.S3Settings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -59,10 +60,12 @@ public final class WorkerMain {
         }
         Optional<S3Settings> s3 = config.s3();
         ObjectStore store = s3.map(S3ObjectStore::new).orElse(null);
+        ServiceClient client = new ServiceClient(config.serviceUrl(), config.token(), stopSignal);
+        WorkerSimulators simulators = new WorkerSimulators(externals, System.getenv("DETOPT_SIMULATOR_IMAGE"),
+                () -> client.simulators(new ServiceClient.CallPolicy(Duration.ofSeconds(30), true)));
         try {
-            ServiceClient client = new ServiceClient(config.serviceUrl(), config.token(), stopSignal);
-            Worker worker = new Worker(config, client, store == null ? null : new CheckpointStore(store),
-                    externals.catalog(), stopSignal);
+            Worker worker = new Worker(config, client, store == null ? null : new CheckpointStore(store), simulators,
+                    stopSignal);
             onTermination(worker::requestStop);
             exitWithParent(System.getenv("DETOPT_EXIT_WITH_PID"), worker::requestStop);
             return worker.run();
@@ -70,7 +73,7 @@ public final class WorkerMain {
             if (store != null) {
                 store.close();
             }
-            externals.close();
+            simulators.close();
         }
     }
 
