@@ -60,8 +60,9 @@ public final class WorkerMain {
         }
         Optional<S3Settings> s3 = config.s3();
         ObjectStore store = s3.map(S3ObjectStore::new).orElse(null);
-        ServiceClient client = new ServiceClient(config.serviceUrl(), config.token(), stopSignal);
-        WorkerSimulators simulators = new WorkerSimulators(externals, System.getenv("DETOPT_SIMULATOR_IMAGE"),
+        String image = System.getenv("DETOPT_SIMULATOR_IMAGE");
+        ServiceClient client = new ServiceClient(config.serviceUrl(), config.token(), stopSignal, image);
+        WorkerSimulators simulators = new WorkerSimulators(externals, image,
                 () -> client.simulators(new ServiceClient.CallPolicy(Duration.ofSeconds(30), true)));
         try {
             Worker worker = new Worker(config, client, store == null ? null : new CheckpointStore(store), simulators,

@@ -10,11 +10,14 @@ import dev.detopt.model.study.contract.WireJson;
 import dev.detopt.service.domain.InvalidInputException;
 import dev.detopt.service.domain.MalformedJsonException;
 import dev.detopt.service.domain.NotFoundException;
+import dev.detopt.service.queue.SimulatorScope;
 import dev.detopt.service.web.ApiProblem;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -83,6 +86,32 @@ public class SimulatorRegistry implements AutoCloseable {
             }
         }
         return entries;
+    }
+
+    /**
+     * The simulators registered with a container image, by image: their tasks go only to worker pods
+     * of that image (docs/simulator-protocol.md §6).
+     */
+    public Map<String, List<SimulatorRegistration>> byImage() {
+        Map<String, List<SimulatorRegistration>> images = new TreeMap<>();
+        for (Entry entry : entries()) {
+            String image = entry.registration().image();
+            if (image != null) {
+                images.computeIfAbsent(image, i -> new ArrayList<>()).add(entry.registration());
+            }
+        }
+        return images;
+    }
+
+    /** Which tasks a worker may lease: those of its image's simulators, or (no image) all but those of any image. */
+    public SimulatorScope leaseScope(String workerImage) {
+        Map<String, List<SimulatorRegistration>> images = byImage();
+        if (workerImage != null && !workerImage.isBlank()) {
+            return SimulatorScope.only(images.getOrDefault(workerImage, List.of()).stream()
+                    .map(SimulatorRegistration::name).toList());
+        }
+        return images.isEmpty() ? SimulatorScope.ALL : SimulatorScope.except(images.values().stream()
+                .flatMap(List::stream).map(SimulatorRegistration::name).toList());
     }
 
     public Optional<Entry> find(String name) {

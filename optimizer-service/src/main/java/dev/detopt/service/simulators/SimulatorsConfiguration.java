@@ -5,6 +5,15 @@ import dev.detopt.model.study.InvalidStudySpecException;
 import dev.detopt.model.study.catalog.SimulatorCatalog;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import dev.detopt.model.external.SimulatorRegistration;
+import dev.detopt.service.launcher.SimulatorImagePools;
+import dev.detopt.service.launcher.WorkerDemand;
+import dev.detopt.service.queue.TaskRepository;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -41,5 +50,31 @@ public class SimulatorsConfiguration {
     @Bean
     SimulatorCatalog simulatorCatalog(SimulatorRegistry registry) {
         return registry.catalog();
+    }
+
+    /** The Kubernetes launcher's worker pools: one per registered simulator image. */
+    @Bean
+    SimulatorImagePools simulatorImagePools(SimulatorRegistry registry, TaskRepository tasks) {
+        return new SimulatorImagePools() {
+            @Override
+            public List<Pool> pools() {
+                List<Pool> pools = new ArrayList<>();
+                registry.byImage().forEach((image, registrations) -> {
+                    SimulatorRegistration.Resources resources = registrations.stream().map(SimulatorRegistration::resources)
+                            .filter(Objects::nonNull).findFirst().orElse(null);
+                    pools.add(new Pool(image, registrations.stream().map(SimulatorRegistration::name).toList(),
+                            resources == null ? null : resources.cpu(), resources == null ? null : resources.memory()));
+                });
+                return pools;
+            }
+
+            @Override
+            public Map<String, WorkerDemand.Demand> demandBySimulator() {
+                Map<String, WorkerDemand.Demand> demand = new HashMap<>();
+                tasks.queuedAndLeasedBySimulator().forEach((simulator, counts) ->
+                        demand.put(simulator, new WorkerDemand.Demand(counts.queued(), counts.leased())));
+                return demand;
+            }
+        };
     }
 }

@@ -233,6 +233,38 @@ class SimulatorRegistrationApiTest {
         }
     }
 
+    /** The simulators of the tasks a worker leases (max 50, no wait), its image given or not. */
+    List<String> leasedSimulators(String workerId, String image) {
+        ApiClient.Response registered = api.post("/api/v1/workers/register",
+                "{\"workerId\": \"" + workerId + "\", \"host\": \"test\", \"threads\": 1}", TestTokens.WORKER);
+        assertThat(registered.status()).as(registered.body()).isEqualTo(200);
+        ApiClient.Response leased = api.post("/api/v1/workers/" + workerId + "/lease?max=50&waitSeconds=0"
+                + (image == null ? "" : "&image=" + java.net.URLEncoder.encode(image, java.nio.charset.StandardCharsets.UTF_8)),
+                (String) null, TestTokens.WORKER);
+        assertThat(leased.status()).as(leased.body()).isEqualTo(200);
+        return leased.json().path("tasks").valueStream().map(t -> t.path("task").path("simulator").asString()).toList();
+    }
+
+    @Test
+    void tasksOfASimulatorWithAnImageGoOnlyToWorkersInThatImage() throws Exception {
+        ObjectNode imaged = pythonExample("imaged-shower").put("image", "registry.example/em-shower:1");
+        assertThat(register(imaged).status()).isEqualTo(201);
+        for (String spec : List.of(ExternalSimulatorServiceTest.spec("imaged-shower", 2, 32, 16),
+                dev.detopt.service.TestSpecs.gaussian(2, 32, 16, 7))) {
+            ApiClient.Response created = api.post("/api/v1/studies", spec, TestTokens.OPERATOR);
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+            assertThat(api.post("/api/v1/studies/" + created.json().path("id").asString() + "/start", (String) null,
+                    TestTokens.OPERATOR).status()).isEqualTo(200);
+        }
+        assertThat(leasedSimulators("scope-other-image", "registry.example/other:2")).isEmpty();
+        assertThat(leasedSimulators("scope-plain", null)).isNotEmpty().containsOnly("gaussian");
+        assertThat(leasedSimulators("scope-imaged", "registry.example/em-shower:1")).isNotEmpty().containsOnly("imaged-shower");
+        ApiClient.Response badImage = api.post("/api/v1/workers/scope-plain/lease?image=" + "%20rm%20-rf", (String) null,
+                TestTokens.WORKER);
+        assertThat(badImage.status()).isEqualTo(400);
+        assertThat(badImage.body()).contains("image");
+    }
+
     @Test
     void aStudyOnASimulatorRegisteredThroughRestRunsOnAWorkerWithoutARegistryFile() throws Exception {
         assertThat(register(pythonExample("rest-shower")).status()).isEqualTo(201);
