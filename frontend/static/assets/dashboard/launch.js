@@ -3,6 +3,7 @@
 import { Api, ApiError } from './api.js';
 import { h, toast } from './dom.js';
 import { navigate, reportError, session } from './session.js';
+import { simulatorPanel } from './simulators.js';
 
 const STARTER = {
   name: 'gaussian toy',
@@ -43,6 +44,7 @@ export function renderLaunch(main, params) {
     h('div', { class: 'toolbar' },
       h('label', { for: 'example-select' }, 'Example'), exampleSelect,
       h('span', { id: 'spec-help', class: 'muted' }, 'Fields are described in docs/study-model.md. Errors are marked on their line.')),
+    simulatorPanel({ onStart: text => setText(text) }),
     h('div', { class: 'editor' }, gutter, editor),
     summary,
     errorList,

@@ -21,6 +21,7 @@ import dev.detopt.model.study.contract.BatchResult;
 import dev.detopt.model.study.contract.WireJson;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -98,6 +99,7 @@ public final class ServiceClient {
 
     private final HttpClient http;
     private final String baseUrl;
+    private final String simulatorImage;
     private final String token;
     private final CompletableFuture<?> stopSignal;
 
@@ -106,6 +108,16 @@ public final class ServiceClient {
      *                   {@link StoppedException}
      */
     public ServiceClient(String baseUrl, String token, CompletableFuture<?> stopSignal) {
+        this(baseUrl, token, stopSignal, "");
+    }
+
+    /**
+     * @param simulatorImage the simulator image this worker runs in ({@code DETOPT_SIMULATOR_IMAGE}),
+     *                       sent with every lease request so the service hands it only that image's
+     *                       tasks; "" on a plain host
+     */
+    public ServiceClient(String baseUrl, String token, CompletableFuture<?> stopSignal, String simulatorImage) {
+        this.simulatorImage = simulatorImage == null ? "" : simulatorImage;
         this.baseUrl = baseUrl;
         this.token = token;
         this.stopSignal = stopSignal;
@@ -121,9 +133,15 @@ public final class ServiceClient {
         return read(call("POST", "/api/v1/workers/register", registration, REQUEST_TIMEOUT, policy), RegisterResponse.class);
     }
 
+    /** The service's simulator registrations in full: a registry document {@code {"simulators": [...]}}. */
+    public JsonNode simulators(CallPolicy policy) {
+        return call("GET", "/api/v1/workers/simulators", null, REQUEST_TIMEOUT, policy);
+    }
+
     /** Long-polls for up to {@code max} tasks; empty when none arrived within {@code waitSeconds}. */
     public List<LeaseGrant> lease(String workerId, int max, int waitSeconds, CallPolicy policy) {
-        JsonNode answer = call("POST", "/api/v1/workers/" + workerId + "/lease?max=" + max + "&waitSeconds=" + waitSeconds,
+        JsonNode answer = call("POST", "/api/v1/workers/" + workerId + "/lease?max=" + max + "&waitSeconds=" + waitSeconds
+                        + (simulatorImage.isEmpty() ? "" : "&image=" + URLEncoder.encode(simulatorImage, StandardCharsets.UTF_8)),
                 null, REQUEST_TIMEOUT.plusSeconds(waitSeconds), policy);
         List<LeaseGrant> tasks = read(answer, LeaseResponse.class).tasks();
         return tasks == null ? List.of() : tasks;

@@ -46,7 +46,9 @@ public final class Worker {
     private final ServiceClient client;
     private final CheckpointSchedule checkpoints;
     private final CompletionSender completions;
-    private final SimulatorCatalog catalog;
+    private SimulatorCatalog catalog;
+    /** The service's registrations, refreshed before tasks naming them; null: the catalogue is fixed. */
+    private final WorkerSimulators simulators;
     private final ChunkPlanner planner;
     private BatchExecutor executor;
     private final CompletableFuture<Void> stopSignal;
@@ -61,9 +63,21 @@ public final class Worker {
      */
     public Worker(WorkerConfig config, ServiceClient client, CheckpointStore checkpoints, SimulatorCatalog catalog,
                   CompletableFuture<Void> stopSignal) {
+        this(config, client, checkpoints, catalog, null, stopSignal);
+    }
+
+    /** A worker that also runs the simulators registered at the service ({@link WorkerSimulators}). */
+    Worker(WorkerConfig config, ServiceClient client, CheckpointStore checkpoints, WorkerSimulators simulators,
+           CompletableFuture<Void> stopSignal) {
+        this(config, client, checkpoints, simulators.catalog(), simulators, stopSignal);
+    }
+
+    private Worker(WorkerConfig config, ServiceClient client, CheckpointStore checkpoints, SimulatorCatalog catalog,
+                   WorkerSimulators simulators, CompletableFuture<Void> stopSignal) {
         this.config = config;
         this.client = client;
         this.catalog = catalog;
+        this.simulators = simulators;
         this.planner = new ChunkPlanner(config.threads());
         this.stopSignal = stopSignal;
         this.checkpoints = new CheckpointSchedule(config, client, checkpoints, () -> workerId,
@@ -170,6 +184,7 @@ public final class Worker {
                 + task.batchIndex() + " events [" + task.eventFrom() + ", " + task.eventTo() + ") attempt " + lease.attempt()
                 + (lease.resumeKey() == null ? "" : " resuming from " + lease.resumeKey()));
         try {
+            useServiceRegistrations(task.simulator());
             BatchRunner.Progress resume = checkpoints.resumeFrom(current, () -> stopping);
             if (stopping || current.abandoned) {
                 // Stopped while waiting for the object store: nothing done, the lease goes back as it came.
@@ -202,6 +217,20 @@ public final class Worker {
         } finally {
             active.set(null);
         }
+    }
+
+    /** Fetches the service's registrations when the task names a simulator of theirs; throws when it cannot run here. */
+    private void useServiceRegistrations(String simulator) {
+        if (simulators == null) {
+            return;
+        }
+        if (simulators.refreshFor(simulator)) {
+            catalog = simulators.catalog();
+            executor = new BatchExecutor(catalog, config.threads(), workerId);
+        }
+        simulators.unavailable(simulator).ifPresent(reason -> {
+            throw new IllegalStateException(reason);
+        });
     }
 
     /** Runs the batch, re-planning the chunk size when chunks are far from their target length. */

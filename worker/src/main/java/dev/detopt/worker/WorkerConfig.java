@@ -64,6 +64,7 @@ public record WorkerConfig(
         variables.put("DETOPT_NODE_NAME", new String[] {"Kubernetes node name (downward API)", ""});
         variables.put("DETOPT_POD_NAME", new String[] {"Kubernetes pod name (downward API)", ""});
         variables.put("DETOPT_SIMULATORS", new String[] {"registry file of external simulator programs (docs/simulator-protocol.md)", ""});
+        variables.put("DETOPT_SIMULATOR_IMAGE", new String[] {"the simulator image this worker runs in (set by the Kubernetes launcher); service registrations with another image are not run here", ""});
         variables.put("DETOPT_EXIT_WITH_PID", new String[] {"stop (checkpoint, release) when this process ends; set by the local launcher", ""});
         return variables;
     }

@@ -7,6 +7,7 @@ import dev.detopt.storage.S3Settings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -59,10 +60,13 @@ public final class WorkerMain {
         }
         Optional<S3Settings> s3 = config.s3();
         ObjectStore store = s3.map(S3ObjectStore::new).orElse(null);
+        String image = System.getenv("DETOPT_SIMULATOR_IMAGE");
+        ServiceClient client = new ServiceClient(config.serviceUrl(), config.token(), stopSignal, image);
+        WorkerSimulators simulators = new WorkerSimulators(externals, image,
+                () -> client.simulators(new ServiceClient.CallPolicy(Duration.ofSeconds(30), true)));
         try {
-            ServiceClient client = new ServiceClient(config.serviceUrl(), config.token(), stopSignal);
-            Worker worker = new Worker(config, client, store == null ? null : new CheckpointStore(store),
-                    externals.catalog(), stopSignal);
+            Worker worker = new Worker(config, client, store == null ? null : new CheckpointStore(store), simulators,
+                    stopSignal);
             onTermination(worker::requestStop);
             exitWithParent(System.getenv("DETOPT_EXIT_WITH_PID"), worker::requestStop);
             return worker.run();
@@ -70,7 +74,7 @@ public final class WorkerMain {
             if (store != null) {
                 store.close();
             }
-            externals.close();
+            simulators.close();
         }
     }
 

@@ -26,7 +26,10 @@ import dev.detopt.service.queue.LeasePoller;
 import dev.detopt.service.queue.QueueProperties;
 import dev.detopt.service.queue.TaskQueue;
 import dev.detopt.service.web.ApiProblem;
+import dev.detopt.model.external.SimulatorRegistration;
+import dev.detopt.service.simulators.SimulatorRegistry;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -57,9 +60,11 @@ public class WorkerController {
     private final LeasePoller poller;
     private final QueueProperties properties;
     private final JsonMapper json;
+    private final SimulatorRegistry simulators;
 
     public WorkerController(TaskQueue queue, LeasePoller poller, QueueProperties properties,
-                            JsonMapper json) {
+                            JsonMapper json, SimulatorRegistry simulators) {
+        this.simulators = simulators;
         this.queue = queue;
         this.poller = poller;
         this.properties = properties;
@@ -88,11 +93,20 @@ public class WorkerController {
      * that a lease whose answer cannot be delivered (the worker went away while waiting) is put
      * back in the queue at once instead of waiting for its expiry.
      */
+    /** A lease for a worker outside any simulator image. */
+    public void lease(String workerId, int max, int waitSeconds, HttpServletResponse response)
+            throws InterruptedException, IOException {
+        lease(workerId, max, waitSeconds, null, response);
+    }
+
     @PostMapping("/{workerId}/lease")
     @ApiResponse(responseCode = "200", description = "The leased tasks (an empty list when none came within waitSeconds)",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = LeaseResponse.class)))
     public void lease(@PathVariable String workerId, @RequestParam(defaultValue = "1") int max,
-                      @RequestParam(defaultValue = "0") int waitSeconds, HttpServletResponse response)
+                      @RequestParam(defaultValue = "0") int waitSeconds,
+                      @Parameter(description = "the simulator image this worker runs in (DETOPT_SIMULATOR_IMAGE): it then"
+                              + " gets only the tasks of the simulators registered with that image; without it, all others")
+                      @RequestParam(required = false) String image, HttpServletResponse response)
             throws InterruptedException, IOException {
         pathId(workerId);
         if (max < 1 || max > properties.maxTasksPerLease()) {
@@ -101,7 +115,10 @@ public class WorkerController {
         if (waitSeconds < 0 || waitSeconds > properties.maxWaitSeconds()) {
             throw ApiProblem.badRequest("waitSeconds", "must be between 0 and " + properties.maxWaitSeconds());
         }
-        List<Lease> leases = poller.lease(workerId, max, waitSeconds);
+        if (image != null && (image.length() > 255 || !SimulatorRegistration.IMAGE.matcher(image).matches())) {
+            throw ApiProblem.badRequest("image", "must be a container image reference");
+        }
+        List<Lease> leases = poller.lease(workerId, max, waitSeconds, simulators.leaseScope(image));
         List<LeaseGrant> items = new ArrayList<>(leases.size());
         for (Lease lease : leases) {
             // Where this attempt writes: the task's checkpointKey. Where it resumes: the grant's.

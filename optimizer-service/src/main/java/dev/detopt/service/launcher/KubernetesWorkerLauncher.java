@@ -1,6 +1,8 @@
 package dev.detopt.service.launcher;
 
 import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
@@ -54,6 +56,13 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
     static final String IDLE_COST = "0";
     static final String TMP_VOLUME = "tmp";
     private static final String JAVA_OPTS = "JAVA_OPTS";
+    /** On a simulator pool's Deployment and pods: the main Deployment it belongs to. */
+    static final String POOL_OF_LABEL = "detopt.dev/worker-pool-of";
+    static final String IMAGE_ANNOTATION = "detopt.dev/simulator-image";
+    /** The worker runtime an init container copies from the worker image into a simulator image's pod. */
+    static final String RUNTIME_VOLUME = "detopt-runtime";
+    static final String RUNTIME_PATH = "/opt/detopt";
+    static final String RUNTIME_COPY = "cp -a /opt/java/openjdk /detopt/java && cp /app/detopt-worker.jar /detopt/detopt-worker.jar";
 
     private final KubernetesClient client;
     private final WorkerLauncherProperties.Kubernetes settings;
@@ -66,10 +75,20 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
     private final SecurityContext securityContext;
     private final List<EnvVar> extraEnv;
     private final Set<String> recorded = ConcurrentHashMap.newKeySet();
+    private final SimulatorImagePools imagePools;
+    /** Scaling state of each simulator pool, by Deployment name. */
+    private final Map<String, ScalingPolicy> poolPolicies = new ConcurrentHashMap<>();
     private SharedIndexInformer<Pod> informer;
 
     public KubernetesWorkerLauncher(KubernetesClient client, WorkerLauncherProperties.Kubernetes settings,
                                     WorkerEvents events, Clock clock) {
+        this(client, settings, events, clock, SimulatorImagePools.NONE);
+    }
+
+    /** A launcher that also keeps one worker pool per registered simulator image. */
+    public KubernetesWorkerLauncher(KubernetesClient client, WorkerLauncherProperties.Kubernetes settings,
+                                    WorkerEvents events, Clock clock, SimulatorImagePools imagePools) {
+        this.imagePools = imagePools;
         this.client = client;
         this.settings = settings;
         this.events = events;
@@ -155,6 +174,88 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
 
     @Override
     public void reconcile(WorkerDemand.Demand work) {
+        List<SimulatorImagePools.Pool> pools = imagePools.pools();
+        Map<String, WorkerDemand.Demand> bySimulator = pools.isEmpty() ? Map.of() : imagePools.demandBySimulator();
+        long poolQueued = 0;
+        long poolLeased = 0;
+        Set<String> wanted = new HashSet<>();
+        for (SimulatorImagePools.Pool pool : pools) {
+            long queued = 0;
+            long leased = 0;
+            for (String simulator : pool.simulators()) {
+                WorkerDemand.Demand demand = bySimulator.get(simulator);
+                if (demand != null) {
+                    queued += demand.queued();
+                    leased += demand.leased();
+                }
+            }
+            poolQueued += queued;
+            poolLeased += leased;
+            wanted.add(poolName(pool.image()));
+            reconcilePool(pool, new WorkerDemand.Demand(queued, leased, work.busyWorkers()));
+        }
+        retireUnregisteredPools(wanted);
+        // The main Deployment's workers cannot run the pools' simulators: their tasks are not its work.
+        reconcileMain(new WorkerDemand.Demand(Math.max(0, work.queued() - poolQueued),
+                Math.max(0, work.leased() - poolLeased), work.busyWorkers()));
+    }
+
+    /** The Deployment name of the pool of a simulator image: stable, short, valid as a label value. */
+    String poolName(String image) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(image.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String base = settings.deploymentName().length() > 40 ? settings.deploymentName().substring(0, 40)
+                    : settings.deploymentName();
+            return base + "-sim-" + java.util.HexFormat.of().formatHex(digest, 0, 5);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void reconcilePool(SimulatorImagePools.Pool pool, WorkerDemand.Demand work) {
+        String name = poolName(pool.image());
+        ScalingPolicy policy = poolPolicies.computeIfAbsent(name, n -> new ScalingPolicy(0, settings.maxReplicas(),
+                settings.tasksPerReplica(), settings.scaleDownDelay()));
+        Deployment current = deployments().withName(name).get();
+        int replicas = current == null || current.getSpec().getReplicas() == null ? 0 : current.getSpec().getReplicas();
+        int desired = policy.desired(replicas, work, clock.instant(), () -> markBusyPods(work, podsOf(name)));
+        if (current == null) {
+            if (desired == 0) {
+                return; // created on the first task of its simulators
+            }
+            deployments().resource(poolDeployment(pool, desired)).create();
+            LOG.info("created worker pool {}/{} for simulator image {} ({}) with {} replicas", namespace, name,
+                    pool.image(), pool.simulators(), desired);
+            return;
+        }
+        // The template is rewritten with each scale (a changed registration's resources then apply).
+        if (desired != replicas) {
+            Deployment wanted = poolDeployment(pool, desired);
+            LOG.info("worker pool {}/{} ({}): {} → {} replicas ({} queued, {} leased tasks)", namespace, name,
+                    pool.simulators(), replicas, desired, work.queued(), work.leased());
+            deployments().resource(wanted).update();
+        }
+    }
+
+    /** Pools of images no longer registered: scaled to zero at once (they get no tasks), then deleted. */
+    private void retireUnregisteredPools(Set<String> wanted) {
+        for (Deployment pool : deployments().withLabel(POOL_OF_LABEL, settings.deploymentName()).list().getItems()) {
+            String name = pool.getMetadata().getName();
+            if (wanted.contains(name)) {
+                continue;
+            }
+            poolPolicies.remove(name);
+            LOG.info("deleting worker pool {}/{}: its simulator image is no longer registered", namespace, name);
+            deployments().withName(name).delete();
+        }
+    }
+
+    private List<Pod> podsOf(String deploymentName) {
+        return client.pods().inNamespace(namespace).withLabel(NAME_LABEL, deploymentName).list().getItems();
+    }
+
+    private void reconcileMain(WorkerDemand.Demand work) {
         Deployment current = deployments().withName(settings.deploymentName()).get();
         if (current == null) {
             LOG.warn("worker Deployment {}/{} disappeared; creating it again", namespace, settings.deploymentName());
@@ -162,7 +263,7 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
             current = deployments().withName(settings.deploymentName()).get();
         }
         int replicas = current.getSpec().getReplicas() == null ? 0 : current.getSpec().getReplicas();
-        int desired = policy.desired(replicas, work, clock.instant(), () -> markBusyPods(work));
+        int desired = policy.desired(replicas, work, clock.instant(), () -> markBusyPods(work, workerPods()));
         if (desired != replicas) {
             LOG.info("scaling worker Deployment {}/{} from {} to {} replicas ({} queued, {} leased tasks)", namespace,
                     settings.deploymentName(), replicas, desired, work.queued(), work.leased());
@@ -178,9 +279,9 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
      *
      * @return how many live pods are busy: the scale-down stops there
      */
-    private int markBusyPods(WorkerDemand.Demand work) {
+    private int markBusyPods(WorkerDemand.Demand work, List<Pod> pods) {
         int busy = 0;
-        for (Pod pod : workerPods()) {
+        for (Pod pod : pods) {
             String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
             if (pod.getMetadata().getDeletionTimestamp() != null || "Succeeded".equals(phase) || "Failed".equals(phase)) {
                 continue; // already leaving, or no longer counted by the ReplicaSet
@@ -274,6 +375,73 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
                                 // The JVM writes its perf data there; the root filesystem may be read-only.
                                 .addNewVolumeMount().withName(TMP_VOLUME).withMountPath("/tmp").endVolumeMount()
                             .endContainer()
+                        .endSpec()
+                    .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    /**
+     * The Deployment of a simulator image's pool: the main pod template with the worker running
+     * inside the simulator's image. An init container from the worker image copies its Java runtime
+     * and {@code detopt-worker.jar} into an {@code emptyDir} mounted at {@value #RUNTIME_PATH}; the
+     * main container runs them from there, with {@code DETOPT_SIMULATOR_IMAGE} set so the worker
+     * leases only the tasks of this image's simulators and starts their registered command.
+     */
+    public Deployment poolDeployment(SimulatorImagePools.Pool pool, int replicas) {
+        String name = poolName(pool.image());
+        Deployment base = deployment(replicas);
+        Container main = base.getSpec().getTemplate().getSpec().getContainers().getFirst();
+        List<EnvVar> env = new ArrayList<>(main.getEnv());
+        env.removeIf(variable -> variable.getName().equals(JAVA_OPTS));
+        if (settings.javaOpts() != null && !settings.javaOpts().isBlank()) {
+            // Read by the java launcher itself: there is no shell script in the simulator's image.
+            env.add(value("JDK_JAVA_OPTIONS", settings.javaOpts()));
+        }
+        env.add(value("DETOPT_SIMULATOR_IMAGE", pool.image()));
+        ResourceRequirementsBuilder requirements = new ResourceRequirementsBuilder(main.getResources());
+        if (pool.cpu() != null) {
+            requirements.addToRequests("cpu", new Quantity(pool.cpu())).addToLimits("cpu", new Quantity(pool.cpu()));
+        }
+        if (pool.memory() != null) {
+            requirements.addToRequests("memory", new Quantity(pool.memory())).addToLimits("memory", new Quantity(pool.memory()));
+        }
+        Container worker = new ContainerBuilder(main)
+                .withImage(pool.image())
+                .withImagePullPolicy(settings.imagePullPolicy())
+                .withCommand(RUNTIME_PATH + "/java/bin/java")
+                .withArgs("-jar", RUNTIME_PATH + "/detopt-worker.jar")
+                .withEnv(env)
+                .withResources(requirements.build())
+                .addNewVolumeMount().withName(RUNTIME_VOLUME).withMountPath(RUNTIME_PATH).withReadOnly(true).endVolumeMount()
+                .build();
+        Container runtime = new ContainerBuilder()
+                .withName(RUNTIME_VOLUME)
+                .withImage(settings.image())
+                .withImagePullPolicy(settings.imagePullPolicy())
+                .withCommand("sh", "-c", RUNTIME_COPY)
+                .withSecurityContext(securityContext)
+                .addNewVolumeMount().withName(RUNTIME_VOLUME).withMountPath("/detopt").endVolumeMount()
+                .build();
+        return new DeploymentBuilder(base)
+                .editMetadata()
+                    .withName(name)
+                    .addToLabels(NAME_LABEL, name)
+                    .addToLabels(POOL_OF_LABEL, settings.deploymentName())
+                    .addToAnnotations(IMAGE_ANNOTATION, pool.image())
+                .endMetadata()
+                .editSpec()
+                    .withNewSelector().withMatchLabels(Map.of(NAME_LABEL, name)).endSelector()
+                    .editTemplate()
+                        .editMetadata()
+                            .addToLabels(NAME_LABEL, name)
+                            .addToLabels(POOL_OF_LABEL, settings.deploymentName())
+                            .addToAnnotations(IMAGE_ANNOTATION, pool.image())
+                        .endMetadata()
+                        .editSpec()
+                            .addNewVolume().withName(RUNTIME_VOLUME).withNewEmptyDir().endEmptyDir().endVolume()
+                            .withInitContainers(runtime)
+                            .withContainers(worker)
                         .endSpec()
                     .endTemplate()
                 .endSpec()

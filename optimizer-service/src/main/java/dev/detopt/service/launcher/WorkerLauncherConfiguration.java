@@ -33,12 +33,13 @@ public class WorkerLauncherConfiguration {
     @Bean
     WorkerFleet workerFleet(WorkerLauncherProperties properties, DetoptProperties detopt, Environment environment,
                             WorkerEvents events, ObjectProvider<WorkerDemand> demand,
+                            ObjectProvider<SimulatorImagePools> imagePools,
                             ObjectProvider<LocalCredentials> tokens, SlurmLauncherProperties slurm) {
         WorkerLauncher launcher = switch (properties.mode()) {
             case LOCAL -> new LocalWorkerLauncher(properties.local(),
                     () -> localEnvironment(properties.local(), detopt, environment, tokens), events);
             case KUBERNETES -> new KubernetesWorkerLauncher(kubernetesClient(), properties.kubernetes(), events,
-                    Clock.systemUTC());
+                    Clock.systemUTC(), imagePools.getIfAvailable(() -> SimulatorImagePools.NONE));
             case SLURM -> new SlurmWorkerLauncher(slurm, () -> SlurmWorkerLauncher.environment(slurm, detopt, environment,
                     tokens), events);
             case NONE -> new NoWorkers();

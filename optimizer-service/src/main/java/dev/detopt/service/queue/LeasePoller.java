@@ -29,13 +29,18 @@ public class LeasePoller {
     }
 
     public List<Lease> lease(String workerId, int max, int waitSeconds) throws InterruptedException {
+        return lease(workerId, max, waitSeconds, SimulatorScope.ALL);
+    }
+
+    /** Long-polls for tasks of the simulators in {@code scope}. */
+    public List<Lease> lease(String workerId, int max, int waitSeconds, SimulatorScope scope) throws InterruptedException {
         long deadline = System.nanoTime() + waitSeconds * 1_000_000_000L;
         Poll poll = new Poll();
         polls.computeIfAbsent(workerId, id -> ConcurrentHashMap.newKeySet()).add(poll);
         try {
             while (!poll.cancelled) {
                 long seen = signal.generation();
-                List<Lease> leases = queue.leaseNow(workerId, max);
+                List<Lease> leases = queue.leaseNow(workerId, max, scope);
                 if (poll.cancelled) {
                     // The worker released everything while this lease was being taken: hand it back.
                     if (!leases.isEmpty()) {

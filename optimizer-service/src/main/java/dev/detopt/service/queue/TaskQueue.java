@@ -72,7 +72,12 @@ public class TaskQueue {
 
     /** One non-blocking lease attempt (single statement, its own transaction). */
     public List<Lease> leaseNow(String workerId, int max) {
-        List<Lease> leases = tasks.lease(workerId, max, properties.leaseSeconds());
+        return leaseNow(workerId, max, SimulatorScope.ALL);
+    }
+
+    /** {@link #leaseNow(String, int)} limited to the tasks of the simulators in {@code scope}. */
+    public List<Lease> leaseNow(String workerId, int max, SimulatorScope scope) {
+        List<Lease> leases = tasks.lease(workerId, max, properties.leaseSeconds(), scope);
         workers.seen(workerId);
         if (!leases.isEmpty()) {
             metrics.leasesGranted(leases.size());

@@ -90,12 +90,21 @@ public class TaskRepository {
      * follows it sees these leases) or is seen by it.
      */
     public List<Lease> lease(String worker, int max, int leaseSeconds) {
+        return lease(worker, max, leaseSeconds, SimulatorScope.ALL);
+    }
+
+    /** {@link #lease(String, int, int)} limited to the tasks of the simulators in {@code scope}. */
+    public List<Lease> lease(String worker, int max, int leaseSeconds, SimulatorScope scope) {
+        String[] simulators = scope.parameter();
+        Object[] params = simulators == null ? new Object[] {worker, max, worker, leaseSeconds}
+                : new Object[] {worker, simulators, max, worker, leaseSeconds};
         List<Lease> leases = new ArrayList<>(jdbc.sql("""
                         WITH me AS (SELECT w.stopping FROM workers w WHERE w.id = ? FOR SHARE),
                         picked AS (
                             SELECT t.id FROM tasks t
                             WHERE NOT EXISTS (SELECT 1 FROM me WHERE me.stopping)
-                              AND\s""" + LEASABLE + """
+                              AND\s""" + LEASABLE + scope.predicate() + """
+
                             ORDER BY t.id
                             LIMIT ?
                             FOR UPDATE OF t SKIP LOCKED),
@@ -112,7 +121,7 @@ public class TaskRepository {
                             FROM leased l LEFT JOIN workers w ON w.id = l.lease_owner
                             ON CONFLICT (task_id, attempt) DO NOTHING)
                         SELECT * FROM leased""")
-                .params(worker, max, worker, leaseSeconds)
+                .params(params)
                 .query((rs, row) -> new Lease(rs.getLong("id"), rs.getObject("study_id", UUID.class), rs.getInt("step"),
                         rs.getInt("batch_index"), rs.getObject("lease_token", UUID.class),
                         instant(rs, "lease_expires_at"), rs.getInt("attempt"), rs.getString("checkpoint_key"),
@@ -428,6 +437,18 @@ public class TaskRepository {
     }
 
     /** Queue size for launchers: queued tasks of running studies, and leased tasks. */
+    /** Leasable and leased tasks per simulator their study names (simulators without tasks left out). */
+    public Map<String, QueueCounts> queuedAndLeasedBySimulator() {
+        Map<String, QueueCounts> counts = new java.util.TreeMap<>();
+        jdbc.sql("SELECT s.simulator, count(*) FILTER (WHERE t.state = 'QUEUED' AND s.status = 'RUNNING') AS queued,"
+                        + " count(*) FILTER (WHERE t.state = 'LEASED') AS leased"
+                        + " FROM tasks t JOIN studies s ON s.id = t.study_id"
+                        + " WHERE t.state IN ('QUEUED', 'LEASED') AND s.simulator IS NOT NULL GROUP BY s.simulator")
+                .query((rs, row) -> Map.entry(rs.getString(1), new QueueCounts(rs.getLong(2), rs.getLong(3)))).list()
+                .forEach(e -> counts.put(e.getKey(), e.getValue()));
+        return counts;
+    }
+
     public QueueCounts queuedAndLeased() {
         return jdbc.sql("SELECT"
                         + " (SELECT count(*) FROM tasks t WHERE " + LEASABLE + ") AS queued,"

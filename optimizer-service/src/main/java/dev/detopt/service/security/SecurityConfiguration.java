@@ -68,6 +68,8 @@ public class SecurityConfiguration {
                         .requestMatchers(GET, "/api/v1/workers/queue").hasAnyRole(worker, admin)
                         .requestMatchers("/api/v1/workers", "/api/v1/workers/**").hasRole(worker)
                         .requestMatchers("/api/v1/admin", "/api/v1/admin/**").hasRole(admin)
+                        // A registration in full shows its command and environment: admins only.
+                        .requestMatchers(GET, "/api/v1/simulators/*").hasRole(admin)
                         .requestMatchers(GET, "/api/**").hasAnyRole(viewer, operator, admin)
                         .requestMatchers(HEAD, "/api/**").hasAnyRole(viewer, operator, admin)
                         .requestMatchers(POST, "/api/v1/studies", "/api/v1/studies/**").hasAnyRole(operator, admin)

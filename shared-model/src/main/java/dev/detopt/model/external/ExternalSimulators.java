@@ -57,6 +57,15 @@ public final class ExternalSimulators implements AutoCloseable {
         } catch (JacksonException e) {
             throw new InvalidStudySpecException(List.of(new FieldProblem("$", "not valid JSON: " + e.getOriginalMessage())));
         }
+        return new ExternalSimulators(parseRegistry(root, file.toAbsolutePath().getParent()));
+    }
+
+    /**
+     * The registrations of a registry document {@code {"simulators": [...]}}, or throws with every
+     * problem. Relative command paths and working directories are resolved against {@code base}
+     * (null: left as they are).
+     */
+    public static List<SimulatorRegistration> parseRegistry(JsonNode root, Path base) {
         List<FieldProblem> problems = new ArrayList<>();
         List<SimulatorRegistration> registrations = new ArrayList<>();
         if (root == null || !root.isObject() || !root.path("simulators").isArray() || root.size() != 1) {
@@ -66,14 +75,22 @@ public final class ExternalSimulators implements AutoCloseable {
             for (int i = 0; i < list.size(); i++) {
                 SimulatorRegistration r = SimulatorRegistration.parse(list.get(i), "simulators[" + i + "]", problems);
                 if (r != null) {
-                    registrations.add(relativeTo(r, file.toAbsolutePath().getParent()));
+                    registrations.add(base == null ? r : relativeTo(r, base));
                 }
             }
         }
         if (!problems.isEmpty()) {
             throw new InvalidStudySpecException(problems);
         }
-        return new ExternalSimulators(registrations);
+        return registrations;
+    }
+
+    /** A registry document {@code {"simulators": [...]}} (the form {@link #parseRegistry} reads). */
+    public static ObjectNode registryJson(Collection<SimulatorRegistration> registrations) {
+        ObjectNode root = WireJson.mapper().createObjectNode();
+        var list = root.putArray("simulators");
+        registrations.forEach(r -> list.add(r.toJson()));
+        return root;
     }
 
     private static SimulatorRegistration relativeTo(SimulatorRegistration r, Path base) {
@@ -84,7 +101,7 @@ public final class ExternalSimulators implements AutoCloseable {
         }
         String workingDirectory = r.workingDirectory() == null ? null : base.resolve(r.workingDirectory()).normalize().toString();
         return new SimulatorRegistration(r.name(), r.description(), command, r.image(), r.environment(), workingDirectory,
-                r.startTimeout(), r.batchTimeout(), r.verifyDeterminism(), r.declaration());
+                r.startTimeout(), r.batchTimeout(), r.verifyDeterminism(), r.declaration(), r.resources());
     }
 
     public List<SimulatorRegistration> registrations() {

@@ -30,17 +30,73 @@ import java.util.regex.Pattern;
  * @param batchTimeout       time allowed for one batch request
  * @param verifyDeterminism  re-run the first event of every request and compare the bits
  * @param declaration        the program's parameters, observables and capabilities (its hello must match)
+ * @param resources          CPU and memory of one worker pod of the simulator's image, or null for the launcher's
  */
 public record SimulatorRegistration(String name, String description, List<String> command, String image,
                                     Map<String, String> environment, String workingDirectory, Duration startTimeout,
-                                    Duration batchTimeout, boolean verifyDeterminism, SimulatorDeclaration declaration) {
+                                    Duration batchTimeout, boolean verifyDeterminism, SimulatorDeclaration declaration,
+                                    Resources resources) {
     /** Registered names: lower-case letters, digits and '-', starting with a letter. */
     public static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_BATCH_TIMEOUT = Duration.ofSeconds(600);
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     private static final Set<String> FIELDS = Set.of("name", "description", "command", "image", "environment",
-            "workingDirectory", "startTimeoutSeconds", "batchTimeoutSeconds", "verifyDeterminism", "declaration");
+            "workingDirectory", "startTimeoutSeconds", "batchTimeoutSeconds", "verifyDeterminism", "declaration",
+            "resources");
+    /** A container image reference: [registry[:port]/]path[:tag][@digest], no spaces or shell characters. */
+    public static final Pattern IMAGE = Pattern.compile("[a-z0-9][A-Za-z0-9._/:@-]{0,254}");
+
+    /**
+     * Kubernetes requests (and limits) of one worker pod of the simulator's image: quantities such
+     * as {@code "2"}, {@code "500m"}, {@code "4Gi"}; either may be null.
+     */
+    public record Resources(String cpu, String memory) {
+        private static final Pattern QUANTITY = Pattern.compile("[0-9]{1,9}(\\.[0-9]{1,6})?(m|k|M|G|T|Ki|Mi|Gi|Ti)?");
+        private static final Set<String> FIELDS = Set.of("cpu", "memory");
+
+        static Resources parse(JsonNode node, String path, List<FieldProblem> problems) {
+            if (node == null || node.isNull()) {
+                return null;
+            }
+            if (!node.isObject()) {
+                problems.add(new FieldProblem(path, "must be an object {\"cpu\": \"2\", \"memory\": \"4Gi\"}"));
+                return null;
+            }
+            for (String field : node.propertyNames()) {
+                if (!FIELDS.contains(field)) {
+                    problems.add(new FieldProblem(SimulatorDeclaration.at(path, field), "unknown field; known: cpu, memory"));
+                }
+            }
+            String cpu = quantity(node, path, "cpu", problems);
+            String memory = quantity(node, path, "memory", problems);
+            return cpu == null && memory == null ? null : new Resources(cpu, memory);
+        }
+
+        private static String quantity(JsonNode node, String path, String field, List<FieldProblem> problems) {
+            JsonNode value = node.get(field);
+            if (value == null || value.isNull()) {
+                return null;
+            }
+            if (!value.isString() || !QUANTITY.matcher(value.stringValue()).matches()) {
+                problems.add(new FieldProblem(SimulatorDeclaration.at(path, field),
+                        "must be a Kubernetes quantity such as \"2\", \"500m\" or \"4Gi\""));
+                return null;
+            }
+            return value.stringValue();
+        }
+
+        ObjectNode toJson() {
+            ObjectNode node = JsonNodeFactory.instance.objectNode();
+            if (cpu != null) {
+                node.put("cpu", cpu);
+            }
+            if (memory != null) {
+                node.put("memory", memory);
+            }
+            return node;
+        }
+    }
 
     public SimulatorRegistration {
         Objects.requireNonNull(name, "name");
@@ -54,6 +110,14 @@ public record SimulatorRegistration(String name, String description, List<String
         }
     }
 
+    /** A registration without pod resources. */
+    public SimulatorRegistration(String name, String description, List<String> command, String image,
+                                 Map<String, String> environment, String workingDirectory, Duration startTimeout,
+                                 Duration batchTimeout, boolean verifyDeterminism, SimulatorDeclaration declaration) {
+        this(name, description, command, image, environment, workingDirectory, startTimeout, batchTimeout,
+                verifyDeterminism, declaration, null);
+    }
+
     /** A registration of a local command with default timeouts. */
     public static SimulatorRegistration ofCommand(String name, List<String> command, SimulatorDeclaration declaration) {
         return new SimulatorRegistration(name, null, command, null, Map.of(), null, DEFAULT_START_TIMEOUT,
@@ -62,12 +126,12 @@ public record SimulatorRegistration(String name, String description, List<String
 
     public SimulatorRegistration withTimeouts(Duration start, Duration batch) {
         return new SimulatorRegistration(name, description, command, image, environment, workingDirectory, start, batch,
-                verifyDeterminism, declaration);
+                verifyDeterminism, declaration, resources);
     }
 
     public SimulatorRegistration withVerifyDeterminism(boolean verify) {
         return new SimulatorRegistration(name, description, command, image, environment, workingDirectory, startTimeout,
-                batchTimeout, verify, declaration);
+                batchTimeout, verify, declaration, resources);
     }
 
     /** Parses a registration, or throws with every problem (paths relative to the document). */
@@ -115,6 +179,10 @@ public record SimulatorRegistration(String name, String description, List<String
             }
         }
         String image = SimulatorDeclaration.text(node, path, "image", false, problems);
+        if (image != null && !IMAGE.matcher(image).matches()) {
+            problems.add(new FieldProblem(SimulatorDeclaration.at(path, "image"),
+                    "must be a container image reference such as registry.example.org/calo:1.2 (lower case, no spaces)"));
+        }
         if (command == null && image == null && node.get("command") == null) {
             problems.add(new FieldProblem(SimulatorDeclaration.at(path, "command"), "a registration needs a command, an image or both"));
         }
@@ -154,11 +222,12 @@ public record SimulatorRegistration(String name, String description, List<String
             problems.add(new FieldProblem(SimulatorDeclaration.at(path, "verifyDeterminism"),
                     "the program does not declare itself deterministic per event seed"));
         }
+        Resources resources = Resources.parse(node.get("resources"), SimulatorDeclaration.at(path, "resources"), problems);
         if (problems.size() > before) {
             return null;
         }
         return new SimulatorRegistration(name, description, command, image, environment, workingDirectory, start, batch,
-                verify, declaration);
+                verify, declaration, resources);
     }
 
     private static Duration seconds(JsonNode node, String path, String field, Duration fallback, List<FieldProblem> problems) {
@@ -196,6 +265,9 @@ public record SimulatorRegistration(String name, String description, List<String
         node.put("batchTimeoutSeconds", batchTimeout.toNanos() / 1e9);
         node.put("verifyDeterminism", verifyDeterminism);
         node.set("declaration", declaration.toJson());
+        if (resources != null) {
+            node.set("resources", resources.toJson());
+        }
         return node;
     }
 }

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The single place that knows the concrete simulators: name → configuration JSON → simulator and
@@ -24,14 +25,44 @@ import java.util.Optional;
 public final class SimulatorCatalog {
     private static final SimulatorCatalog STANDARD = new SimulatorCatalog(List.of(branching(), calorimeter(), gaussian()));
 
-    private final Map<String, SimulatorType<?>> types = new LinkedHashMap<>();
+    private final Map<String, SimulatorType<?>> fixed = new LinkedHashMap<>();
+    /** Entries looked up anew on every use (registrations that change at run time), or null. */
+    private final Supplier<? extends Collection<SimulatorType<?>>> live;
 
     public SimulatorCatalog(Collection<SimulatorType<?>> entries) {
+        this(entries, null);
+    }
+
+    private SimulatorCatalog(Collection<SimulatorType<?>> entries, Supplier<? extends Collection<SimulatorType<?>>> live) {
         for (SimulatorType<?> type : entries) {
-            if (types.putIfAbsent(type.name(), type) != null) {
+            if (fixed.putIfAbsent(type.name(), type) != null) {
                 throw new IllegalArgumentException("duplicate simulator '" + type.name() + "'");
             }
         }
+        this.live = live;
+    }
+
+    /**
+     * This catalogue plus entries that {@code entries} supplies anew on every look-up (the service's
+     * registrations through its API). A supplied entry with the name of one of this catalogue's is
+     * ignored: fixed entries win.
+     */
+    public SimulatorCatalog withLive(Supplier<? extends Collection<SimulatorType<?>>> entries) {
+        if (live != null) {
+            throw new IllegalStateException("this catalogue already has live entries");
+        }
+        return new SimulatorCatalog(fixed.values(), entries);
+    }
+
+    private Map<String, SimulatorType<?>> types() {
+        if (live == null) {
+            return fixed;
+        }
+        Map<String, SimulatorType<?>> all = new LinkedHashMap<>(fixed);
+        for (SimulatorType<?> type : live.get()) {
+            all.putIfAbsent(type.name(), type);
+        }
+        return all;
     }
 
     /** The simulators detopt ships. */
@@ -41,23 +72,23 @@ public final class SimulatorCatalog {
 
     /** This catalogue plus more entries (tests register their own simulators this way). */
     public SimulatorCatalog with(SimulatorType<?>... more) {
-        List<SimulatorType<?>> all = new ArrayList<>(types.values());
+        List<SimulatorType<?>> all = new ArrayList<>(fixed.values());
         all.addAll(List.of(more));
-        return new SimulatorCatalog(all);
+        return new SimulatorCatalog(all, live);
     }
 
     public List<String> names() {
-        return List.copyOf(types.keySet());
+        return List.copyOf(types().keySet());
     }
 
     public Optional<SimulatorType<?>> find(String name) {
-        return Optional.ofNullable(types.get(name));
+        return Optional.ofNullable(types().get(name));
     }
 
     /** Configures a simulator or throws with every problem (for configurations already validated). */
     public SimulatorType.Configured configure(String name, JsonNode config) {
         List<FieldProblem> problems = new ArrayList<>();
-        SimulatorType<?> type = types.get(name);
+        SimulatorType<?> type = types().get(name);
         if (type == null) {
             problems.add(new FieldProblem("simulator.name", unknownMessage(name)));
             throw new InvalidStudySpecException(problems);
@@ -74,7 +105,7 @@ public final class SimulatorCatalog {
     }
 
     public String unknownMessage(String name) {
-        return "unknown simulator '" + name + "'; known: " + String.join(", ", types.keySet());
+        return "unknown simulator '" + name + "'; known: " + String.join(", ", types().keySet());
     }
 
     /** Width of the branching shower's detector annulus (its material map reaches r = θ + 10). */
