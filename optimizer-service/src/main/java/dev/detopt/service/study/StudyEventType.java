@@ -15,7 +15,14 @@ public enum StudyEventType {
     /** Something went wrong on the service's side. */
     ERROR("error"),
     /** The service was down (found at the next start): leases ran out meanwhile. */
-    SERVICE_OUTAGE("service-outage");
+    SERVICE_OUTAGE("service-outage"),
+    // Campaigns (issue 18):
+    /** The study was created as a fork of another study's step. */
+    FORKED("forked"),
+    /** A step or event limit was raised (extend); the study continues. */
+    EXTENDED("extended"),
+    /** The study's description or tags changed. */
+    NOTES("notes");
 
     private final String wireName;
 
