@@ -180,6 +180,28 @@ class ForkExtendTest {
     }
 
     @Test
+    void aForkWithResetOptimizerStartsTheNewOptimizerAfreshFromTheParentsDesign() throws Exception {
+        UUID parent = create(TestSpecs.branching(4, 12, 4, 17));
+        try (TestWorker worker = new TestWorker(api, "fork-d")) {
+            start(parent);
+            awaitStatus(parent, "COMPLETED");
+        }
+        ApiClient.Response forked = api.post("/api/v1/studies/" + parent + "/fork", "{\"fromStep\":1,\"start\":false,"
+                + "\"resetOptimizer\":true,\"specPatch\":{\"optimizer\":{\"type\":\"sgd\",\"learningRate\":0.1,"
+                + "\"beta1\":null,\"beta2\":null,\"epsilon\":null}}}", TestTokens.OPERATOR);
+        assertThat(forked.status()).as(forked.body()).isEqualTo(201);
+        JsonNode fork = forked.json();
+        assertThat(fork.path("status").asString()).isEqualTo("CREATED");
+        assertThat(fork.path("step").asInt()).isEqualTo(2);
+        assertThat(fork.path("state").path("optimizer").path("steps").asLong()).isZero();
+        assertThat(fork.path("spec").path("optimizer").path("type").asString()).isEqualTo("sgd");
+        String parentStateAfterStep1 = jdbc.queryForObject("SELECT state_after::text FROM steps WHERE study_id = ? AND step = 1",
+                String.class, parent);
+        assertThat(fork.path("state").path("theta")).isEqualTo(WireJson.mapper().readTree(parentStateAfterStep1).path("theta"));
+        assertThat(storedRecords(UUID.fromString(fork.path("id").asString()))).hasSize(2);
+    }
+
+    @Test
     void notesAndTagsAreStoredFilteredAndExported() {
         UUID first = create(TestSpecs.gaussian(3, 16, 16, 1));
         UUID second = create(TestSpecs.gaussian(3, 16, 16, 2));
