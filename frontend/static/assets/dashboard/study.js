@@ -8,6 +8,7 @@ import {
   workerRows,
 } from './model.js';
 import { navigate, reportError, session } from './session.js';
+import { studyCampaignPanel } from './study-campaign.js';
 
 const SERIES_POINTS = 1000;     // the service downsamples to about this many points
 const POLL_MS = 3000;           // without a stream
@@ -51,6 +52,12 @@ export function renderStudy(main, id) {
   const bestBox = h('div', { 'data-testid': 'best' });
   const eventsList = h('ul', { class: 'events', 'aria-label': 'Event log' });
   const stepsLabel = h('span', { class: 'muted', 'data-testid': 'steps-plotted' });
+  // Campaigns: notes and tags, fork, extend (an extended study runs again: follow it).
+  const campaign = studyCampaignPanel(answer => {
+    renderHeader(answer);
+    refresh({ all: true });
+    if (!streaming) connect();
+  });
 
   main.append(
     h('div', { class: 'toolbar' },
@@ -73,6 +80,7 @@ export function renderStudy(main, id) {
     h('div', { class: 'grid' },
       h('section', { class: 'panel', 'aria-labelledby': 'tasks-h' }, h('h2', { id: 'tasks-h' }, 'Tasks'), tasksBox),
       h('section', { class: 'panel', 'aria-labelledby': 'workers-h' }, h('h2', { id: 'workers-h' }, 'Workers'), workersBox)),
+    campaign.panel,
     h('section', { class: 'panel', 'aria-labelledby': 'events-h' }, h('h2', { id: 'events-h' }, 'Event log'), eventsList));
 
   const lossChart = new LineChart(lossBox, {
@@ -136,6 +144,7 @@ export function renderStudy(main, id) {
       view.stopReason ? card('Stopped', String(view.stopReason), 'stop-reason') : null,
       view.failure ? card('Failure', String(view.failure), 'failure') : null,
       card('Updated', when(view.updated), 'updated')].filter(Boolean));
+    campaign.update(raw);
   }
 
   function renderSeries(answer) {
