@@ -13,12 +13,13 @@ CREATE TABLE study_groups (
 CREATE INDEX study_groups_created_idx ON study_groups (created_at DESC, id);
 
 -- parent_id/forked_from_step: a fork's origin. group_values: a member's point of its group's
--- sweep (path → value, in the group's order). tags and description: the user's notes.
+-- sweep (path → value, in the group's order); group_index: its place in the sweep. tags and description: the user's notes.
 ALTER TABLE studies
     ADD COLUMN parent_id        uuid    REFERENCES studies (id) ON DELETE SET NULL,
     ADD COLUMN forked_from_step integer,
     ADD COLUMN group_id         uuid    REFERENCES study_groups (id) ON DELETE SET NULL,
     ADD COLUMN group_values     json,
+    ADD COLUMN group_index      integer,
     ADD COLUMN description      text,
     ADD COLUMN tags             text[]  NOT NULL DEFAULT '{}';
 CREATE INDEX studies_group_idx ON studies (group_id) WHERE group_id IS NOT NULL;

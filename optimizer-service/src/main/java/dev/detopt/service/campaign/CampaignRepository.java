@@ -72,15 +72,15 @@ public class CampaignRepository {
         return counts;
     }
 
-    /** Member ids in creation (sweep) order. */
+    /** Member ids in sweep order (the first path varying slowest). */
     public List<UUID> members(UUID groupId) {
-        return jdbc.sql("SELECT id FROM studies WHERE group_id = ? ORDER BY created_at, group_values::text, id")
+        return jdbc.sql("SELECT id FROM studies WHERE group_id = ? ORDER BY group_index, id")
                 .param(groupId).query(UUID.class).list();
     }
 
-    public void joinGroup(UUID studyId, UUID groupId, String valuesJson) {
-        jdbc.sql("UPDATE studies SET group_id = ?, group_values = ?::json WHERE id = ?")
-                .params(groupId, valuesJson, studyId).update();
+    public void joinGroup(UUID studyId, UUID groupId, int index, String valuesJson) {
+        jdbc.sql("UPDATE studies SET group_id = ?, group_index = ?, group_values = ?::json WHERE id = ?")
+                .params(groupId, index, valuesJson, studyId).update();
     }
 
     /** Marks a new study as a fork holding the state it continues from (status stays CREATED). */

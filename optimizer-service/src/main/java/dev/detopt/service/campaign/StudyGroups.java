@@ -137,7 +137,7 @@ public class StudyGroups {
                 named.put("name", studyName);
                 studies.insert(studyId, studyName, owner, WireJson.write(named), spec.simulator().name(),
                         spec.estimator().kind().wireName(), spec.maxSteps());
-                campaigns.joinGroup(studyId, id, WireJson.write(members.get(i).values()));
+                campaigns.joinGroup(studyId, id, i, WireJson.write(members.get(i).values()));
                 events.append(studyId, StudyEventType.STATUS, "created by " + owner + " as member " + (i + 1) + " of "
                         + members.size() + " of group " + id);
             }
