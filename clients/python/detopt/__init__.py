@@ -6,14 +6,14 @@
     >>> study.wait()
     >>> study.best()
 """
-from .client import Best, Client, Me, Study, STEP_COLUMNS, step_row
+from .client import Best, Client, Group, Me, Study, STEP_COLUMNS, step_row
 from .errors import (ApiError, BadRequest, Conflict, DetoptError, FieldError, Forbidden, MissingDependency, NotFound,
                      PayloadTooLarge, ServerError, TransportError, Unauthorized, UnsupportedMediaType, ValidationError)
 from .sse import ServerSentEvent, read_events
 
 __version__ = "0.1.0"
 
-__all__ = ["Client", "Study", "Me", "Best", "STEP_COLUMNS", "step_row", "ApiError", "BadRequest", "Conflict",
+__all__ = ["Client", "Study", "Group", "Me", "Best", "STEP_COLUMNS", "step_row", "ApiError", "BadRequest", "Conflict",
            "DetoptError", "FieldError", "Forbidden", "MissingDependency", "NotFound", "PayloadTooLarge", "ServerError",
            "TransportError", "Unauthorized", "UnsupportedMediaType", "ValidationError", "ServerSentEvent",
            "read_events", "__version__"]

@@ -141,21 +141,111 @@ class Client:
         each ``{name, external, description, parameters, observables, estimators}``."""
         return self._call("GET", "/simulators")
 
-    # -- groups (issue 18): thin and provisional, the service does not serve them yet ----------
+    def studies_tagged(self, tag: Optional[str] = None, text: Optional[str] = None, page_size: int = 100) -> List["Study"]:
+        """Studies carrying ``tag`` and/or with ``text`` in their name or description, newest first."""
+        found: List[Study] = []
+        page = 0
+        while True:
+            answer = self._call("GET", "/studies", params={"tag": tag, "q": text, "page": page, "size": page_size})
+            found.extend(Study(self, item) for item in answer["items"])
+            page += 1
+            if not answer["items"] or page * page_size >= answer["total"]:
+                return found
 
-    def create_group(self, base: Dict[str, Any], vary: Dict[str, List[Any]], start: bool = False) -> Dict[str, Any]:
-        """``POST /api/v1/groups``: the cartesian product of ``vary`` over ``base`` (provisional: issue 18)."""
-        return self._call("POST", "/groups", {"base": base, "vary": vary, "start": start})
+    def compare(self, *studies: Union["Study", str]) -> Dict[str, Any]:
+        """``GET /api/v1/studies/compare``: ``{studies, byStep, byEvents}``: loss series aligned by step
+        and by events simulated (``x`` and, per study id, ``total`` and ``physics`` with None where a
+        study has no value), and each study's final and best θ."""
+        ids = [s.id if isinstance(s, Study) else str(s) for s in studies]
+        return self._call("GET", "/studies/compare", params={"ids": ",".join(ids)})
 
-    def group(self, group_id: str) -> Dict[str, Any]:
-        """``GET /api/v1/groups/{id}``: members, status summary, seed bands, Pareto front (provisional)."""
-        return self._call("GET", f"/groups/{_segment(group_id)}")
+    # -- groups -------------------------------------------------------------------------------
 
-    def group_action(self, group_id: str, action: str) -> Any:
-        """``POST /api/v1/groups/{id}/{pause|resume|cancel}`` (provisional: issue 18)."""
-        if action not in ("pause", "resume", "cancel"):
-            raise ValueError("action must be pause, resume or cancel")
-        return self._call("POST", f"/groups/{_segment(group_id)}/{action}")
+    def create_group(self, base: Dict[str, Any], vary: Dict[str, List[Any]], start: bool = False,
+                     name: Optional[str] = None) -> "Group":
+        """``POST /api/v1/groups``: one study per combination of ``vary`` (spec path → values, e.g.
+        ``{"seed": [1, 2, 3], "cost.budget": [5e4, 1e5]}``) over the ``base`` spec; ``start`` starts them.
+
+        Raises :class:`~detopt.errors.ValidationError` naming ``vary.<path>`` for an unknown path or a
+        value of the wrong type, or ``vary`` when the sweep exceeds the service's member limit.
+        """
+        body: Dict[str, Any] = {"baseSpec": base, "vary": vary, "start": start}
+        if name is not None:
+            body["name"] = name
+        return Group(self, self._call("POST", "/groups", body))
+
+    def group(self, group_id: str) -> "Group":
+        """``GET /api/v1/groups/{id}``: members, status summary, seed bands, Pareto front."""
+        return Group(self, self._call("GET", f"/groups/{_segment(group_id)}"))
+
+    def groups(self, page_size: int = 100) -> List[Dict[str, Any]]:
+        """Every group's summary (id, name, vary, member count, status summary), newest first."""
+        found: List[Dict[str, Any]] = []
+        page = 0
+        while True:
+            answer = self._call("GET", "/groups", params={"page": page, "size": page_size})
+            found.extend(answer["items"])
+            page += 1
+            if not answer["items"] or page * page_size >= answer["total"]:
+                return found
+
+    def group_action(self, group_id: str, action: str) -> "Group":
+        """``POST /api/v1/groups/{id}/{start|pause|resume|cancel}``: acts on every member whose status allows it."""
+        if action not in ("start", "pause", "resume", "cancel"):
+            raise ValueError("action must be start, pause, resume or cancel")
+        return Group(self, self._call("POST", f"/groups/{_segment(group_id)}/{action}"))
+
+
+class Group:
+    """A study group (a sweep). ``info`` is the group as last read: ``members``, ``statusSummary``,
+    ``seedBands`` (per set of members differing only in seed: median and quartiles of the loss per
+    step), ``points`` (each member's best physics loss and cost) and ``paretoFront`` (member ids)."""
+
+    def __init__(self, client: Client, info: Dict[str, Any]):
+        self.client = client
+        self.info: Dict[str, Any] = info
+        self.id: str = info["id"]
+
+    def __repr__(self) -> str:
+        return f"Group(id={self.id!r}, name={self.info.get('name')!r}, members={len(self.info.get('members', []))})"
+
+    def refresh(self) -> "Group":
+        self.info = self.client._call("GET", f"/groups/{_segment(self.id)}")
+        return self
+
+    @property
+    def status_summary(self) -> Dict[str, int]:
+        return self.refresh().info["statusSummary"]
+
+    def studies(self) -> List["Study"]:
+        """The members as studies (each read afresh)."""
+        return [self.client.study(member["id"]) for member in self.info["members"]]
+
+    def pareto_front(self) -> List[Dict[str, Any]]:
+        """The points on the physics-vs-cost front, by increasing cost."""
+        return [point for point in self.info["points"] if point["onFront"]]
+
+    def wait(self, timeout: Optional[float] = None) -> "Group":
+        """Waits until every member has ended (COMPLETED, FAILED or CANCELLED)."""
+        for study in self.studies():
+            study.wait(progress=False, timeout=timeout)
+        return self.refresh()
+
+    def _act(self, action: str) -> "Group":
+        self.info = self.client.group_action(self.id, action).info
+        return self
+
+    def start(self) -> "Group":
+        return self._act("start")
+
+    def pause(self) -> "Group":
+        return self._act("pause")
+
+    def resume(self) -> "Group":
+        return self._act("resume")
+
+    def cancel(self) -> "Group":
+        return self._act("cancel")
 
 
 class Study:
@@ -211,6 +301,34 @@ class Study:
     def delete(self) -> None:
         """Deletes the study with its steps, tasks and log (not while RUNNING)."""
         self.client._call("DELETE", self._path())
+
+    # -- campaigns ----------------------------------------------------------------------------
+
+    def fork(self, from_step: int, spec_patch: Optional[Dict[str, Any]] = None, reset_optimizer: bool = False,
+             start: bool = True) -> "Study":
+        """A new study from this one's state after ``from_step``, its spec changed by ``spec_patch`` (a
+        JSON merge patch, RFC 7396: ``None`` removes a field). With no patch it repeats this study's
+        later steps bit for bit."""
+        body: Dict[str, Any] = {"fromStep": from_step, "resetOptimizer": reset_optimizer, "start": start}
+        if spec_patch is not None:
+            body["specPatch"] = spec_patch
+        return Study(self.client, self.client._call("POST", self._path("/fork"), body))
+
+    def extend(self, max_steps: Optional[int] = None, max_events: Optional[int] = None) -> "Study":
+        """A study that stopped at its step or event limit continues with the larger limit (COMPLETED → RUNNING)."""
+        body = {k: v for k, v in (("maxSteps", max_steps), ("maxEvents", max_events)) if v is not None}
+        self.info = self.client._call("POST", self._path("/extend"), body)
+        return self
+
+    def set_notes(self, description: Any = ..., tags: Optional[List[str]] = None) -> "Study":
+        """Sets the description (``None`` clears it; left out: unchanged) and/or replaces the tags."""
+        body: Dict[str, Any] = {}
+        if description is not ...:
+            body["description"] = description
+        if tags is not None:
+            body["tags"] = list(tags)
+        self.info = self.client._call("PATCH", self._path(), body)
+        return self
 
     # -- watching -----------------------------------------------------------------------------
 

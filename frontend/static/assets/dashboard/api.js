@@ -76,9 +76,11 @@ export function totalOf(answer) {
 
 export const Api = {
   me: () => request('me'),
-  listStudies: ({ status, page = 0, size = 20 } = {}) => {
+  listStudies: ({ status, page = 0, size = 20, tag, text } = {}) => {
     const q = new URLSearchParams({ page: String(page), size: String(size) });
     if (status) q.set('status', status);
+    if (tag) q.set('tag', tag);
+    if (text) q.set('q', text);
     return request(`studies?${q}`);
   },
   study: id => request(`studies/${encodeURIComponent(id)}`),

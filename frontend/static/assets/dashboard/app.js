@@ -4,6 +4,8 @@ import { reportError, session, showLogin } from './session.js';
 import { renderList } from './list.js';
 import { renderStudy } from './study.js';
 import { renderLaunch } from './launch.js';
+import { renderGroup, renderGroups } from './group.js';
+import { renderCompare } from './compare.js';
 import { h } from './dom.js';
 
 /**
@@ -57,7 +59,8 @@ async function route() {
   const params = new URLSearchParams(query || '');
   const parts = path.split('/').filter(Boolean);
   for (const a of document.querySelectorAll('header nav a')) {
-    const active = (a.dataset.nav === 'list' && parts.length === 0) || (a.dataset.nav === 'new' && parts[0] === 'new');
+    const active = (a.dataset.nav === 'list' && parts.length === 0) || (a.dataset.nav === 'new' && parts[0] === 'new')
+      || (a.dataset.nav === 'groups' && parts[0] === 'groups');
     if (active) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
@@ -69,6 +72,10 @@ async function route() {
   }
   if (parts[0] === 'studies' && parts[1]) {
     currentView = renderStudy(main, decodeURIComponent(parts[1]));
+  } else if (parts[0] === 'groups') {
+    currentView = parts[1] ? renderGroup(main, decodeURIComponent(parts[1])) : renderGroups(main);
+  } else if (parts[0] === 'compare') {
+    currentView = renderCompare(main, params);
   } else if (parts[0] === 'new') {
     currentView = renderLaunch(main, params);
   } else {

@@ -22,16 +22,17 @@ export const COLORS = ['#2456c9', '#d9480f', '#2b8a3e', '#862e9c', '#0b7285', '#
  * between two other series (indices into `series`).
  */
 export class LineChart {
-  constructor(container, { series, yLabel = '', log = false, height = 230 }) {
+  constructor(container, { series, yLabel = '', xLabel = 'step', log = false, height = 230 }) {
     this.container = container;
     this.seriesSpec = series;
     this.yLabel = yLabel;
+    this.xLabel = xLabel;
     this.log = log;
     this.height = height;
     this.data = [[], ...series.map(() => [])];
     // The canvas has no text; the figure's label and uPlot's legend table describe it.
     container.setAttribute('role', 'figure');
-    container.setAttribute('aria-label', `${yLabel || 'value'} by step: ${series.map(x => x.label).join(', ')}`);
+    container.setAttribute('aria-label', `${yLabel || 'value'} by ${xLabel}: ${series.map(x => x.label).join(', ')}`);
     this.plot = null;
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(container);
@@ -90,7 +91,7 @@ export class LineChart {
       y: this.log ? { distr: 3, log: 10 } : { auto: true },
     };
     const axes = [
-      { label: 'step', labelSize: 18, size: 36, incrs: STEP_INCREMENTS },
+      { label: this.xLabel, labelSize: 18, size: 36, incrs: this.xLabel === 'step' ? STEP_INCREMENTS : undefined },
       { label: this.yLabel, labelSize: 18, size: 64, values: (u, vals) => vals.map(formatTick) },
     ];
     // A series with its own `scale` (e.g. cost in currency next to losses) gets a right-hand axis.
@@ -109,7 +110,7 @@ export class LineChart {
       scales,
       axes,
       series: [
-        { label: 'step' },
+        { label: this.xLabel },
         ...this.seriesSpec.map((s, i) => ({
           label: s.label,
           scale: s.scale || 'y',

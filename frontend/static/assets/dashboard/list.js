@@ -3,6 +3,7 @@ import { Api, itemsOf, totalOf } from './api.js';
 import { h, int, num, statusBadge, toast, when } from './dom.js';
 import { actionsFor, STATUSES, studyView } from './model.js';
 import { reportError, session } from './session.js';
+import { compareSelection, listFilters, tagChips } from './list-campaign.js';
 
 const PAGE_SIZE = 20;
 const REFRESH_MS = 4000;
@@ -10,6 +11,9 @@ const REFRESH_MS = 4000;
 export function renderList(main, params) {
   let status = params.get('status') || '';
   let page = Number(params.get('page') || 0);
+  // Campaigns: filter by tag and text, pick studies to compare.
+  const filters = listFilters(params, () => { page = 0; syncHash(); load(); });
+  const compare = compareSelection();
   let timer = null;
   let disposed = false;
   let lastFingerprint = null;
@@ -27,7 +31,8 @@ export function renderList(main, params) {
     h('div', { class: 'toolbar' },
       h('h1', {}, 'Studies'),
       h('label', { for: 'status-filter' }, 'Status'), filter,
-      summary,
+      filters.element,
+      summary, compare.button,
       h('span', { class: 'spacer' }),
       session.canWrite && h('a', { href: '#/new', class: 'button primary' }, 'New study')),
     h('div', { class: 'table-wrap' },
@@ -42,6 +47,7 @@ export function renderList(main, params) {
     const q = new URLSearchParams();
     if (status) q.set('status', status);
     if (page) q.set('page', String(page));
+    filters.addTo(q);
     history.replaceState(null, '', `#/${q.toString() ? `?${q}` : ''}`);
   }
 
@@ -60,7 +66,7 @@ export function renderList(main, params) {
 
   function header() {
     head.replaceChildren(h('tr', {},
-      h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'Status'),
+      h('th', { scope: 'col' }, 'Compare'), h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'Status'),
       h('th', { scope: 'col' }, 'Simulator'), h('th', { scope: 'col' }, 'Estimator'),
       h('th', { scope: 'col', class: 'num' }, 'Step'), h('th', { scope: 'col', class: 'num' }, 'Loss'),
       h('th', { scope: 'col', class: 'num' }, 'Best'), h('th', { scope: 'col' }, 'Started'),
@@ -72,7 +78,8 @@ export function renderList(main, params) {
   function row(raw) {
     const s = studyView(raw);
     return h('tr', { 'data-study-id': s.id },
-      h('td', {}, h('a', { href: `#/studies/${encodeURIComponent(s.id)}` }, s.name)),
+      h('td', {}, compare.checkbox(s)),
+      h('td', {}, h('a', { href: `#/studies/${encodeURIComponent(s.id)}` }, s.name), tagChips(raw)),
       h('td', {}, statusBadge(s.status)),
       h('td', {}, s.simulator ?? '–'),
       h('td', {}, s.estimator ?? '–'),
@@ -94,12 +101,12 @@ export function renderList(main, params) {
     const mine = ++generation;
     clearTimeout(timer);
     try {
-      const answer = await Api.listStudies({ status, page, size: PAGE_SIZE });
+      const answer = await Api.listStudies({ status, page, size: PAGE_SIZE, ...filters.values() });
       if (disposed || mine !== generation) return;
       const items = itemsOf(answer);
       const total = totalOf(answer);
       // Re-render only on change, so keyboard focus on a row's button survives the refresh.
-      const fingerprint = JSON.stringify([items, total, page, status]);
+      const fingerprint = JSON.stringify([items, total, page, status, filters.values()]);
       if (fingerprint === lastFingerprint) {
         timer = setTimeout(load, REFRESH_MS);
         return;
@@ -107,7 +114,7 @@ export function renderList(main, params) {
       lastFingerprint = fingerprint;
       header();
       body.replaceChildren(...(items.length ? items.map(row)
-        : [h('tr', {}, h('td', { colspan: 12, class: 'muted' }, status ? `No ${status.toLowerCase()} studies.` : 'No studies yet.'))]));
+        : [h('tr', {}, h('td', { colspan: 13, class: 'muted' }, status ? `No ${status.toLowerCase()} studies.` : 'No studies yet.'))]));
       const pages = total != null ? Math.max(1, Math.ceil(total / PAGE_SIZE)) : null;
       summary.textContent = total != null ? `${total} stud${total === 1 ? 'y' : 'ies'}` : '';
       pager.replaceChildren(

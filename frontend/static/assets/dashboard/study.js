@@ -9,6 +9,7 @@ import {
 } from './model.js';
 import { navigate, reportError, session } from './session.js';
 import { operationsPanel } from './operations.js';
+import { studyCampaignPanel } from './study-campaign.js';
 
 const SERIES_POINTS = 1000;     // the service downsamples to about this many points
 const POLL_MS = 3000;           // without a stream
@@ -53,6 +54,12 @@ export function renderStudy(main, id) {
   const eventsList = h('ul', { class: 'events', 'aria-label': 'Event log' });
   const stepsLabel = h('span', { class: 'muted', 'data-testid': 'steps-plotted' });
   const ops = operationsPanel(id, reportError);
+  // Campaigns: notes and tags, fork, extend (an extended study runs again: follow it).
+  const campaign = studyCampaignPanel(answer => {
+    renderHeader(answer);
+    refresh({ all: true });
+    if (!streaming) connect();
+  });
 
   main.append(
     h('div', { class: 'toolbar' },
@@ -76,6 +83,7 @@ export function renderStudy(main, id) {
       h('section', { class: 'panel', 'aria-labelledby': 'tasks-h' }, h('h2', { id: 'tasks-h' }, 'Tasks'), tasksBox),
       h('section', { class: 'panel', 'aria-labelledby': 'workers-h' }, h('h2', { id: 'workers-h' }, 'Workers'), workersBox)),
     ops.element,
+    campaign.panel,
     h('section', { class: 'panel', 'aria-labelledby': 'events-h' }, h('h2', { id: 'events-h' }, 'Event log'), eventsList));
 
   const lossChart = new LineChart(lossBox, {
@@ -140,6 +148,7 @@ export function renderStudy(main, id) {
       view.failure ? card('Failure', String(view.failure), 'failure') : null,
       ops.headerCard(),
       card('Updated', when(view.updated), 'updated')].filter(Boolean));
+    campaign.update(raw);
   }
 
   function renderSeries(answer) {

@@ -59,10 +59,12 @@ public class StudyController {
 
     @GetMapping
     public Page<StudyView> list(@RequestParam(required = false) String status, @RequestParam(defaultValue = "0") int page,
-                                @RequestParam(defaultValue = "50") int size) {
+                                @RequestParam(defaultValue = "50") int size, @RequestParam(required = false) String tag,
+                                @RequestParam(required = false) String q) {
         StudyStatus filter = status == null || status.isBlank() ? null : parseStatus(status);
         checkPage(page, size);
-        return reader.list(filter, page, size);
+        return reader.list(filter, tag == null || tag.isBlank() ? null : tag.trim(), q == null || q.isBlank() ? null : q.trim(),
+                page, size);
     }
 
     @GetMapping("/{id}")
@@ -118,7 +120,7 @@ public class StudyController {
         }
     }
 
-    private static String currentUser() {
+    static String currentUser() {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
         if (authentication == null || !authentication.isAuthenticated() || authentication.getName() == null
                 || "anonymousUser".equals(authentication.getName())) {

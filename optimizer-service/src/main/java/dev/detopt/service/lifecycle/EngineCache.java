@@ -9,14 +9,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
- * One {@link StudyEngine} per study, built from its stored spec (specs never change after
- * creation, engines are immutable). Bounded: cleared when it grows past {@link #LIMIT}.
+ * One {@link StudyEngine} per study, built from its stored spec. A spec changes only when a study is
+ * extended; an engine is kept with the spec text it was built from and rebuilt when the stored spec
+ * differs, so every replica follows an extension. Bounded: cleared past {@link #LIMIT}.
  */
 @Component
 public class EngineCache {
     static final int LIMIT = 1_000;
 
-    private final Map<UUID, StudyEngine> engines = new ConcurrentHashMap<>();
+    private record Built(String specJson, StudyEngine engine) {
+    }
+
+    private final Map<UUID, Built> engines = new ConcurrentHashMap<>();
     private final SimulatorCatalog catalog;
 
     public EngineCache(SimulatorCatalog catalog) {
@@ -24,16 +28,16 @@ public class EngineCache {
     }
 
     public StudyEngine engine(UUID studyId, String specJson) {
-        StudyEngine engine = engines.get(studyId);
-        if (engine == null) {
+        Built built = engines.get(studyId);
+        if (built == null || !built.specJson().equals(specJson)) {
             if (engines.size() >= LIMIT) {
                 engines.clear();
             }
-            engine = new StudyEngine(StudySpecs.fromJson(specJson, catalog), catalog,
-                    Math.max(1, Runtime.getRuntime().availableProcessors()));
-            engines.put(studyId, engine);
+            built = new Built(specJson, new StudyEngine(StudySpecs.fromJson(specJson, catalog), catalog,
+                    Math.max(1, Runtime.getRuntime().availableProcessors())));
+            engines.put(studyId, built);
         }
-        return engine;
+        return built.engine();
     }
 
     public void forget(UUID studyId) {

@@ -75,7 +75,9 @@ public class StudyLifecycle implements StudyProgress {
         StudyRow unlocked = studies.find(id).orElseThrow(() -> NotFoundException.study(id));
         StudyTransition.START.require(unlocked.status());
         StudyEngine engine = engines.engine(id, unlocked.specJson());
-        StudyState initial = engine.initialState();
+        // A fork is created holding the state it continues from; any other study starts at step 0.
+        StudyState initial = unlocked.stateJson() != null ? WireJson.read(unlocked.stateJson(), StudyState.class)
+                : engine.initialState();
         return transactions.execute(transaction -> {
             StudyRow study = locked(id);
             StudyTransition.START.require(study.status());
@@ -169,6 +171,7 @@ public class StudyLifecycle implements StudyProgress {
         }
         String recordJson = WireJson.write(outcome.record());
         steps.insert(study.id(), outcome.record(), recordJson, study.stepStartedAt());
+        steps.recordStateAfter(study.id(), step, WireJson.write(next));
         StudyState.Best best = next.best();
         String stop = next.stopReason() == null ? null : next.stopReason().wireName();
         studies.advance(study.id(), WireJson.write(next), next.step(), outcome.record().total(),
@@ -183,6 +186,32 @@ public class StudyLifecycle implements StudyProgress {
         }
         metrics.stepCompleted(study.stepStartedAt(), System.nanoTime() - started);
         return true;
+    }
+
+    /**
+     * COMPLETED (at its step or event limit) → RUNNING with a larger limit: stores the new spec and
+     * the state with its stop reason cleared, and enqueues the next step. The continuation is the
+     * one a study with the larger limit from the start computes: the state after the last step is
+     * the same, only its stop reason differs. {@code check} sees the locked study and throws to
+     * refuse (nothing is changed then).
+     */
+    @Transactional
+    public StudyRow extend(UUID id, java.util.function.Function<StudyRow, Extension> check) {
+        StudyRow study = locked(id);
+        StudyTransition.EXTEND.require(study.status());
+        Extension extension = check.apply(study);
+        engines.forget(id);
+        StudyEngine engine = engines.engine(id, extension.specJson());
+        StudyState state = extension.state();
+        studies.extend(id, extension.specJson(), extension.maxSteps(), WireJson.write(state));
+        enqueue(id, engine, state, TaskState.QUEUED);
+        events.append(id, StudyEventType.EXTENDED, extension.description());
+        events.append(id, StudyEventType.STATUS, StudyTransition.EXTEND.describe(study.status()));
+        return studies.find(id).orElseThrow();
+    }
+
+    /** What an extension changes: the new spec (normalised JSON), its step limit, the state to continue from. */
+    public record Extension(String specJson, int maxSteps, StudyState state, String description) {
     }
 
     /** Ends the study as FAILED (row locked by the caller): unfinished tasks are cancelled. */

@@ -75,10 +75,15 @@ public class StudyReader {
 
     /** Studies newest first, optionally of one status, as summaries. */
     public Page<StudyView> list(StudyStatus status, int page, int size) {
-        List<StudyRow> rows = studies.list(status, size, (long) page * size);
+        return list(status, null, null, page, size);
+    }
+
+    /** Studies newest first, filtered by status, tag and text in name or description (each optional). */
+    public Page<StudyView> list(StudyStatus status, String tag, String text, int page, int size) {
+        List<StudyRow> rows = studies.list(status, tag, text, size, (long) page * size);
         Map<UUID, Integer> active = studies.activeWorkers(rows.stream().map(StudyRow::id).toList());
         List<StudyView> items = rows.stream().map(row -> StudyView.summary(row, active.getOrDefault(row.id(), 0))).toList();
-        return new Page<>(items, page, size, studies.count(status));
+        return new Page<>(items, page, size, studies.count(status, tag, text));
     }
 
     /** Completed steps, {@code size} per page: oldest first, or newest first. */

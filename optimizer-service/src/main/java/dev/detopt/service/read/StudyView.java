@@ -2,6 +2,7 @@ package dev.detopt.service.read;
 
 import dev.detopt.service.study.StudyRow;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 
@@ -35,7 +36,14 @@ public record StudyView(
         Instant startedAt,
         Instant finishedAt,
         JsonNode spec,
-        JsonNode state) {
+        JsonNode state,
+        // Campaigns: fork origin, group membership and the member's swept values, notes and tags.
+        UUID parentId,
+        Integer forkedFromStep,
+        UUID groupId,
+        JsonNode groupValues,
+        String description,
+        List<String> tags) {
 
     /** Completed steps the single-study view's events per second are measured over. */
     public static final int THROUGHPUT_WINDOW = 10;
@@ -49,7 +57,9 @@ public record StudyView(
                 row.step(), row.maxSteps(), row.eventsSimulated(), activeWorkers, eventsPerSecond,
                 finite(row.lastTotal()), finite(row.bestTotal()),
                 row.bestStep(), row.stopReason(), row.failure(), row.version(), row.createdAt(), row.updatedAt(),
-                row.startedAt(), row.finishedAt(), spec, state);
+                row.startedAt(), row.finishedAt(), spec, state, row.parentId(), row.forkedFromStep(), row.groupId(),
+                row.groupValuesJson() == null ? null : dev.detopt.model.study.contract.WireJson.mapper().readTree(row.groupValuesJson()),
+                row.description(), row.tags());
     }
 
     private static Double finite(Double value) {

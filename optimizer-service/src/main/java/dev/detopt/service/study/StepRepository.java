@@ -102,6 +102,28 @@ public class StepRepository {
                 .list();
     }
 
+    /** The exact state after a step (V6), so the study can be forked from it. */
+    public void recordStateAfter(UUID studyId, int step, String stateJson) {
+        jdbc.sql("UPDATE steps SET state_after = ?::json WHERE study_id = ? AND step = ?").params(stateJson, studyId, step)
+                .update();
+    }
+
+    /** The state after a step, or empty when the step does not exist (or was stored before V6). */
+    public java.util.Optional<String> stateAfter(UUID studyId, int step) {
+        return jdbc.sql("SELECT state_after::text FROM steps WHERE study_id = ? AND step = ? AND state_after IS NOT NULL")
+                .params(studyId, step).query(String.class).optional();
+    }
+
+    /** Copies steps 0..{@code lastStep} of one study to another (a fork keeps its parent's history). */
+    public void copy(UUID from, UUID to, int lastStep) {
+        jdbc.sql("INSERT INTO steps (study_id, step, record, physics, physics_stderr, cost, penalty, total, gradient_norm,"
+                        + " events, events_total, started_at, completed_at, duration_millis, state_after)"
+                        + " SELECT ?, step, record, physics, physics_stderr, cost, penalty, total, gradient_norm, events,"
+                        + " events_total, started_at, completed_at, duration_millis, state_after"
+                        + " FROM steps WHERE study_id = ? AND step <= ?")
+                .params(to, from, lastStep).update();
+    }
+
     private static double nan(Double value) {
         return value == null ? Double.NaN : value;
     }

@@ -17,7 +17,14 @@ public enum StudyEventType {
     /** The service was down (found at the next start): leases ran out meanwhile. */
     SERVICE_OUTAGE("service-outage"),
     /** A webhook notice was delivered, or a delivery attempt failed. */
-    NOTIFICATION("notification");
+    NOTIFICATION("notification"),
+    // Campaigns (issue 18):
+    /** The study was created as a fork of another study's step. */
+    FORKED("forked"),
+    /** A step or event limit was raised (extend); the study continues. */
+    EXTENDED("extended"),
+    /** The study's description or tags changed. */
+    NOTES("notes");
 
     private final String wireName;
 

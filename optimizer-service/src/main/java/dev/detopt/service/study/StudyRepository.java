@@ -22,7 +22,8 @@ public class StudyRepository {
 
     private static final String COLUMNS = "id, name, status, owner, spec::text AS spec, state::text AS state, version, step,"
             + " max_steps, simulator, estimator, last_total, best_total, best_step, events_simulated, stop_reason, failure,"
-            + " created_at, updated_at, started_at, finished_at, step_started_at";
+            + " created_at, updated_at, started_at, finished_at, step_started_at,"
+            + " parent_id, forked_from_step, group_id, group_values::text AS group_values, description, tags";
 
     static final RowMapper<StudyRow> MAPPER = StudyRepository::map;
 
@@ -68,19 +69,48 @@ public class StudyRepository {
     }
 
     public List<StudyRow> list(StudyStatus status, int limit, long offset) {
-        if (status == null) {
-            return jdbc.sql("SELECT " + COLUMNS + " FROM studies ORDER BY created_at DESC, id LIMIT ? OFFSET ?")
-                    .params(limit, offset).query(MAPPER).list();
-        }
-        return jdbc.sql("SELECT " + COLUMNS + " FROM studies WHERE status = ? ORDER BY created_at DESC, id LIMIT ? OFFSET ?")
-                .params(status.name(), limit, offset).query(MAPPER).list();
+        return list(status, null, null, limit, offset);
     }
 
     public long count(StudyStatus status) {
-        if (status == null) {
-            return jdbc.sql("SELECT count(*) FROM studies").query(Long.class).single();
+        return count(status, null, null);
+    }
+
+    /**
+     * Studies newest first, filtered by any of: status, a tag the study carries, and text found
+     * (case-insensitive) in its name or description.
+     */
+    public List<StudyRow> list(StudyStatus status, String tag, String text, int limit, long offset) {
+        List<Object> params = new java.util.ArrayList<>();
+        String where = where(status, tag, text, params);
+        params.add(limit);
+        params.add(offset);
+        return jdbc.sql("SELECT " + COLUMNS + " FROM studies" + where + " ORDER BY created_at DESC, id LIMIT ? OFFSET ?")
+                .params(params).query(MAPPER).list();
+    }
+
+    public long count(StudyStatus status, String tag, String text) {
+        List<Object> params = new java.util.ArrayList<>();
+        String where = where(status, tag, text, params);
+        return jdbc.sql("SELECT count(*) FROM studies" + where).params(params).query(Long.class).single();
+    }
+
+    private static String where(StudyStatus status, String tag, String text, List<Object> params) {
+        List<String> conditions = new java.util.ArrayList<>();
+        if (status != null) {
+            conditions.add("status = ?");
+            params.add(status.name());
         }
-        return jdbc.sql("SELECT count(*) FROM studies WHERE status = ?").param(status.name()).query(Long.class).single();
+        if (tag != null) {
+            conditions.add("tags @> ARRAY[?]::text[]");
+            params.add(tag);
+        }
+        if (text != null) {
+            conditions.add("(strpos(lower(name), lower(?)) > 0 OR strpos(lower(coalesce(description, '')), lower(?)) > 0)");
+            params.add(text);
+            params.add(text);
+        }
+        return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
     }
 
     /**
@@ -153,6 +183,13 @@ public class StudyRepository {
                 .update();
     }
 
+    /** A COMPLETED study continues (extend): new spec and limit, the state without stop reason, RUNNING again. */
+    public void extend(UUID id, String specJson, int maxSteps, String stateJson) {
+        jdbc.sql("UPDATE studies SET spec = ?::jsonb, max_steps = ?, state = ?::json, status = 'RUNNING', stop_reason = NULL,"
+                        + " finished_at = NULL, step_started_at = now(), version = version + 1, updated_at = now() WHERE id = ?")
+                .params(specJson, maxSteps, stateJson, id).update();
+    }
+
     public boolean delete(UUID id) {
         return jdbc.sql("DELETE FROM studies WHERE id = ?").param(id).update() > 0;
     }
@@ -180,7 +217,18 @@ public class StudyRepository {
                 instant(rs, "updated_at"),
                 instant(rs, "started_at"),
                 instant(rs, "finished_at"),
-                instant(rs, "step_started_at"));
+                instant(rs, "step_started_at"),
+                rs.getObject("parent_id", UUID.class),
+                rs.getObject("forked_from_step", Integer.class),
+                rs.getObject("group_id", UUID.class),
+                rs.getString("group_values"),
+                rs.getString("description"),
+                tags(rs));
+    }
+
+    private static List<String> tags(ResultSet rs) throws SQLException {
+        java.sql.Array array = rs.getArray("tags");
+        return array == null ? List.of() : List.of((String[]) array.getArray());
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -1,6 +1,7 @@
 package dev.detopt.service.study;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /** One row of {@code studies}: lifecycle columns, the spec and the state as stored JSON text. */
@@ -26,5 +27,15 @@ public record StudyRow(
         Instant updatedAt,
         Instant startedAt,
         Instant finishedAt,
-        Instant stepStartedAt) {
+        Instant stepStartedAt,
+        // Campaigns (V6): a fork's origin, a group member's point of the sweep, the user's notes.
+        UUID parentId,
+        Integer forkedFromStep,
+        UUID groupId,
+        String groupValuesJson,
+        String description,
+        List<String> tags) {
+    public StudyRow {
+        tags = tags == null ? List.of() : List.copyOf(tags);
+    }
 }

@@ -18,6 +18,8 @@ public enum StudyTransition {
     COMPLETE("complete", EnumSet.of(StudyStatus.RUNNING, StudyStatus.PAUSED), StudyStatus.COMPLETED),
     /** A task failed too often, or a step could not be reduced. */
     FAIL("fail", EnumSet.of(StudyStatus.RUNNING, StudyStatus.PAUSED), StudyStatus.FAILED),
+    /** A study that stopped at its step or event limit continues with a larger limit. */
+    EXTEND("extend", EnumSet.of(StudyStatus.COMPLETED), StudyStatus.RUNNING),
     /** Not while workers may still send results: pause or cancel first. */
     DELETE("delete", EnumSet.of(StudyStatus.CREATED, StudyStatus.PAUSED, StudyStatus.COMPLETED, StudyStatus.FAILED,
             StudyStatus.CANCELLED), null);

@@ -1,0 +1,170 @@
+package dev.detopt.service.dashboard;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import dev.detopt.service.ApiClient;
+import dev.detopt.service.ServiceTest;
+import dev.detopt.service.TestTokens;
+import dev.detopt.service.TestWorker;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The campaign pages in headless Chromium: a group (seed bands, physics-vs-cost scatter with its
+ * front), the compare page, notes and tags, extend and fork from the study page, tags in the list.
+ * Screenshots go to target/dashboard-screenshots/ (docs/img has copies).
+ */
+@ServiceTest
+class CampaignDashboardBrowserTest {
+    /** Gaussian toy, σ priced: budgets trade physics loss for cost. */
+    static final String BASE = """
+            {
+              "name": "budget sweep",
+              "simulator": {"name": "gaussian", "config": {"center": 2.0}},
+              "parameters": [
+                {"name": "mu", "initial": -1.0, "lower": -5, "upper": 5},
+                {"name": "sigma", "initial": 1.0, "lower": 0.01, "upper": 3}
+              ],
+              "estimator": {"kind": "pathwise"},
+              "objective": {"type": "expected-loss"},
+              "cost": {"materialPrices": {"body": 1.0}, "budget": 0.5, "penalty": {"shape": "additive", "lambda": 1.0}},
+              "optimizer": {"type": "adam", "learningRate": 0.1},
+              "eventsPerStep": 64,
+              "eventsPerBatch": 32,
+              "maxSteps": 12,
+              "seed": 1
+            }
+            """;
+
+    private static HeadlessChromium chromium;
+
+    @LocalServerPort
+    int port;
+
+    private Page current;
+
+    @BeforeAll
+    static void launchBrowser() {
+        com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(30_000);
+        chromium = new HeadlessChromium();
+    }
+
+    @AfterAll
+    static void closeBrowser() {
+        if (chromium != null) {
+            chromium.close();
+        }
+    }
+
+    @AfterEach
+    void closeAndCheckScriptErrors() {
+        if (current != null && !current.isClosed()) {
+            HeadlessChromium.screenshot(current, "last-campaign");
+            current.context().close();
+        }
+        assertThat(chromium.pageErrors).as("uncaught errors in the page").isEmpty();
+    }
+
+    private String url(String hash) {
+        return "http://127.0.0.1:" + port + "/" + hash;
+    }
+
+    @Test
+    void groupCompareNotesExtendAndFork() throws Exception {
+        ApiClient api = new ApiClient(port);
+        api.cancelActiveStudies();
+        String body = "{\"name\":\"budget sweep\",\"baseSpec\":" + BASE
+                + ",\"vary\":{\"cost.budget\":[0.1,0.3,0.6,1.2],\"seed\":[1,2,3]},\"start\":true}";
+        ApiClient.Response created = api.post("/api/v1/groups", body, TestTokens.OPERATOR);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String groupId = created.json().path("id").asString();
+        try (TestWorker worker = new TestWorker(api, "campaign-browser-worker")) {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() ->
+                    api.get("/api/v1/groups/" + groupId, TestTokens.VIEWER).json().path("statusSummary").path("COMPLETED")
+                            .asInt() == 12);
+            JsonNode group = api.get("/api/v1/groups/" + groupId, TestTokens.VIEWER).json();
+
+            current = chromium.newPage();
+            Page page = current;
+            page.navigate(url("#/groups"));
+            page.waitForSelector("html[data-ready]");
+            page.evaluate("document.getElementById('login-dialog').open || document.getElementById('login-button').click()");
+            page.fill("#login-token", TestTokens.OPERATOR);
+            page.press("#login-token", "Enter");
+            assertThat(page.getByTestId("session-role")).hasText("role: operator");
+            assertThat(page.locator("tr[data-group-id='" + groupId + "']")).containsText("cost.budget: 4 × seed: 3");
+
+            // The group page: one band per budget, every best design in the scatter, the front marked.
+            page.navigate(url("#/groups/" + groupId));
+            assertThat(page.getByTestId("group-summary")).hasText("12 completed");
+            assertThat(page.getByTestId("seed-band")).hasCount(4);
+            assertThat(page.locator("[data-testid=seed-band] canvas")).hasCount(4);
+            assertThat(page.locator("[data-testid=pareto-scatter] circle")).hasCount(12);
+            int front = group.path("paretoFront").size();
+            assertThat(page.locator("[data-testid=pareto-scatter] circle[data-on-front=true]")).hasCount(front);
+            for (JsonNode id : group.path("paretoFront")) {
+                assertThat(page.locator("circle[data-study-id='" + id.asString() + "']")).hasAttribute("data-on-front", "true");
+            }
+            assertThat(page.locator("[data-testid=front-table] tbody tr")).hasCount(front);
+            HeadlessChromium.screenshot(page, "dashboard-group");
+
+            // Compare two members from the list's checkboxes.
+            String a = group.path("members").get(0).path("id").asString();
+            String b = group.path("members").get(9).path("id").asString();
+            page.navigate(url("#/"));
+            page.check("input[data-compare='" + a + "']");
+            page.check("input[data-compare='" + b + "']");
+            page.getByTestId("compare-chosen").click();
+            page.waitForURL(Pattern.compile(".*#/compare\\?ids=.*"));
+            assertThat(page.locator("[data-testid=compare-table] tbody tr")).hasCount(2);
+            assertThat(page.locator("[data-testid=compare-by-step] canvas")).hasCount(1);
+            assertThat(page.locator("[data-testid=compare-by-events] canvas")).hasCount(1);
+            HeadlessChromium.screenshot(page, "dashboard-compare");
+
+            // Notes and tags from the study page, then the list filtered by the tag.
+            String tag = "t" + UUID.randomUUID().toString().substring(0, 8);
+            page.navigate(url("#/studies/" + a));
+            assertThat(page.getByTestId("group-link")).isVisible();
+            page.fill("#notes-description", "cheapest budget, first seed");
+            page.fill("#notes-tags", tag + ", budget-scan");
+            page.click("[data-action=save-notes]");
+            assertThat(page.getByTestId("study-tags")).containsText(tag);
+            assertThat(page.getByTestId("study-description")).hasText("cheapest budget, first seed");
+
+            // Extend: the member stopped at maxSteps 12; it runs to 16.
+            page.fill("#extend-limit", "16");
+            page.click("[data-action=extend]");
+            assertThat(page.getByTestId("step")).hasText(Pattern.compile("^16 / 16"), 
+                    new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(60_000));
+            assertThat(page.getByTestId("status")).hasText("completed");
+            HeadlessChromium.screenshot(page, "dashboard-study-campaign");
+
+            // Fork after step 5 with a smaller learning rate: the new study's page, linked to its parent.
+            page.fill("#fork-from", "5");
+            page.fill("#fork-patch", "{\"optimizer\": {\"learningRate\": 0.02}}");
+            page.click("[data-action=fork]");
+            page.waitForURL(Pattern.compile(".*#/studies/(?!" + a + ")[0-9a-f-]{36}$"));
+            assertThat(page.getByTestId("parent-link")).isVisible();
+            String forkId = page.url().replaceFirst(".*#/studies/", "");
+            JsonNode fork = api.get("/api/v1/studies/" + forkId, TestTokens.VIEWER).json();
+            assertThat(fork.path("parentId").asString()).isEqualTo(a);
+            assertThat(fork.path("spec").path("optimizer").path("learningRate").asDouble()).isEqualTo(0.02);
+
+            page.navigate(url("#/?tag=" + tag));
+            Locator rows = page.locator("[data-testid=studies-table] tbody tr");
+            assertThat(rows).hasCount(1);
+            assertThat(rows.getByTestId("tags")).containsText(tag);
+            api.post("/api/v1/studies/" + forkId + "/cancel", (String) null, TestTokens.OPERATOR);
+        }
+    }
+}
