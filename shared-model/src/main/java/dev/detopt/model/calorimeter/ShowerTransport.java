@@ -19,8 +19,9 @@ import static dev.detopt.model.calorimeter.PhysicsConstants.ELECTRON_MASS_MEV;
  * deposit and every secondary carries); e± follow range and mean-free-path tables. So every
  * distance, energy and deposit is a continuous, piecewise-smooth function of (e, a, g) for fixed
  * random numbers except where a discrete outcome flips (docs/simulation.md lists what is left).
- * All sampling is by inversion (Newton on the analytic CDF, derivative by the implicit-function
- * theorem), so the random numbers an interaction consumes never depend on θ.
+ * All sampling is by inversion (Newton on the analytic CDF, or for bremsstrahlung a bilinear
+ * table of it, derivative by the implicit-function theorem), so the random numbers an interaction
+ * consumes never depend on θ.
  *
  * <p>Random numbers: each particle owns a SplitMix64 substream (the algorithm of
  * {@link java.util.SplittableRandom}) seeded from its parent's stream; the primary's seed comes from
