@@ -22,7 +22,23 @@ final class ElectromagneticPhysics {
         // plasma energy ħω_p = 28.816 eV · sqrt(ρ ⟨Z/A⟩) (PDG passage-of-particles review, eq. 34.6)
         double plasmaEnergyMev = 28.816e-6 * Math.sqrt(material.densityGPerCm3() * material.zOverA());
         this.densityEffectConstant = 2 * Math.log(material.meanExcitationMev() / plasmaEnergyMev) + 1;
+        this.z = material.screeningZ();
+        this.cbrtZ = Math.cbrt(z);
+        double logZ = Math.log(z);
+        // Coulomb correction f(Z), a = αZ (PDG "Passage of particles through matter", eq. 34.27)
+        double a2 = (z / 137.035999) * (z / 137.035999);
+        double coulomb = a2 * (1 / (1 + a2) + 0.20206 - 0.0369 * a2 + 0.0083 * a2 * a2 - 0.002 * a2 * a2 * a2);
+        this.nuclearLogTerm = logZ / 3 + coulomb;
+        this.electronLogTerm = 2 * logZ / 3;
+        // the bracket of bremsstrahlungSpectrum at γ = ε = 0 (complete screening), times 3/4
+        this.completeScreening = 0.75 * ((0.25 * 20.863 - nuclearLogTerm) + (0.25 * 28.34 - electronLogTerm) / z);
     }
+
+    private final double z;
+    private final double cbrtZ;
+    private final double nuclearLogTerm;
+    private final double electronLogTerm;
+    private final double completeScreening;
 
     Material material() {
         return material;
@@ -67,37 +83,113 @@ final class ElectromagneticPhysics {
     }
 
     /**
-     * Bremsstrahlung, complete screening, dσ/dk ∝ (1/k)(4/3 − 4/3 y + y²) with y = k/t normalised
-     * so that the radiated energy per length is t/X0. Cross section (1/mm) for photons above kc.
+     * Bremsstrahlung photon spectrum, k·dσ/dk in units of 1/X0, of an electron or positron of kinetic
+     * energy t emitting a photon of energy k: the Bethe–Heitler cross section with Tsai's screening
+     * functions of the Thomas–Fermi atom and the Coulomb correction (Tsai, Rev. Mod. Phys. 46 (1974)
+     * 815, eqs. 3.9 and 3.38–3.41 in his analytic approximations, as used by Geant4's relativistic
+     * bremsstrahlung model: Geant4 Physics Reference Manual, "Bremsstrahlung", and G4HepEm). It is
+     * divided by the complete-screening constant, so that where screening is complete (high t, or
+     * soft photons) it is 4/3 − 4/3 y + y² (y = k/t, PDG "Passage of particles through matter",
+     * eq. 34.29) plus Tsai's small (1 − y)/9-type term, and the radiated energy per length is t/X0.
+     * Below ~1 GeV the nucleus is no longer screened for the harder photons, which suppresses them:
+     * the spectrum of electrons of a few to a few hundred MeV is softer than complete screening
+     * (issue 14: this alone made the shower too long). One effective Z per material
+     * ({@link Material#screeningZ()}).
      */
-    double bremsstrahlungCrossSection(double t, double kc) {
-        double yc = kc / t;
-        if (yc >= 1) {
-            return 0.0;
-        }
-        return screeningRatio(t) * (-4.0 / 3.0 * Math.log(yc) - 4.0 / 3.0 * (1 - yc) + 0.5 * (1 - yc * yc))
-                / material.radiationLengthMm();
-    }
-
-    /** Energy radiated per mm in photons below kc (treated as a continuous loss). */
-    double subCutBremsstrahlungLoss(double t, double kc) {
-        double yc = Math.min(1.0, kc / t);
-        return screeningRatio(t) * t * (4.0 / 3.0 * yc - 2.0 / 3.0 * yc * yc + yc * yc * yc / 3.0)
-                / material.radiationLengthMm();
+    double bremsstrahlungSpectrum(double k, double t) {
+        double total = t + ELECTRON_MASS_MEV;
+        double y = k / total;
+        double oneMinusY = 1 - y;
+        double main = oneMinusY + 0.75 * y * y;
+        // screening variables of the nucleus (γ) and of the atomic electrons (ε), Tsai eq. 3.30
+        double gamma = 100 * ELECTRON_MASS_MEV * y / ((total - k) * cbrtZ);
+        double epsilon = gamma / cbrtZ;
+        double gamma2 = gamma * gamma;
+        double epsilon2 = epsilon * epsilon;
+        double phi1 = 16.863 - 2.0 * Math.log(1.0 + 0.311877 * gamma2) + 2.4 * Math.exp(-0.9 * gamma) + 1.6 * Math.exp(-1.5 * gamma);
+        double phi1MinusPhi2 = 2.0 / (3.0 + 19.5 * gamma + 18.0 * gamma2);
+        double psi1 = 24.34 - 2.0 * Math.log(1.0 + 13.111641 * epsilon2) + 2.8 * Math.exp(-8.0 * epsilon) + 1.2 * Math.exp(-29.2 * epsilon);
+        double psi1MinusPsi2 = 2.0 / (3.0 + 120.0 * epsilon + 1200.0 * epsilon2);
+        double value = main * ((0.25 * phi1 - nuclearLogTerm) + (0.25 * psi1 - electronLogTerm) / z)
+                + 0.125 * oneMinusY * (phi1MinusPhi2 + psi1MinusPsi2 / z);
+        return Math.max(0.0, value / completeScreening);
     }
 
     /**
-     * Ratio of the radiative energy loss to its complete-screening value t/X0: Bethe–Heitler without
-     * screening, Φ_rad ∝ ln(2E/m c²) − 1/3, over complete screening, ln(183 Z^−1/3) + 1/18 (Heitler,
-     * The Quantum Theory of Radiation, §25; Rossi, High-Energy Particles, §2.8), capped at 1 where
-     * screening is complete. Complete screening alone overestimates the radiation of electrons of a
-     * few to ~100 MeV (by 10% at 10 MeV in PbWO4, 25% in argon), which carried energy too deep.
+     * Bremsstrahlung cross section (1/mm) for photons above kc: ∫ (k dσ/dk) dk/k from kc to t. Below
+     * t/2 in ln k; above it in ln(E − k) (E the total energy), which resolves the fall of the
+     * spectrum over the last few m_e below the tip.
      */
-    double screeningRatio(double t) {
-        double unscreened = Math.log(2 * (t + ELECTRON_MASS_MEV) / ELECTRON_MASS_MEV) - 1.0 / 3.0;
-        double screened = Math.log(183.0 / Math.cbrt(material.screeningZ())) + 1.0 / 18.0;
-        return Math.max(0.0, Math.min(1.0, unscreened / screened));
+    double bremsstrahlungCrossSection(double t, double kc) {
+        if (kc >= t) {
+            return 0.0;
+        }
+        return bremsstrahlungIntegrals(t, kc)[0];
     }
+
+    /** Energy radiated per mm in photons below kc (treated as a continuous loss): ∫ (k dσ/dk) dk from 0 to kc. */
+    double subCutBremsstrahlungLoss(double t, double kc) {
+        return bremsstrahlungIntegrals(t, kc)[1];
+    }
+
+    /**
+     * {cross section above kc, loss below kc} at t, remembered: the electron and positron tables of a
+     * material ask for the same energies (construction only; concurrent use is safe).
+     */
+    private double[] bremsstrahlungIntegrals(double t, double kc) {
+        double[] known = integralCache.get(t);
+        if (known != null && known[2] == kc) {
+            return known;
+        }
+        double[] computed = {kc >= t ? 0.0 : integrateCrossSection(t, kc), integrateSubCutLoss(t, kc), kc};
+        if (integralCache.size() < 100_000) {
+            integralCache.put(t, computed);
+        }
+        return computed;
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<Double, double[]> integralCache = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private double integrateCrossSection(double t, double kc) {
+        double middle = Math.max(kc, 0.5 * t);
+        double sum = 0;
+        if (kc < middle) {
+            double lo = Math.log(kc);
+            double h = (Math.log(middle) - lo) / SPECTRUM_INTERVALS;
+            double part = 0;
+            for (int j = 0; j <= SPECTRUM_INTERVALS; j++) {
+                double weight = j == 0 || j == SPECTRUM_INTERVALS ? 1 : (j % 2 == 1 ? 4 : 2);
+                part += weight * bremsstrahlungSpectrum(Math.exp(lo + j * h), t);
+            }
+            sum += part * h / 3;
+        }
+        double total = t + ELECTRON_MASS_MEV;
+        double lo = Math.log(ELECTRON_MASS_MEV);
+        double h = (Math.log(total - middle) - lo) / SPECTRUM_INTERVALS;
+        double part = 0;
+        for (int j = 0; j <= SPECTRUM_INTERVALS; j++) {
+            double weight = j == 0 || j == SPECTRUM_INTERVALS ? 1 : (j % 2 == 1 ? 4 : 2);
+            double rest = Math.exp(lo + j * h);
+            double k = total - rest;
+            part += weight * bremsstrahlungSpectrum(k, t) * rest / k;
+        }
+        sum += part * h / 3;
+        return sum / material.radiationLengthMm();
+    }
+
+    private double integrateSubCutLoss(double t, double kc) {
+        double top = Math.min(kc, t);
+        double h = top / SPECTRUM_INTERVALS;
+        double sum = 0;
+        for (int j = 0; j <= SPECTRUM_INTERVALS; j++) {
+            double weight = j == 0 || j == SPECTRUM_INTERVALS ? 1 : (j % 2 == 1 ? 4 : 2);
+            sum += weight * bremsstrahlungSpectrum(j * h, t);
+        }
+        return sum * h / 3 / material.radiationLengthMm();
+    }
+
+    /** Simpson intervals of each spectrum integral (the integrands are smooth there: ~1e-6). */
+    private static final int SPECTRUM_INTERVALS = 16;
 
     /** Møller (electron) or Bhabha (positron) cross section (1/mm) for delta rays above cut. */
     double deltaRayCrossSection(double t, boolean positron, double cut) {

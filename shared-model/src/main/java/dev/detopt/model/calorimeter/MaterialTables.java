@@ -9,6 +9,7 @@ final class MaterialTables {
     final ChargedTable[] positron = new ChargedTable[2];
     final PhotonTable[] photon = new PhotonTable[2];
     final ElectromagneticPhysics[] physics = new ElectromagneticPhysics[2];
+    final BremsstrahlungTable[] bremsstrahlung = new BremsstrahlungTable[2];
 
     MaterialTables(CalorimeterConfig config) {
         this(config, MATERIALS[0], MATERIALS[1]);
@@ -22,6 +23,7 @@ final class MaterialTables {
             electron[m] = new ChargedTable(physics[m], false, config, CalorimeterConfig.MAX_ENERGY_MEV);
             positron[m] = new ChargedTable(physics[m], true, config, CalorimeterConfig.MAX_ENERGY_MEV);
             photon[m] = new PhotonTable(physics[m], config.photonTrackingCutMev(), CalorimeterConfig.MAX_ENERGY_MEV);
+            bremsstrahlung[m] = new BremsstrahlungTable(physics[m], config.photonCutMev(), CalorimeterConfig.MAX_ENERGY_MEV);
         }
     }
 }

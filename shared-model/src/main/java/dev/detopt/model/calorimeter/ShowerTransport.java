@@ -19,8 +19,9 @@ import static dev.detopt.model.calorimeter.PhysicsConstants.ELECTRON_MASS_MEV;
  * deposit and every secondary carries); e± follow range and mean-free-path tables. So every
  * distance, energy and deposit is a continuous, piecewise-smooth function of (e, a, g) for fixed
  * random numbers except where a discrete outcome flips (docs/simulation.md lists what is left).
- * All sampling is by inversion (Newton on the analytic CDF, derivative by the implicit-function
- * theorem), so the random numbers an interaction consumes never depend on θ.
+ * All sampling is by inversion (Newton on the analytic CDF, or for bremsstrahlung a bilinear
+ * table of it, derivative by the implicit-function theorem), so the random numbers an interaction
+ * consumes never depend on θ.
  *
  * <p>Random numbers: each particle owns a SplitMix64 substream (the algorithm of
  * {@link java.util.SplittableRandom}) seeded from its parent's stream; the primary's seed comes from
@@ -976,7 +977,6 @@ final class ShowerTransport {
 
     // ---------------------------------------------------------------- sampling by inversion
 
-    private static final int BREMSSTRAHLUNG = 0;
     private static final int PAIR = 1;
     private static final int COMPTON = 2;
     private static final int MOLLER = 3;
@@ -990,9 +990,9 @@ final class ShowerTransport {
     private double p4;
 
     /**
-     * The CDF being inverted as a function of the Newton variable v: v = ln y for bremsstrahlung and
-     * v = ln ε for Compton (their densities ~1/x are nearly flat in ln x, so Newton converges in a
-     * few steps), v = x otherwise.
+     * The CDF being inverted as a function of the Newton variable v: v = ln ε for Compton (its
+     * density ~1/ε is nearly flat in ln ε, so Newton converges in a few steps), v = x otherwise.
+     * (Bremsstrahlung is sampled from {@link BremsstrahlungTable}.)
      */
     private double cdf(int kind, double v) {
         evaluate(kind, v);
@@ -1006,11 +1006,6 @@ final class ShowerTransport {
     /** F(v) and dF/dv together (one exponential for the log-space kinds). */
     private void evaluate(int kind, double v) {
         switch (kind) {
-            case BREMSSTRAHLUNG -> {
-                double y = Math.exp(v);
-                cdfValue = 4.0 / 3.0 * (v - p1) - 4.0 / 3.0 * (y - p0) + 0.5 * (y - p0) * (y + p0);
-                slopeValue = bremsstrahlungPdf(y) * y;
-            }
             case PAIR -> {
                 cdfValue = v * (1 - v * (2.0 / 3.0 - 4.0 / 9.0 * v));
                 slopeValue = pairPdf(v);
@@ -1037,10 +1032,6 @@ final class ShowerTransport {
         return kind == MOLLER
                 ? p0 + 1 / (x * x) + 1 / ((1 - x) * (1 - x)) - p1 * (1 / x + 1 / (1 - x))
                 : p4 / (x * x) - p0 / x + p1 - p2 * x + p3 * x * x;
-    }
-
-    private static double bremsstrahlungPdf(double y) {
-        return 4.0 / (3.0 * y) - 4.0 / 3.0 + y;
     }
 
     private static double pairPdf(double x) {
@@ -1095,15 +1086,12 @@ final class ShowerTransport {
         return v;
     }
 
-    /** Photon energy fraction y = k/t above kc/t; sampleSlope = dy/dt. */
+    private final BremsstrahlungTable.SlopeSink bremsstrahlungSlope = new BremsstrahlungTable.SlopeSink();
+
+    /** Photon energy fraction y = k/t above kc/t in the current region's material; sampleSlope = dy/dt. */
     double sampleBremsstrahlung(double energy, double u) {
-        double c = photonCut / energy;
-        double lnC = Math.log(c);
-        p0 = c;
-        p1 = lnC;
-        double y = Math.exp(invert(BREMSSTRAHLUNG, u * cdf(BREMSSTRAHLUNG, 0.0), lnC, 0.0, (1 - u) * lnC));
-        // F(y; c) − u F(1; c) = 0 with ∂F/∂c = −f(c): dy/dc = (1 − u) f(c) / f(y), dc/dt = −c/t
-        sampleSlope = tangents ? (1 - u) * bremsstrahlungPdf(c) / bremsstrahlungPdf(y) * (-c / energy) : 0.0;
+        double y = tables.bremsstrahlung[region & 1].sample(energy, u, tangents ? bremsstrahlungSlope : null);
+        sampleSlope = tangents ? bremsstrahlungSlope.slope : 0.0;
         return y;
     }
 
