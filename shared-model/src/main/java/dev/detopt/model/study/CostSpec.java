@@ -1,6 +1,8 @@
 package dev.detopt.model.study;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonValue;
 
@@ -35,9 +37,21 @@ public record CostSpec(Map<String, Double> materialPrices, double channelPrice, 
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder({"shape", "sharpness", "lambda", "lambdaWarmupSteps", "lambdaFactor"})
-    public record Penalty(PenaltyShape shape, double sharpness, Double lambda, int lambdaWarmupSteps, double lambdaFactor) {
+    public record Penalty(PenaltyShape shape, double sharpness, Double lambda,
+            @JsonIgnore int lambdaWarmupSteps, @JsonIgnore double lambdaFactor) {
         public boolean automaticLambda() {
             return shape == PenaltyShape.ADDITIVE && lambda == null;
+        }
+
+        /** Written for the additive shape only: the parser refuses these fields on a logistic penalty. */
+        @JsonProperty("lambdaWarmupSteps")
+        Integer lambdaWarmupStepsIfAdditive() {
+            return shape == PenaltyShape.ADDITIVE ? lambdaWarmupSteps : null;
+        }
+
+        @JsonProperty("lambdaFactor")
+        Double lambdaFactorIfAdditive() {
+            return shape == PenaltyShape.ADDITIVE ? lambdaFactor : null;
         }
     }
 

@@ -29,6 +29,20 @@ class ExampleSpecsTest {
     }
 
     @Test
+    void groupExamplesHaveValidBaseSpecs() throws IOException {
+        List<Path> files;
+        try (Stream<Path> list = Files.list(EXAMPLES.resolve("groups"))) {
+            files = list.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        }
+        assertThat(files).isNotEmpty();
+        tools.jackson.databind.json.JsonMapper json = tools.jackson.databind.json.JsonMapper.builder().build();
+        for (Path file : files) {
+            String baseSpec = json.readTree(Files.readString(file)).get("baseSpec").toString();
+            assertThat(StudySpecs.parse(baseSpec).problems()).as(file.toString()).isEmpty();
+        }
+    }
+
+    @Test
     void exampleCIsTheDemoRunForStochasticAdSeedOne() throws IOException {
         StudySpec example = StudySpecs.fromJson(Files.readString(EXAMPLES.resolve("c-branching-radius.json")));
         dev.detopt.model.cli.DemoCommand demo = new dev.detopt.model.cli.DemoCommand();

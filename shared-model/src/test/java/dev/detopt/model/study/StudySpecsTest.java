@@ -79,6 +79,16 @@ class StudySpecsTest {
     }
 
     @Test
+    void logisticPenaltyRoundTripsWithoutTheAdditiveOnlyFields() {
+        StudySpec spec = Specs.parse(VALID.replace("\"optimizer\"", """
+                "cost": {"budget": 5, "penalty": {"shape": "logistic", "sharpness": 3}},
+                "optimizer\""""));
+        String json = StudySpecs.toJson(spec);
+        assertThat(json).doesNotContain("lambdaWarmupSteps").doesNotContain("lambdaFactor");
+        assertThat(Specs.parse(json)).isEqualTo(spec);
+    }
+
+    @Test
     void malformedJsonIsOneProblemNotAnException() {
         List<FieldProblem> problems = problems("{\"name\": \"x\",, }");
         assertThat(problems).hasSize(1);
