@@ -64,7 +64,7 @@ class SurrogateStudyTest {
     }
 
     @Test
-    void twoWorkersReproduceTheReferenceRunnerWithTheSurrogateEstimator() {
+    void twoWorkersReproduceTheReferenceRunnerWithTheSurrogateEstimator() throws Exception {
         ApiClient.Response created = api.post("/api/v1/studies", SPEC, TestTokens.OPERATOR);
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         UUID id = UUID.fromString(created.json().path("id").asString());
@@ -91,7 +91,10 @@ class SurrogateStudyTest {
     void aBadSurrogateWidthIsAProblemNamingTheField() {
         String bad = SPEC.replace("\"surrogateWidths\": {\"mu\": 0.3}", "\"surrogateWidths\": {\"mu\": -0.3, \"nu\": 1}");
         ApiClient.Response response = api.post("/api/v1/studies", bad, TestTokens.OPERATOR);
-        assertThat(response.status()).isEqualTo(400);
-        assertThat(response.body()).contains("estimator.surrogateWidths.mu").contains("estimator.surrogateWidths.nu");
+        assertThat(response.status()).as(response.body()).isEqualTo(422);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        List<String> fields = new java.util.ArrayList<>();
+        response.json().path("errors").forEach(error -> fields.add(error.path("field").asString()));
+        assertThat(fields).containsExactlyInAnyOrder("estimator.surrogateWidths.mu", "estimator.surrogateWidths.nu");
     }
 }

@@ -58,6 +58,6 @@ class SurrogateCalorimeterTest {
     @Test
     @EnabledIfSystemProperty(named = "detopt.fullStatistics", matches = "true")
     void fullStatistics() {
-        compare(20_000, 4_000);
+        compare(10_000, 2_000);
     }
 }
