@@ -75,7 +75,13 @@ class EstimatorErrorFigures {
             }
         }
         plot(curves, Path.of("..", "docs", "img", "gradient-error-vs-events.png"));
-        assertThat(curves.get("surrogate").getLast().stderr()[0]).isFinite();
+        // with full statistics the surrogate still agrees with finite differences (three combined standard errors)
+        Point surrogate = curves.get("surrogate").getLast();
+        Point finite = curves.get("finite-difference").getLast();
+        for (int k = 0; k < 2; k++) {
+            assertThat(Math.abs(surrogate.gradient()[k] - finite.gradient()[k]))
+                    .isLessThan(3 * Math.hypot(surrogate.stderr()[k], finite.stderr()[k]));
+        }
     }
 
     private static void plot(Map<String, List<Point>> curves, Path file) throws IOException {

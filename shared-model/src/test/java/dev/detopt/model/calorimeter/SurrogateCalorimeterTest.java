@@ -6,15 +6,14 @@ import dev.detopt.model.sim.DesignPoint;
 import dev.detopt.model.sim.EstimatorSettings;
 import dev.detopt.model.stats.SampleSummary;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The surrogate estimator on the calorimeter at 10 GeV (issue 17, point 5): its ∂/∂a and ∂/∂g of the
  * visible energy agree with central finite differences (common random numbers) within three
- * combined standard errors. The CI version uses few events; {@code -Ddetopt.fullStatistics=true}
- * runs the figures of docs/estimators.md.
+ * combined standard errors. The CI version uses few events; {@link EstimatorErrorFigures} makes the
+ * same comparison with full statistics (docs/performance.md).
  */
 class SurrogateCalorimeterTest {
     private static final double[] THETA = {10_000, 2.3, 5.7};
@@ -53,11 +52,5 @@ class SurrogateCalorimeterTest {
     @Test
     void visibleEnergyDerivativesAgreeWithFiniteDifferencesAtTenGev() {
         compare(800, 200);
-    }
-
-    @Test
-    @EnabledIfSystemProperty(named = "detopt.fullStatistics", matches = "true")
-    void fullStatistics() {
-        compare(10_000, 2_000);
     }
 }
