@@ -121,7 +121,7 @@ class ExternalSimulatorServiceTest {
         }
         assertThat(emShower).isNotNull();
         assertThat(emShower.path("external").asBoolean()).isTrue();
-        assertThat(emShower.path("estimators").toString()).isEqualTo("[\"finite-difference\"]");
+        assertThat(emShower.path("estimators").toString()).isEqualTo("[\"finite-difference\",\"surrogate\"]");
         assertThat(emShower.path("parameters").get(0).path("name").asString()).isEqualTo("absorber");
         assertThat(list.body()).contains("\"calorimeter\"").doesNotContain("python3").doesNotContain("em_shower.py");
     }

@@ -9,6 +9,7 @@ import dev.detopt.model.sim.EventEvaluator;
 import dev.detopt.model.sim.FiniteDifferenceEvaluator;
 import dev.detopt.model.sim.PrimalSimulation;
 import dev.detopt.model.sim.Simulator;
+import dev.detopt.model.sim.SurrogateEvaluator;
 import dev.detopt.model.sim.UnsupportedEstimatorException;
 import dev.detopt.model.stats.EventSample;
 import dev.detopt.model.stats.SampleLayout;
@@ -22,7 +23,7 @@ import java.util.Set;
  * calorimeter, differentiable in the primary kinetic energy e (MeV), the absorber thickness a (mm)
  * and the gap thickness g (mm). Observables (MeV): absorber.i and gap.i per layer, leakage, visible
  * (sum of the gap deposits) and visible.squared. Pathwise gradients come from forward-mode AD
- * through the whole shower; finite differences rerun the plain simulation.
+ * through the whole shower; finite differences and the surrogate estimator rerun the plain simulation.
  */
 public final class CalorimeterSimulator implements Simulator {
     public static final String NAME = "calorimeter";
@@ -33,7 +34,8 @@ public final class CalorimeterSimulator implements Simulator {
     /** Default design point: 10 GeV, 2.3 mm PbWO4, 5.7 mm liquid argon. */
     public static final double[] DEFAULT_POINT = {10_000.0, 2.3, 5.7};
 
-    private static final Set<EstimatorKind> SUPPORTED = Set.of(EstimatorKind.PATHWISE, EstimatorKind.FINITE_DIFFERENCE);
+    private static final Set<EstimatorKind> SUPPORTED = Set.of(EstimatorKind.PATHWISE, EstimatorKind.FINITE_DIFFERENCE,
+            EstimatorKind.SURROGATE);
 
     private final CalorimeterConfig config;
     private final MaterialTables tables;
@@ -130,7 +132,7 @@ public final class CalorimeterSimulator implements Simulator {
                     "estimator '" + estimator.kind().wireName() + "' does not apply to simulator 'calorimeter': "
                             + "θ = (e, a, g) enters through continuous transformations (particle energies and "
                             + "layer-boundary positions) whose path likelihood the simulator does not track; "
-                            + "use 'pathwise' or 'finite-difference'");
+                            + "use 'pathwise', 'finite-difference' or 'surrogate'");
             default -> requireSupported(estimator.kind());
         }
         if (point.values().length != PARAMETERS.size()) {
@@ -138,14 +140,16 @@ public final class CalorimeterSimulator implements Simulator {
                     + point.values().length);
         }
         checkParameters(point.values());
-        if (estimator.kind() == EstimatorKind.FINITE_DIFFERENCE) {
+        if (estimator.kind() == EstimatorKind.FINITE_DIFFERENCE || estimator.kind() == EstimatorKind.SURROGATE) {
             ShowerTransport primal = new ShowerTransport(config, tables, new int[0]);
             PrimalSimulation simulation = (theta, random, out) -> {
                 checkParameters(theta);
                 primal.simulate(theta[ENERGY], theta[ABSORBER], theta[GAP], random.nextLong());
                 writeObservables(primal, out, null);
             };
-            return new FiniteDifferenceEvaluator(simulation, observables.size(), point, estimator);
+            return estimator.kind() == EstimatorKind.SURROGATE
+                    ? new SurrogateEvaluator(simulation, observables.size(), point, estimator)
+                    : new FiniteDifferenceEvaluator(simulation, observables.size(), point, estimator);
         }
         return new PathwiseEvaluator(point);
     }

@@ -73,12 +73,19 @@ public final class ProfileCommand implements Callable<Integer> {
     List<String> derivatives = new ArrayList<>();
 
     @Option(names = "--estimator", defaultValue = "pathwise",
-            description = "pathwise or finite-difference (default ${DEFAULT-VALUE}).")
+            description = "pathwise, finite-difference or surrogate (default ${DEFAULT-VALUE}).")
     String estimator;
 
     @Option(names = "--fd-steps", split = ",", defaultValue = "10,0.05,0.1",
             description = "Central-difference steps for e (MeV), a, g (mm) (default ${DEFAULT-VALUE}).")
     double[] finiteDifferenceSteps;
+
+    @Option(names = "--surrogate-widths", split = ",", defaultValue = "500,0.2,0.4",
+            description = "Surrogate: widths σ of the design sampling for e (MeV), a, g (mm) (default ${DEFAULT-VALUE}).")
+    double[] surrogateWidths;
+
+    @Option(names = "--surrogate-quadratic", description = "Surrogate: also fit a diagonal quadratic term.")
+    boolean surrogateQuadratic;
 
     @Option(names = "--independent-streams", description = "Finite differences without common random numbers.")
     boolean independentStreams;
@@ -131,9 +138,11 @@ public final class ProfileCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        EstimatorSettings settings = kind == EstimatorKind.FINITE_DIFFERENCE
-                ? EstimatorSettings.finiteDifference(finiteDifferenceSteps, !independentStreams)
-                : EstimatorSettings.of(kind);
+        EstimatorSettings settings = switch (kind) {
+            case FINITE_DIFFERENCE -> EstimatorSettings.finiteDifference(finiteDifferenceSteps, !independentStreams);
+            case SURROGATE -> EstimatorSettings.surrogate(surrogateWidths, surrogateQuadratic);
+            default -> EstimatorSettings.of(kind);
+        };
         DesignPoint point = new DesignPoint(new double[] {energyMev, absorberMm, gapMm}, differentiated);
         long start = System.nanoTime();
         SampleSummary summary;

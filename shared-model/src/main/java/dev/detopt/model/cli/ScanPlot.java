@@ -23,7 +23,8 @@ final class ScanPlot {
     private static final int TOP = 40;
     private static final int GAP = 50;
     private static final Color[] COLORS = {
-            new Color(0x7f7f7f), new Color(0x1f77b4), new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd)};
+            new Color(0x7f7f7f), new Color(0x1f77b4), new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd),
+            new Color(0xff7f0e)};
 
     private ScanPlot() {
     }

@@ -20,7 +20,7 @@ final class StudyOptions {
     double splitProbability;
 
     @Option(names = "--estimators", split = ",", defaultValue = "all",
-            description = "Comma-separated: all, pathwise, score, score-baseline, stochastic-ad, finite-difference. Default: ${DEFAULT-VALUE}.")
+            description = "Comma-separated: all, pathwise, score, score-baseline, stochastic-ad, finite-difference, surrogate. Default: ${DEFAULT-VALUE}.")
     List<String> estimators;
 
     @Option(names = "--seed", defaultValue = "1", description = "Study seed. Default: ${DEFAULT-VALUE}.")
@@ -34,6 +34,12 @@ final class StudyOptions {
 
     @Option(names = "--fd-independent", description = "Finite differences with independent streams instead of common random numbers.")
     boolean finiteDifferenceIndependent;
+
+    @Option(names = "--surrogate-width", defaultValue = "0.1", description = "Surrogate: width σ of the per-event design sampling. Default: ${DEFAULT-VALUE}.")
+    double surrogateWidth;
+
+    @Option(names = "--surrogate-quadratic", description = "Surrogate: also fit a diagonal quadratic term.")
+    boolean surrogateQuadratic;
 
     @Option(names = "--no-reuse-uniforms", description = "Stochastic AD: the alternative draws only fresh numbers instead of reusing the primal's.")
     boolean noReuseUniforms;
@@ -62,9 +68,12 @@ final class StudyOptions {
         if (!(finiteDifferenceStep > 0) || !Double.isFinite(finiteDifferenceStep)) {
             throw new ParameterException(commandLine, "--fd-step must be positive, was " + finiteDifferenceStep);
         }
+        if (!(surrogateWidth > 0) || !Double.isFinite(surrogateWidth)) {
+            throw new ParameterException(commandLine, "--surrogate-width must be positive, was " + surrogateWidth);
+        }
         try {
             return EstimatorStudy.settings(estimators, sim.parameterNames().size(), finiteDifferenceStep,
-                    !finiteDifferenceIndependent, !noReuseUniforms);
+                    !finiteDifferenceIndependent, !noReuseUniforms, surrogateWidth, surrogateQuadratic);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(commandLine, "--estimators: " + e.getMessage());
         }

@@ -75,9 +75,10 @@ public final class EstimatorStudy {
      *
      * @param parameters           number of simulator parameters
      * @param finiteDifferenceStep h for every parameter
+     * @param surrogateWidth       surrogate: σ for every parameter
      */
     public static List<EstimatorSettings> settings(List<String> names, int parameters, double finiteDifferenceStep, boolean commonRandomNumbers,
-                                                   boolean reuseUniforms) {
+                                                   boolean reuseUniforms, double surrogateWidth, boolean surrogateQuadratic) {
         List<EstimatorKind> kinds = new ArrayList<>();
         for (String name : names) {
             if (name.equals("all")) {
@@ -88,10 +89,13 @@ public final class EstimatorStudy {
         }
         double[] steps = new double[parameters];
         Arrays.fill(steps, finiteDifferenceStep);
+        double[] widths = new double[parameters];
+        Arrays.fill(widths, surrogateWidth);
         List<EstimatorSettings> settings = new ArrayList<>();
         for (EstimatorKind kind : kinds.stream().distinct().toList()) {
             settings.add(new EstimatorSettings(kind, kind == EstimatorKind.FINITE_DIFFERENCE ? steps : null,
-                    commonRandomNumbers, reuseUniforms));
+                    commonRandomNumbers, reuseUniforms, kind == EstimatorKind.SURROGATE ? widths : null,
+                    kind == EstimatorKind.SURROGATE && surrogateQuadratic));
         }
         return settings;
     }

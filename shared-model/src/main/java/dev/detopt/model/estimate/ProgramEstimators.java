@@ -6,6 +6,7 @@ import dev.detopt.model.sim.EstimatorSettings;
 import dev.detopt.model.sim.EventEvaluator;
 import dev.detopt.model.sim.FiniteDifferenceEvaluator;
 import dev.detopt.model.sim.PrimalSimulation;
+import dev.detopt.model.sim.SurrogateEvaluator;
 
 /**
  * The five gradient estimators of science.md §2 for any {@link SteppedProgram}: a simulator's
@@ -24,6 +25,9 @@ public final class ProgramEstimators {
         if (kind == EstimatorKind.FINITE_DIFFERENCE) {
             return new FiniteDifferenceEvaluator(primal(program), program.observables(), point, settings);
         }
+        if (kind == EstimatorKind.SURROGATE) {
+            return new SurrogateEvaluator(primal(program), program.observables(), point, settings);
+        }
         if (point.differentiatedCount() > 1) {
             throw new IllegalArgumentException("the " + kind.wireName()
                     + " estimator of a stepped program differentiates one parameter at a time; "
@@ -34,7 +38,7 @@ public final class ProgramEstimators {
             case SCORE -> new ScoreFunctionEvaluator<>(program, point, false);
             case SCORE_BASELINE -> new ScoreFunctionEvaluator<>(program, point, true);
             case STOCHASTIC_AD -> new StochasticAdEvaluator<>(program, point, settings.reuseUniforms());
-            case FINITE_DIFFERENCE -> throw new AssertionError("handled above");
+            case FINITE_DIFFERENCE, SURROGATE -> throw new AssertionError("handled above");
         };
     }
 

@@ -8,6 +8,8 @@ import dev.detopt.model.sim.EstimatorKind;
 import dev.detopt.model.sim.EstimatorSettings;
 import dev.detopt.model.sim.RangeEvaluator;
 import dev.detopt.model.sim.Simulator;
+import dev.detopt.model.sim.SurrogateDesigns;
+import dev.detopt.model.sim.SurrogateEvaluator;
 import dev.detopt.model.stats.EventSample;
 import dev.detopt.model.stats.SampleAccumulator;
 import dev.detopt.model.stats.SampleLayout;
@@ -23,7 +25,8 @@ import java.util.function.Supplier;
  * one starts nothing: programs start on the first batch and stay warm in the shared pool of
  * {@link ExternalSimulators}. Estimators: finite differences always (θ ± h with the same event
  * seeds when common random numbers are on); pathwise with tangents; score and score-baseline with
- * score terms.
+ * score terms; the surrogate estimator always (observables only, one request per event since every
+ * event has its own design).
  */
 public final class ExternalSimulator implements Simulator {
     /** Largest number of events in one request (requests are split below this). */
@@ -64,7 +67,7 @@ public final class ExternalSimulator implements Simulator {
     }
 
     static Set<EstimatorKind> supported(SimulatorDeclaration.Capabilities capabilities) {
-        Set<EstimatorKind> kinds = EnumSet.of(EstimatorKind.FINITE_DIFFERENCE);
+        Set<EstimatorKind> kinds = EnumSet.of(EstimatorKind.FINITE_DIFFERENCE, EstimatorKind.SURROGATE);
         if (capabilities.tangents()) {
             kinds.add(EstimatorKind.PATHWISE);
         }
@@ -94,6 +97,7 @@ public final class ExternalSimulator implements Simulator {
         private final int m;
         private final int n;
         private final int eventsPerRequest;
+        private final double[] widths;
 
         Evaluator(DesignPoint point, EstimatorSettings estimator) {
             this.theta = point.values();
@@ -106,7 +110,9 @@ public final class ExternalSimulator implements Simulator {
                 case SCORE_BASELINE -> SampleLayout.GradientForm.SCORE_BASELINE;
                 default -> SampleLayout.GradientForm.DIRECT;
             };
-            this.layout = new SampleLayout(m, n, form);
+            this.layout = estimator.kind() == EstimatorKind.SURROGATE
+                    ? SurrogateEvaluator.layout(m, n, estimator) : new SampleLayout(m, n, form);
+            this.widths = estimator.kind() == EstimatorKind.SURROGATE ? SurrogateDesigns.checkedWidths(estimator, point) : null;
             long valuesPerEvent = m + (long) m * n + n;
             this.eventsPerRequest = (int) Math.max(1, Math.min(MAX_EVENTS_PER_REQUEST, MAX_ANSWER_BYTES / (8 * valuesPerEvent)));
             if (estimator.kind() == EstimatorKind.FINITE_DIFFERENCE) {
@@ -202,6 +208,21 @@ public final class ExternalSimulator implements Simulator {
                                 sample.gradient[i * n + k] = sample.observables[i] * sample.score[k];
                             }
                         }
+                        into.add(sample);
+                    }
+                }
+                case SURROGATE -> {
+                    // every event has its own design, so each is a request of one event
+                    double[] shifted = theta.clone();
+                    for (int e = 0; e < events; e++) {
+                        long event = first + e;
+                        SurrogateDesigns.displacement(streams.stream(step, event - (event & 1L), StreamPurpose.SURROGATE, 0),
+                                (event & 1L) != 0, widths, differentiated, sample.displacement);
+                        for (int k = 0; k < n; k++) {
+                            shifted[differentiated[k]] = theta[differentiated[k]] + sample.displacement[k];
+                        }
+                        double[] values = primal(process, shifted, step, event, new long[] {seeds[e]});
+                        System.arraycopy(values, 0, sample.observables, 0, m);
                         into.add(sample);
                     }
                 }

@@ -26,6 +26,19 @@ public final class EventRandomness {
         return streams.stream(step, eventIndex, purpose, substream);
     }
 
+    /**
+     * The stream of the even event of this event's pair (2k, 2k+1) for {@code purpose}: both events of
+     * an antithetic pair draw the same numbers, still a pure function of (seed, step, event index).
+     */
+    public RandomGenerator pairedStream(StreamPurpose purpose) {
+        return streams.stream(step, eventIndex - (eventIndex & 1L), purpose, 0);
+    }
+
+    /** Whether this event is the odd (mirrored) member of its pair (2k, 2k+1). */
+    public boolean secondOfPair() {
+        return (eventIndex & 1L) != 0;
+    }
+
     public RandomGenerator stream(StreamPurpose purpose) {
         return streams.stream(step, eventIndex, purpose, 0);
     }

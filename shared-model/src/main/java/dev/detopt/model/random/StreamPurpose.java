@@ -12,7 +12,12 @@ public enum StreamPurpose {
     /** Finite differences with independent streams: substream 2j is θ−h·e_j, 2j+1 is θ+h·e_j. */
     FINITE_DIFFERENCE(3),
     /** Simulating a target design θ* (profile-match objectives) with its own seed. */
-    TARGET(4);
+    TARGET(4),
+    /**
+     * The surrogate estimator's design displacement of an antithetic pair of events (2k, 2k+1): keyed
+     * by the pair's even event, which takes +δ, while the odd event takes −δ.
+     */
+    SURROGATE(5);
 
     private final int id;
 

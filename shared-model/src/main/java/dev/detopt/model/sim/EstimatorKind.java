@@ -12,7 +12,8 @@ public enum EstimatorKind {
     SCORE("score"),
     SCORE_BASELINE("score-baseline"),
     STOCHASTIC_AD("stochastic-ad"),
-    FINITE_DIFFERENCE("finite-difference");
+    FINITE_DIFFERENCE("finite-difference"),
+    SURROGATE("surrogate");
 
     private final String wireName;
 

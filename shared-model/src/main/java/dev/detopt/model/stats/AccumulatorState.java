@@ -2,7 +2,10 @@ package dev.detopt.model.stats;
 
 import java.util.Arrays;
 
-/** Serial form of a {@link SampleAccumulator}: plain data, exact, JSON-friendly. */
+/**
+ * Serial form of a {@link SampleAccumulator}: plain data, exact, JSON-friendly. {@code sumXX} and
+ * {@code sumXY} are the surrogate estimator's least-squares sums (empty for the other estimators).
+ */
 public record AccumulatorState(
         SampleLayout layout,
         long events,
@@ -12,7 +15,22 @@ public record AccumulatorState(
         ExactSum.State[] sumG2,
         ExactSum.State[] sumS,
         ExactSum.State[] sumS2,
-        ExactSum.State[] sumYS2) {
+        ExactSum.State[] sumYS2,
+        ExactSum.State[] sumXX,
+        ExactSum.State[] sumXY) {
+
+    public AccumulatorState {
+        // states written before the surrogate estimator existed have no surrogate sums
+        sumXX = sumXX == null ? new ExactSum.State[0] : sumXX;
+        sumXY = sumXY == null ? new ExactSum.State[0] : sumXY;
+    }
+
+    /** A state without surrogate sums (every estimator but the surrogate). */
+    public AccumulatorState(SampleLayout layout, long events, ExactSum.State[] sumY, ExactSum.State[] sumY2,
+                            ExactSum.State[] sumG, ExactSum.State[] sumG2, ExactSum.State[] sumS,
+                            ExactSum.State[] sumS2, ExactSum.State[] sumYS2) {
+        this(layout, events, sumY, sumY2, sumG, sumG2, sumS, sumS2, sumYS2, new ExactSum.State[0], new ExactSum.State[0]);
+    }
 
     @Override
     public boolean equals(Object o) {
@@ -20,7 +38,7 @@ public record AccumulatorState(
                 && Arrays.equals(sumY, s.sumY) && Arrays.equals(sumY2, s.sumY2)
                 && Arrays.equals(sumG, s.sumG) && Arrays.equals(sumG2, s.sumG2)
                 && Arrays.equals(sumS, s.sumS) && Arrays.equals(sumS2, s.sumS2)
-                && Arrays.equals(sumYS2, s.sumYS2);
+                && Arrays.equals(sumYS2, s.sumYS2) && Arrays.equals(sumXX, s.sumXX) && Arrays.equals(sumXY, s.sumXY);
     }
 
     @Override

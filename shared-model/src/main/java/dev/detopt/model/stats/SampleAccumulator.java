@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * Sufficient statistics of a run of events: the event count and exact sums of y, y², g, g² and,
- * for score estimators, s, s² and g·s (y·s² in the pure score form). Because every sum is an
+ * for score estimators, s, s² and g·s (y·s² in the pure score form); for the surrogate forms, instead
+ * of g, the least-squares sums XᵀX and Xᵀy of the regression features x = (1, δ[, δ²]). Because every sum is an
  * {@link ExactSum}, accumulating events in any order, on any number of threads, across
  * checkpoints and merges gives bit-identical statistics. Not thread-safe: use one per thread and {@link #merge}.
  */
@@ -18,12 +19,18 @@ public final class SampleAccumulator {
     private final ExactSum[] sumS;
     private final ExactSum[] sumS2;
     private final ExactSum[] sumYS2;
+    /** Surrogate forms: Σ x_a·x_b for a ≤ b, packed row by row (upper triangle of XᵀX). */
+    private final ExactSum[] sumXX;
+    /** Surrogate forms: Σ y_i·x_a, row-major (i·d + a). */
+    private final ExactSum[] sumXY;
+    private final double[] features;
 
     public SampleAccumulator(SampleLayout layout) {
         this.layout = layout;
         int m = layout.observables();
-        int mn = layout.gradientEntries();
+        int mn = layout.fitsSurrogate() ? 0 : layout.gradientEntries();
         int n = layout.hasScore() ? layout.parameters() : 0;
+        int d = layout.surrogateFeatures();
         sumY = fresh(m);
         sumY2 = fresh(m);
         sumG = fresh(mn);
@@ -31,6 +38,9 @@ public final class SampleAccumulator {
         sumS = fresh(n);
         sumS2 = fresh(n);
         sumYS2 = fresh(layout.hasScore() ? mn : 0);
+        sumXX = fresh(d * (d + 1) / 2);
+        sumXY = fresh(m * d);
+        features = new double[d];
     }
 
     private static ExactSum[] fresh(int size) {
@@ -60,9 +70,12 @@ public final class SampleAccumulator {
             sumY[i].add(y[i]);
             sumY2[i].add(y[i] * y[i]);
         }
-        for (int k = 0; k < g.length; k++) {
+        for (int k = 0; k < sumG.length; k++) {
             sumG[k].add(g[k]);
             sumG2[k].add(g[k] * g[k]);
+        }
+        if (layout.fitsSurrogate()) {
+            addFeatures(sample.displacement, y);
         }
         if (layout.hasScore()) {
             double[] s = sample.score;
@@ -81,6 +94,29 @@ public final class SampleAccumulator {
         }
     }
 
+    private void addFeatures(double[] delta, double[] y) {
+        int n = layout.parameters();
+        int d = features.length;
+        features[0] = 1.0;
+        for (int j = 0; j < n; j++) {
+            features[1 + j] = delta[j];
+            if (d > 1 + n) {
+                features[1 + n + j] = delta[j] * delta[j];
+            }
+        }
+        int packed = 0;
+        for (int a = 0; a < d; a++) {
+            for (int b = a; b < d; b++) {
+                sumXX[packed++].add(features[a] * features[b]);
+            }
+        }
+        for (int i = 0; i < y.length; i++) {
+            for (int a = 0; a < d; a++) {
+                sumXY[i * d + a].add(y[i] * features[a]);
+            }
+        }
+    }
+
     /** Adds another accumulator's statistics (exact: the order of merges does not matter). */
     public void merge(SampleAccumulator other) {
         if (!other.layout.equals(layout)) {
@@ -94,6 +130,8 @@ public final class SampleAccumulator {
         mergeAll(sumS, other.sumS);
         mergeAll(sumS2, other.sumS2);
         mergeAll(sumYS2, other.sumYS2);
+        mergeAll(sumXX, other.sumXX);
+        mergeAll(sumXY, other.sumXY);
     }
 
     private static void mergeAll(ExactSum[] into, ExactSum[] from) {
@@ -105,7 +143,7 @@ public final class SampleAccumulator {
     /** Serial form of the statistics; {@link #restore} gives back an identical accumulator. */
     public AccumulatorState state() {
         return new AccumulatorState(layout, events, states(sumY), states(sumY2), states(sumG), states(sumG2),
-                states(sumS), states(sumS2), states(sumYS2));
+                states(sumS), states(sumS2), states(sumYS2), states(sumXX), states(sumXY));
     }
 
     private static ExactSum.State[] states(ExactSum[] sums) {
@@ -129,6 +167,8 @@ public final class SampleAccumulator {
         load(acc.sumS, state.sumS(), "sumS");
         load(acc.sumS2, state.sumS2(), "sumS2");
         load(acc.sumYS2, state.sumYS2(), "sumYS2");
+        load(acc.sumXX, state.sumXX(), "sumXX");
+        load(acc.sumXY, state.sumXY(), "sumXY");
         return acc;
     }
 
@@ -163,6 +203,10 @@ public final class SampleAccumulator {
         }
         double[] grad = new double[m * n];
         double[] gradStderr = new double[m * n];
+        if (layout.fitsSurrogate()) {
+            SurrogateFit.fit(layout, events, sumXX, sumXY, sumY2, mean, meanStderr, grad, gradStderr);
+            return new SampleSummary(layout, events, mean, meanStderr, secondMoment, grad, gradStderr);
+        }
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 int k = i * n + j;

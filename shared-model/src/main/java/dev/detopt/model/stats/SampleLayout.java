@@ -22,7 +22,24 @@ public record SampleLayout(int observables, int parameters, GradientForm gradien
     }
 
     public boolean hasScore() {
-        return gradientForm != GradientForm.DIRECT;
+        return gradientForm == GradientForm.SCORE || gradientForm == GradientForm.SCORE_BASELINE;
+    }
+
+    /** Whether the gradient comes from a least-squares fit of y on the per-event design displacements. */
+    public boolean fitsSurrogate() {
+        return gradientForm == GradientForm.SURROGATE_LINEAR || gradientForm == GradientForm.SURROGATE_QUADRATIC;
+    }
+
+    /**
+     * Regression features of the surrogate forms: 1, δ_1 … δ_n and, for the quadratic form,
+     * δ_1² … δ_n²; 0 for the other forms.
+     */
+    public int surrogateFeatures() {
+        return switch (gradientForm) {
+            case SURROGATE_LINEAR -> 1 + parameters;
+            case SURROGATE_QUADRATIC -> 1 + 2 * parameters;
+            default -> 0;
+        };
     }
 
     public int gradientEntries() {
@@ -38,6 +55,13 @@ public record SampleLayout(int observables, int parameters, GradientForm gradien
         /** mean of g = y·s (score function; the score s is recorded too). */
         SCORE,
         /** score function with the batch-mean baseline: N/(N−1)·(mean(y·s) − mean(y)·mean(s)). */
-        SCORE_BASELINE
+        SCORE_BASELINE,
+        /**
+         * local surrogate: least squares of y on (1, δ) where δ = θ_event − θ is the event's design
+         * displacement (recorded per event); the slopes estimate ∂E[y]/∂θ, the intercept E[y].
+         */
+        SURROGATE_LINEAR,
+        /** local surrogate with a diagonal quadratic term: least squares of y on (1, δ, δ²). */
+        SURROGATE_QUADRATIC
     }
 }

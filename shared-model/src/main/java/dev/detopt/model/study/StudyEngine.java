@@ -78,11 +78,14 @@ public final class StudyEngine {
         int p = parameterNames.size();
         this.initial = new double[p];
         double[] fdSteps = new double[p];
+        double[] surrogateWidths = new double[p];
         List<Integer> freeIndices = new ArrayList<>();
         for (int j = 0; j < p; j++) {
             ParameterSpec parameter = spec.parameter(parameterNames.get(j));
             initial[j] = parameter.initial();
             fdSteps[j] = spec.estimator().finiteDifferenceSteps().getOrDefault(parameter.name(), 0.01 * parameter.scale());
+            surrogateWidths[j] = spec.estimator().surrogateWidths().getOrDefault(parameter.name(),
+                    EstimatorSpec.DEFAULT_SURROGATE_WIDTH * parameter.scale());
             if (!parameter.frozen()) {
                 freeIndices.add(j);
             }
@@ -100,7 +103,8 @@ public final class StudyEngine {
             upper[k] = parameter.upperOrInfinity();
         }
         EstimatorSpec e = spec.estimator();
-        this.estimator = new EstimatorSettings(e.kind(), fdSteps, e.commonRandomNumbers(), e.reuseUniforms());
+        this.estimator = new EstimatorSettings(e.kind(), fdSteps, e.commonRandomNumbers(), e.reuseUniforms(),
+                e.kind() == EstimatorKind.SURROGATE ? surrogateWidths : null, e.surrogateQuadratic());
         this.profileObservables = spec.objective() instanceof ObjectiveSpec.ProfileMatch match
                 ? ObservableSelection.expand(match.observables(), simulator.observableNames()) : null;
         CostSpec cost = spec.cost();
@@ -321,6 +325,8 @@ public final class StudyEngine {
         SampleLayout.GradientForm form = switch (estimator.kind()) {
             case SCORE -> SampleLayout.GradientForm.SCORE;
             case SCORE_BASELINE -> SampleLayout.GradientForm.SCORE_BASELINE;
+            case SURROGATE -> estimator.surrogateQuadratic()
+                    ? SampleLayout.GradientForm.SURROGATE_QUADRATIC : SampleLayout.GradientForm.SURROGATE_LINEAR;
             default -> SampleLayout.GradientForm.DIRECT;
         };
         if (layout.gradientForm() != form) {

@@ -347,18 +347,11 @@ public final class StudySpecs {
             Map<String, Double> steps = numberMap(f, "finiteDifferenceSteps");
             Boolean crn = f.bool("commonRandomNumbers", false);
             Boolean reuse = f.bool("reuseUniforms", false);
+            Map<String, Double> widths = numberMap(f, "surrogateWidths");
+            Boolean quadratic = f.bool("surrogateQuadratic", false);
             f.finish();
-            if (steps != null) {
-                for (Map.Entry<String, Double> step : steps.entrySet()) {
-                    if (step.getValue() <= 0) {
-                        problem(f.at("finiteDifferenceSteps") + "." + step.getKey(), "must be positive, was " + step.getValue());
-                    }
-                    if (simulator != null && !simulator.parameterNames().contains(step.getKey())) {
-                        problem(f.at("finiteDifferenceSteps") + "." + step.getKey(), "simulator '" + simulator.name()
-                                + "' has no parameter '" + step.getKey() + "'");
-                    }
-                }
-            }
+            checkPerParameter(f, "finiteDifferenceSteps", steps);
+            checkPerParameter(f, "surrogateWidths", widths);
             if (kind != null && simulator != null && !simulator.supportedEstimators().contains(kind)) {
                 f.problem("kind", "estimator '" + kind.wireName() + "' does not apply to simulator '" + simulator.name()
                         + "'; supported: " + simulator.supportedEstimators().stream().sorted()
@@ -375,7 +368,33 @@ public final class StudySpecs {
             } else if (steps != null) {
                 completeSteps.putAll(steps);
             }
-            return new EstimatorSpec(kind, completeSteps, crn == null || crn, reuse == null || reuse);
+            Map<String, Double> completeWidths = new LinkedHashMap<>();
+            if (kind == EstimatorKind.SURROGATE && parameters != null) {
+                for (ParameterSpec p : parameters) {
+                    completeWidths.put(p.name(), widths != null && widths.containsKey(p.name()) ? widths.get(p.name())
+                            : EstimatorSpec.DEFAULT_SURROGATE_WIDTH * p.scale());
+                }
+            } else if (widths != null) {
+                completeWidths.putAll(widths);
+            }
+            return new EstimatorSpec(kind, completeSteps, crn == null || crn, reuse == null || reuse, completeWidths,
+                    quadratic != null && quadratic);
+        }
+
+        /** A map of parameter name → positive number (finite-difference steps, surrogate widths). */
+        private void checkPerParameter(JsonFields f, String field, Map<String, Double> values) {
+            if (values == null) {
+                return;
+            }
+            for (Map.Entry<String, Double> entry : values.entrySet()) {
+                if (entry.getValue() <= 0) {
+                    problem(f.at(field) + "." + entry.getKey(), "must be positive, was " + entry.getValue());
+                }
+                if (simulator != null && !simulator.parameterNames().contains(entry.getKey())) {
+                    problem(f.at(field) + "." + entry.getKey(), "simulator '" + simulator.name()
+                            + "' has no parameter '" + entry.getKey() + "'");
+                }
+            }
         }
 
         /** An object of name → finite number, or null (problems recorded) when absent or invalid. */

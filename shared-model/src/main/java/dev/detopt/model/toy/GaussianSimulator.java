@@ -9,6 +9,7 @@ import dev.detopt.model.sim.EventEvaluator;
 import dev.detopt.model.sim.FiniteDifferenceEvaluator;
 import dev.detopt.model.sim.PrimalSimulation;
 import dev.detopt.model.sim.Simulator;
+import dev.detopt.model.sim.SurrogateEvaluator;
 import dev.detopt.model.stats.EventSample;
 import dev.detopt.model.stats.SampleLayout;
 
@@ -20,7 +21,7 @@ import java.util.Set;
 /**
  * An analytic toy simulator, cheap enough for service and contract tests and exact enough to check
  * optimizers: y = μ + σ·z with z ~ N(0, 1), observables y, y² and loss = (y − center)². So
- * E[y] = μ, E[y²] = μ² + σ², E[loss] = (μ − center)² + σ². Supports all five estimators (its
+ * E[y] = μ, E[y²] = μ² + σ², E[loss] = (μ − center)² + σ². Supports every estimator (its
  * randomness is continuous, so stochastic AD reduces to pathwise; the score of N(μ, σ²) is
  * (z/σ, (z² − 1)/σ)). Parameters: "mu", "sigma" (σ must stay positive: give it a lower bound).
  */
@@ -74,9 +75,11 @@ public final class GaussianSimulator implements Simulator {
     @Override
     public EventEvaluator evaluator(DesignPoint point, EstimatorSettings estimator) {
         requireSupported(estimator.kind());
-        if (estimator.kind() == EstimatorKind.FINITE_DIFFERENCE) {
+        if (estimator.kind() == EstimatorKind.FINITE_DIFFERENCE || estimator.kind() == EstimatorKind.SURROGATE) {
             PrimalSimulation primal = (theta, random, out) -> observe(theta[0] + theta[1] * random.nextGaussian(), out);
-            return new FiniteDifferenceEvaluator(primal, OBSERVABLE_COUNT, point, estimator);
+            return estimator.kind() == EstimatorKind.SURROGATE
+                    ? new SurrogateEvaluator(primal, OBSERVABLE_COUNT, point, estimator)
+                    : new FiniteDifferenceEvaluator(primal, OBSERVABLE_COUNT, point, estimator);
         }
         SampleLayout.GradientForm form = switch (estimator.kind()) {
             case SCORE -> SampleLayout.GradientForm.SCORE;

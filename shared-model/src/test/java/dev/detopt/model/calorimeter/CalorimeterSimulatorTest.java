@@ -37,7 +37,8 @@ class CalorimeterSimulatorTest {
         assertThat(observables.get(49)).isEqualTo("absorber.49");
         assertThat(observables.get(50)).isEqualTo("gap.0");
         assertThat(observables.subList(100, 103)).containsExactly("leakage", "visible", "visible.squared");
-        assertThat(simulator.supportedEstimators()).containsExactlyInAnyOrder(EstimatorKind.PATHWISE, EstimatorKind.FINITE_DIFFERENCE);
+        assertThat(simulator.supportedEstimators()).containsExactlyInAnyOrder(EstimatorKind.PATHWISE, EstimatorKind.FINITE_DIFFERENCE,
+                EstimatorKind.SURROGATE);
     }
 
     @Test

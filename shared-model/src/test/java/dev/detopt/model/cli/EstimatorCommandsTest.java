@@ -39,13 +39,20 @@ class EstimatorCommandsTest {
         assertThat(root.get("events").asInt()).isEqualTo(300);
         JsonNode estimators = root.get("estimators");
         List<String> names = new ArrayList<>(estimators.propertyNames());
-        assertThat(names).containsExactly("pathwise", "score", "score-baseline", "stochastic-ad", "finite-difference");
+        assertThat(names).containsExactly("pathwise", "score", "score-baseline", "stochastic-ad", "finite-difference",
+                "surrogate");
         for (String name : names) {
             JsonNode e = estimators.get(name);
             assertThat(e.has("mean") && e.has("std") && e.has("stderr") && e.has("eventsPerSecond")).as(name).isTrue();
             // std is the per-event spread: stderr·√N
             assertThat(e.get("std").asDouble()).as(name).isCloseTo(e.get("stderr").asDouble() * Math.sqrt(300), within(1e-9));
-            assertThat(e.get("meanLoss").asDouble()).isEqualTo(root.get("meanLoss").asDouble());
+            if (name.equals("surrogate")) {
+                // its events run at designs around θ: its mean is the fit's intercept, not the primal's mean
+                assertThat(Math.abs(e.get("meanLoss").asDouble() - root.get("meanLoss").asDouble()))
+                        .isLessThan(4 * root.get("meanLossStderr").asDouble() * Math.sqrt(2));
+            } else {
+                assertThat(e.get("meanLoss").asDouble()).isEqualTo(root.get("meanLoss").asDouble());
+            }
         }
         assertThat(estimators.get("pathwise").get("mean").asDouble()).isZero();
         assertThat(estimators.get("stochastic-ad").get("mean").asDouble()).isPositive();

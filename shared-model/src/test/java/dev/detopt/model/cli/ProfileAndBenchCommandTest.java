@@ -50,6 +50,27 @@ class ProfileAndBenchCommandTest {
     }
 
     @Test
+    void profileWithTheSurrogateConservesEnergyExactly() {
+        Run run = run("profile", "--energy-mev", "500", "--events", "40", "--derivatives", "e,a", "--estimator", "surrogate",
+                "--surrogate-widths", "20,0.2,0.4", "--format", "json", "--threads", "2");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode observables = JsonMapper.builder().build().readTree(run.out()).get("observables");
+        double total = 0;
+        double totalByE = 0;
+        double totalByA = 0;
+        for (int i = 0; i <= 100; i++) {
+            total += observables.get(i).get("mean").asDouble();
+            totalByE += observables.get(i).get("gradient").get("e").get("mean").asDouble();
+            totalByA += observables.get(i).get("gradient").get("a").get("mean").asDouble();
+        }
+        // each event deposits its own energy e + δ_e: the least squares are linear in y, so the fitted
+        // total is exactly e + δ_e (intercept 500, slope 1 in e, 0 in a) up to rounding
+        assertThat(total).isCloseTo(500.0, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(totalByE).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(totalByA).isCloseTo(0.0, org.assertj.core.data.Offset.offset(1e-6));
+    }
+
+    @Test
     void profileTableHasOneRowPerObservableAndTheSameNumbersForAnyThreadCount() {
         Run one = run("profile", "--energy-mev", "300", "--events", "30", "--derivatives", "a", "--threads", "1");
         Run two = run("profile", "--energy-mev", "300", "--events", "30", "--derivatives", "a", "--threads", "2");

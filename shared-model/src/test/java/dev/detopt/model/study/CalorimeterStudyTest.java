@@ -25,7 +25,7 @@ class CalorimeterStudyTest {
         assertThat(problems).extracting(FieldProblem::message).anySatisfy(m -> assertThat(m).contains("layers"));
         assertThat(StudySpecs.parse(exampleB().replace("\"kind\": \"pathwise\"", "\"kind\": \"score\"")).problems())
                 .containsExactly(new FieldProblem("estimator.kind",
-                        "estimator 'score' does not apply to simulator 'calorimeter'; supported: pathwise, finite-difference"));
+                        "estimator 'score' does not apply to simulator 'calorimeter'; supported: pathwise, finite-difference, surrogate"));
     }
 
     @Test

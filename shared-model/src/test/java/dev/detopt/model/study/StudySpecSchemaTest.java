@@ -53,13 +53,17 @@ class StudySpecSchemaTest {
             "{\"type\": \"expected-loss\", \"observable\": \"loss\"}",
             "{\"type\": \"profile-match\", \"observables\": [\"y\"], \"target\": {\"values\": [1.0]}}");
 
+    private static final String SURROGATE = LOSS_AND_VALUES.replace("{\"kind\": \"score\"}",
+            "{\"kind\": \"surrogate\", \"surrogateWidths\": {\"mu\": 0.2}, \"surrogateQuadratic\": true}");
+
     private JsonNode schema;
     private final Set<String> written = new TreeSet<>();
 
     @Test
     void schemaNamesExactlyTheFieldsTheSpecsHave() throws IOException {
         schema = WireJson.mapper().readTree(Files.readString(Path.of("..", "docs", "schemas", "study-spec.schema.json")));
-        for (String json : new String[] {PROFILE_SGD_ADDITIVE, RESOLUTION_ADAM_LOGISTIC, LOSS_AND_VALUES, PROFILE_WITH_VALUES}) {
+        for (String json : new String[] {PROFILE_SGD_ADDITIVE, RESOLUTION_ADAM_LOGISTIC, LOSS_AND_VALUES, PROFILE_WITH_VALUES,
+                SURROGATE}) {
             JsonNode spec = WireJson.mapper().readTree(StudySpecs.toJson(Specs.parse(json)));
             walk(spec, schema, "StudySpec");
         }
