@@ -13,6 +13,7 @@ import dev.detopt.service.queue.StudyProgress;
 import dev.detopt.service.queue.TaskRepository;
 import dev.detopt.service.queue.TaskState;
 import dev.detopt.service.study.StepRepository;
+import dev.detopt.service.study.StudyArtifacts;
 import dev.detopt.service.study.StudyEventLog;
 import dev.detopt.service.study.StudyEventType;
 import dev.detopt.service.study.StudyRepository;
@@ -47,10 +48,13 @@ public class StudyLifecycle implements StudyProgress {
     private final LeaseSignal signal;
     private final QueueMetrics metrics;
     private final TransactionTemplate transactions;
+    private final StudyArtifacts artifacts;
 
     public StudyLifecycle(StudyRepository studies, TaskRepository tasks, StepRepository steps, StudyEventLog events,
-                          EngineCache engines, LeaseSignal signal, QueueMetrics metrics, TransactionTemplate transactions) {
+                          EngineCache engines, LeaseSignal signal, QueueMetrics metrics, TransactionTemplate transactions,
+                          StudyArtifacts artifacts) {
         this.transactions = transactions;
+        this.artifacts = artifacts;
         this.studies = studies;
         this.tasks = tasks;
         this.steps = steps;
@@ -158,6 +162,11 @@ public class StudyLifecycle implements StudyProgress {
         StudyState next = outcome.next();
         String recordJson = WireJson.write(outcome.record());
         steps.insert(study.id(), outcome.record(), recordJson, study.stepStartedAt());
+        if (StudyArtifacts.due(step, engine.spec().artifactInterval(), outcome.stopReason() != null)) {
+            StudyArtifacts.Snapshot snapshot = new StudyArtifacts.Snapshot(StudyArtifacts.Snapshot.VERSION, study.id(),
+                    step, outcome.stopReason() != null, outcome.record(), next);
+            StudyArtifacts.afterCommit(() -> artifacts.write(snapshot));
+        }
         StudyState.Best best = next.best();
         String stop = outcome.stopReason() == null ? null : outcome.stopReason().wireName();
         studies.advance(study.id(), WireJson.write(next), next.step(), outcome.record().total(),
