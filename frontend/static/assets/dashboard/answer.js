@@ -65,7 +65,7 @@ export class AnswerView {
     ] : [];
     this.body.replaceChildren(
       h('p', { class: 'muted' }, finished
-        ? `Final design: θ after the last update (step ${answer.stepsCompleted} steps done).`
+        ? `Final design: θ after the last update, after ${answer.stepsCompleted} steps.`
         : `Design now (after ${answer.stepsCompleted} steps); the study is ${String(answer.status).toLowerCase()}.`),
       h('div', { class: 'table-scroll' }, table),
       h('p', { class: 'muted small', 'data-testid': 'answer-method' }, `Uncertainty: ${u.description || '–'}.`),

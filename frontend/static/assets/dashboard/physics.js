@@ -70,7 +70,7 @@ export class ProfileView {
       ],
     });
     this.residual = new LineChart(residualBox, {
-      xLabel: 'compared observable (index)', xIncrements: null, yLabel: 'mean − target', height: 150,
+      xLabel: 'compared observable (index)', xIncrements: null, yLabel: 'residual', height: 150,
       series: [
         { label: 'residual', color: COLORS[0], width: 2 },
         { label: '+1 s.e.', color: 'rgba(0,114,178,0.35)', width: 1 },
@@ -93,7 +93,7 @@ export class ProfileView {
     const points = profilePoints(spec, state, record);
     const unit = observableUnit(spec?.simulator?.name, points[0]?.name || '');
     this.chart.yLabel = withUnit('mean deposit', unit);
-    this.residual.yLabel = withUnit('mean − target', unit);
+    this.residual.yLabel = withUnit('residual', unit);
     if (!points.length) {
       this.note.textContent = `Step ${step} recorded no observables (a study from before they were recorded).`;
       this.chart.setData([], []);

@@ -187,6 +187,43 @@ class PhysicsDashboardBrowserTest {
         element(page, "section:has(#observable-h)", "dashboard-observable");
     }
 
+    /** Example (b) in small: the resolution per step with its error, and the visible energy's mean. */
+    @Test
+    void anEnergyResolutionStudyShowsTheResolutionAndTheVisibleEnergy() throws Exception {
+        ApiClient api = new ApiClient(port);
+        String id = runToCompletion(api, """
+                {
+                  "name": "resolution in the browser",
+                  "simulator": {"name": "calorimeter", "config": {"layers": 6, "transverseSizeMm": 100, "particle": "e-"}},
+                  "parameters": [
+                    {"name": "e", "unit": "MeV", "initial": 500, "frozen": true},
+                    {"name": "a", "unit": "mm", "initial": 3.0, "lower": 0.5, "upper": 6.0},
+                    {"name": "g", "unit": "mm", "initial": 5.7, "lower": 1.0, "upper": 15.0}
+                  ],
+                  "estimator": {"kind": "pathwise"},
+                  "objective": {"type": "energy-resolution", "observable": "visible", "squaredObservable": "visible.squared"},
+                  "optimizer": {"type": "adam", "learningRate": 0.1},
+                  "eventsPerStep": 40, "eventsPerBatch": 20, "maxSteps": 5, "seed": 31
+                }
+                """);
+        Page page = openStudy(id);
+        assertThat(page.locator("[data-testid=resolution-chart] canvas")).hasCount(1);
+        assertThat(page.locator("#observable-select")).hasValue("visible");
+        assertThat(page.locator("[data-testid=observable-chart] canvas")).hasCount(1);
+        assertThat(page.getByTestId("answer-method")).containsText("spread");
+        element(page, "[data-testid=physics-panel]", "dashboard-resolution");
+
+        // The branching simulator's detector: its annulus at the newest θ, to scale.
+        String branching = runToCompletion(api, dev.detopt.service.TestSpecs.branching(4, 40, 20, 3));
+        page.navigate("http://127.0.0.1:" + port + "/#/studies/" + branching);
+        Locator annulus = page.locator("[data-testid=detector-svg] path[data-inner-radius]");
+        assertThat(annulus).hasCount(1);
+        double theta = api.get("/api/v1/studies/" + branching + "/steps?size=1&order=desc", TestTokens.VIEWER).json()
+                .path("items").get(0).path("record").path("theta").path("theta").asDouble();
+        assertThat(Double.parseDouble(annulus.getAttribute("data-inner-radius"))).isEqualTo(theta);
+        element(page, "section:has(#detector-h)", "dashboard-annulus");
+    }
+
     /**
      * 10,000 steps stay fluid: the page asks for a downsampled series, and the longest main-thread
      * task (Chromium's Long Tasks API) while it loads, draws and replays the slider stays short.
