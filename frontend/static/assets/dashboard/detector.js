@@ -138,7 +138,9 @@ export class DetectorView {
     const maxDepth = Math.max(depth(theta), ...this.rows.map(r => depth(r.theta)).filter(Number.isFinite),
       overlay ? depth(overlay) : 0);
     const width = 900, left = 20, right = 20, top = 24, drawW = width - left - right;
-    const scale = drawW / maxDepth; // px per mm, the same on both axes: to scale
+    // px per mm, the same on both axes (to scale); a detector wider than deep is drawn narrower
+    // rather than taller than the panel, so the labels keep their size.
+    const scale = Math.min(drawW / maxDepth, 480 / config.transverseSizeMm);
     const height = config.transverseSizeMm * scale;
     const total = top + height + 44;
     const root = svg('svg', {
@@ -167,7 +169,7 @@ export class DetectorView {
       }
       root.append(g);
     }
-    root.append(axis(left, top + height + 4, drawW, maxDepth, 'depth [mm]', scale));
+    root.append(axis(left, top + height + 4, maxDepth * scale, maxDepth, 'depth [mm]', scale));
     this.legend(['absorber', 'gap'], `${config.layers} layers × (a = ${formatNumber(numeric(theta.a))} mm + g = `
       + `${formatNumber(numeric(theta.g))} mm) = ${formatNumber(depth(theta))} mm deep; transverse ${config.transverseSizeMm} mm.`);
     return root;

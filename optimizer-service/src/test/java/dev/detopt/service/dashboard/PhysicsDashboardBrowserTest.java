@@ -179,6 +179,11 @@ class PhysicsDashboardBrowserTest {
 
         page.setViewportSize(1280, 800);
         HeadlessChromium.screenshot(page, "dashboard-physics-1280");
+        // A 4K screen: the page widens (two columns of panels) instead of leaving a narrow strip.
+        page.setViewportSize(3840, 2160);
+        assertThat(((Number) page.evaluate("document.querySelector('main').getBoundingClientRect().width")).doubleValue())
+                .isGreaterThan(2000);
+        HeadlessChromium.screenshot(page, "dashboard-physics-4k");
         page.setViewportSize(1400, 1000);
         element(page, "[data-testid=answer-panel]", "dashboard-answer");
         element(page, "section:has(#detector-h)", "dashboard-detector");
