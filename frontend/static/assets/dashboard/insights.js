@@ -58,12 +58,18 @@ export function mountInsights(id, { maxPoints }) {
       : [h('li', { class: 'muted' }, `None yet: one every ${list?.every ?? '?'} steps and one at the end.`)]));
   }
 
+  let fetchedFor = null;
+
   async function update(view, rows, best) {
     spec = view?.spec;
     state = view?.state;
     lastRows = rows;
     ensurePhysics();
     detector.update(rows, spec, best);
+    // Refreshes also follow task changes within a step: fetch again only when a step or the status changed.
+    const signature = `${rows.at(-1)?.step}|${view?.status}`;
+    if (signature === fetchedFor) return;
+    fetchedFor = signature;
     const info = parameterInfo(spec);
     const free = Object.keys(rows.at(-1)?.gradient || {});
     spacePanel.hidden = free.length < 2;

@@ -82,11 +82,13 @@ export class ProfileView {
 
   async show(step, spec, state) {
     if (step == null) return;
+    // Steps chosen in quick succession (slider keys) answer out of order: only the latest is drawn.
+    this.wanted = step;
     let record = this.cache.get(step);
     if (!record) {
       const page = await Api.steps(this.studyId, step, 1);
       record = page?.items?.[0]?.step === step ? page.items[0].record : null;
-      if (!record) return;
+      if (!record || this.wanted !== step) return;
       if (this.cache.size > 200) this.cache.clear();
       this.cache.set(step, record);
     }

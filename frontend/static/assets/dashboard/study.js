@@ -19,6 +19,7 @@ const STREAM_RETRY_MS = 10000;
 const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
 const TASK_COLORS = { QUEUED: '#8f9bb3', HELD: '#e67700', LEASED: '#2456c9', COMPLETED: '#2b8a3e', CANCELLED: '#c2255c' };
 const MAX_EVENTS = 500;
+const INSIGHTS_MS = 1500;        // the physics sections refetch at most this often
 
 export function renderStudy(main, id) {
   let disposed = false;
@@ -338,8 +339,7 @@ export function renderStudy(main, id) {
       if (tasks.status === 'fulfilled') renderTasks(tasks.value);
       if (best.status === 'fulfilled') renderBest(best.value);
       else if (best.reason instanceof ApiError && best.reason.status === 404) renderBest(null);
-      await insights.update({ ...view, state: study.state }, rows, best.status === 'fulfilled' ? best.value : null);
-      if (disposed) return;
+      updateInsights({ ...view, state: study.state }, best.status === 'fulfilled' ? best.value : null);
       if (all) {
         const [events, workers] = await Promise.all([
           Api.events(id, eventsCursor).catch(() => null), Api.fleet().catch(() => null)]);
@@ -357,6 +357,32 @@ export function renderStudy(main, id) {
       }
       reportError(e, 'Could not load the study');
     }
+  }
+
+  /**
+   * Updates the physics sections without holding up the refresh; while one update runs, later
+   * calls coalesce into one more with the newest data.
+   */
+  let insightsRunning = false;
+  let insightsNext = null;
+  function updateInsights(studyView, best) {
+    insightsNext = { studyView, best };
+    if (insightsRunning) return;
+    insightsRunning = true;
+    (async () => {
+      while (insightsNext && !disposed) {
+        const next = insightsNext;
+        insightsNext = null;
+        try {
+          await insights.update(next.studyView, rows, next.best);
+        } catch (e) {
+          console.warn('physics sections not updated', e);
+        }
+        // At most one update per INSIGHTS_MS while steps stream in: they cost several requests.
+        if (insightsNext) await new Promise(resolve => setTimeout(resolve, INSIGHTS_MS));
+      }
+      insightsRunning = false;
+    })();
   }
 
   /** Schedules a refetch of series and tasks, at most one per STREAM_THROTTLE_MS. */
