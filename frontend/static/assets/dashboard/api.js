@@ -92,6 +92,11 @@ export const Api = {
   events: (id, after) => request(`studies/${encodeURIComponent(id)}/events?after=${after}&limit=200`),
   best: id => request(`studies/${encodeURIComponent(id)}/best`),
   fleet: () => request('fleet/workers?size=100'),
+  steps: (id, page, size) => request(`studies/${encodeURIComponent(id)}/steps?page=${page}&size=${size}`),
+  seriesWith: (id, points, observables) => request(`studies/${encodeURIComponent(id)}/series?maxPoints=${points}`
+    + `&observables=${encodeURIComponent(observables.join(','))}`),
+  answer: id => request(`studies/${encodeURIComponent(id)}/answer`),
+  artifacts: id => request(`studies/${encodeURIComponent(id)}/artifacts`),
   exportPath: (id, format) => `studies/${encodeURIComponent(id)}/export?format=${format}`,
 };
 

@@ -14,7 +14,11 @@ const uPlotLoading = import('../vendor/uplot/1.6.30/dist/uPlot.esm.js')
 /** Steps are integers: no tick at step 0.5. */
 const STEP_INCREMENTS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6];
 
-export const COLORS = ['#2456c9', '#d9480f', '#2b8a3e', '#862e9c', '#0b7285', '#c2255c', '#5c940d', '#e67700'];
+/**
+ * The Okabe–Ito palette (Okabe & Ito 2008, "Color Universal Design"): its colours stay distinct
+ * under protanopia, deuteranopia and tritanopia; lines also differ by dash where they share a chart.
+ */
+export const COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#56B4E9', '#E69F00', '#000000', '#B8A200'];
 
 /**
  * A line chart that keeps its data so it can be rebuilt (log toggle) and resized with its panel.
@@ -22,11 +26,12 @@ export const COLORS = ['#2456c9', '#d9480f', '#2b8a3e', '#862e9c', '#0b7285', '#
  * between two other series (indices into `series`).
  */
 export class LineChart {
-  constructor(container, { series, yLabel = '', xLabel = 'step', log = false, height = 230 }) {
+  constructor(container, { series, yLabel = '', log = false, height = 230, xLabel = 'step', xIncrements = STEP_INCREMENTS }) {
     this.container = container;
+    this.xLabel = xLabel;
+    this.xIncrements = xIncrements;
     this.seriesSpec = series;
     this.yLabel = yLabel;
-    this.xLabel = xLabel;
     this.log = log;
     this.height = height;
     this.data = [[], ...series.map(() => [])];
@@ -91,7 +96,7 @@ export class LineChart {
       y: this.log ? { distr: 3, log: 10 } : { auto: true },
     };
     const axes = [
-      { label: this.xLabel, labelSize: 18, size: 36, incrs: this.xLabel === 'step' ? STEP_INCREMENTS : undefined },
+      { label: this.xLabel, labelSize: 18, size: 36, incrs: this.xIncrements || undefined },
       { label: this.yLabel, labelSize: 18, size: 64, values: (u, vals) => vals.map(formatTick) },
     ];
     // A series with its own `scale` (e.g. cost in currency next to losses) gets a right-hand axis.

@@ -1,4 +1,5 @@
 // Studies list: filter by status, pagination, controls, refreshed every few seconds.
+import { duration } from './answer.js';
 import { Api, itemsOf, totalOf } from './api.js';
 import { h, int, num, statusBadge, toast, when } from './dom.js';
 import { actionsFor, STATUSES, studyView } from './model.js';
@@ -70,9 +71,17 @@ export function renderList(main, params) {
       h('th', { scope: 'col' }, 'Simulator'), h('th', { scope: 'col' }, 'Estimator'),
       h('th', { scope: 'col', class: 'num' }, 'Step'), h('th', { scope: 'col', class: 'num' }, 'Loss'),
       h('th', { scope: 'col', class: 'num' }, 'Best'), h('th', { scope: 'col' }, 'Started'),
+      h('th', { scope: 'col', class: 'num', title: 'from start to finish, or until now while it runs' }, 'Duration'),
       h('th', { scope: 'col' }, 'Updated'),
       h('th', { scope: 'col', class: 'num', title: 'workers holding a lease on one of the study\'s tasks' }, 'Workers'),
       session.canWrite && h('th', { scope: 'col' }, 'Actions')));
+  }
+
+  /** Wall time from start to finish (or to the last update while it runs: rows redraw when that changes). */
+  function studyDuration(raw) {
+    if (!raw.startedAt) return '–';
+    const end = raw.finishedAt || raw.updatedAt;
+    return duration((new Date(end) - new Date(raw.startedAt)) / 1000);
   }
 
   function row(raw) {
@@ -87,6 +96,7 @@ export function renderList(main, params) {
       h('td', { class: 'num' }, num(s.total)),
       h('td', { class: 'num' }, num(s.best)),
       h('td', {}, when(s.started)),
+      h('td', { class: 'num', 'data-testid': 'duration' }, studyDuration(raw)),
       h('td', {}, when(s.updated)),
       h('td', { class: 'num', 'data-testid': 'active-workers' }, int(s.activeWorkers)),
       session.canWrite && h('td', {}, h('div', { class: 'buttons' },

@@ -10,6 +10,8 @@ import {
 import { navigate, reportError, session } from './session.js';
 import { operationsPanel } from './operations.js';
 import { studyCampaignPanel } from './study-campaign.js';
+import { mountInsights } from './insights.js';
+import { lossUnit } from './physics.js';
 
 const SERIES_POINTS = 1000;     // the service downsamples to about this many points
 const POLL_MS = 3000;           // without a stream
@@ -19,6 +21,7 @@ const STREAM_RETRY_MS = 10000;
 const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
 const TASK_COLORS = { QUEUED: '#8f9bb3', HELD: '#e67700', LEASED: '#2456c9', COMPLETED: '#2b8a3e', CANCELLED: '#c2255c' };
 const MAX_EVENTS = 500;
+const INSIGHTS_MS = 1500;        // the physics sections refetch at most this often
 
 export function renderStudy(main, id) {
   let disposed = false;
@@ -43,7 +46,15 @@ export function renderStudy(main, id) {
     h('button', { type: 'button', onclick: () => exportAs('json') }, 'Export JSON'),
     h('button', { type: 'button', onclick: () => exportAs('csv') }, 'Export CSV'));
   const cards = h('div', { class: 'cards' });
-  const logToggle = h('input', { type: 'checkbox', id: 'loss-log', onchange: () => lossChart.setLog(logToggle.checked) });
+  let logChosen = false; // the page picks the loss axis until the user does
+  const logToggle = h('input', { type: 'checkbox', id: 'loss-log', onchange: () => { logChosen = true; lossChart.setLog(logToggle.checked); } });
+  const gradLogToggle = h('input', { type: 'checkbox', id: 'grad-log', onchange: () => gradChart.setLog(gradLogToggle.checked) });
+  const insights = mountInsights(id, { maxPoints: SERIES_POINTS });
+  // θ with its bounds; θ alone (auto-zoom, so the last per cent shows); or (θ − θ*)/θ* against a target.
+  const paramMode = h('select', { id: 'parameter-mode', onchange: () => renderSeries(lastSeries) },
+    h('option', { value: 'bounds' }, 'θ with bounds'), h('option', { value: 'zoom' }, 'θ, zoomed'),
+    h('option', { value: 'relative' }, '(θ − θ*)/θ*'));
+  let lastSeries = null;
   const lossBox = h('div', { class: 'chart', id: 'loss-chart', 'data-testid': 'loss-chart' });
   const gradBox = h('div', { class: 'chart', id: 'gradient-chart' });
   const costBox = h('div', { class: 'chart', id: 'cost-chart' });
@@ -66,6 +77,7 @@ export function renderStudy(main, id) {
       h('a', { href: '#/' }, '← Studies'),
       title, status, live, h('span', { class: 'spacer' }), controls, exports),
     cards,
+    insights.answerPanel,
     h('div', { class: 'grid' },
       h('section', { class: 'panel', 'aria-labelledby': 'loss-h' },
         h('div', { class: 'chart-head' },
@@ -73,9 +85,14 @@ export function renderStudy(main, id) {
           h('label', {}, logToggle, ' log scale')),
         lossBox),
       h('section', { class: 'panel', 'aria-labelledby': 'grad-h' },
-        h('h2', { id: 'grad-h' }, 'Gradient norm ‖∂L/∂θ · scale‖ ± standard error'), gradBox)),
+        h('div', { class: 'chart-head' },
+          h('h2', { id: 'grad-h' }, 'Gradient norm ‖∂L/∂θ · scale‖ ± standard error'),
+          h('label', {}, gradLogToggle, ' log scale')), gradBox)),
+    ...insights.sections,
     h('section', { 'aria-labelledby': 'params-h' },
-      h('h2', { id: 'params-h' }, 'Parameters (bounds dashed, target dotted)'), paramsBox),
+      h('div', { class: 'chart-head' },
+        h('h2', { id: 'params-h' }, 'Parameters (bounds dashed, target dotted)'),
+        h('label', {}, 'show ', paramMode)), paramsBox),
     h('div', { class: 'grid' },
       h('section', { class: 'panel', 'aria-labelledby': 'cost-h' }, h('h2', { id: 'cost-h' }, 'Cost and budget'), costBox),
       h('section', { class: 'panel', 'aria-labelledby': 'best-h' }, h('h2', { id: 'best-h' }, 'Best design so far'), bestBox)),
@@ -152,8 +169,21 @@ export function renderStudy(main, id) {
   }
 
   function renderSeries(answer) {
+    lastSeries = answer;
     rows = stepRows(answer);
     const xs = rows.map(r => r.step);
+    const unit = lossUnit(view?.spec);
+    if (unit && lossChart.yLabel === 'loss') {
+      lossChart.yLabel = `loss [${unit}]`;
+      gradChart.yLabel = `‖g‖ [${unit}]`;
+    }
+    if (!logChosen) {
+      // A loss spanning more than two decades is read on a log axis.
+      const positive = rows.map(r => r.total).filter(v => v != null && v > 0);
+      const wide = positive.length > 1 && Math.max(...positive) / Math.min(...positive) > 100;
+      logToggle.checked = wide;
+      lossChart.setLog(wide);
+    }
     stepsLabel.textContent = rows.length ? `${rows.length} points, steps ${xs[0]}–${xs.at(-1)}` : '';
     lossChart.setData(xs, [
       rows.map(r => r.total),
@@ -187,7 +217,7 @@ export function renderStudy(main, id) {
         paramsBox.append(h('section', { class: 'panel', 'aria-label': `parameter ${name}` },
           h('h2', {}, `${name}${p.unit ? ` [${p.unit}]` : ''}${p.frozen ? ' (frozen)' : ''}`), box));
         chart = new LineChart(box, {
-          yLabel: name, height: 180,
+          yLabel: `${name}${p.unit ? ` [${p.unit}]` : ''}`, height: 180,
           series: [
             { label: name, color: COLORS[0], width: 2 },
             { label: 'lower', color: '#8f9bb3', dash: [6, 4] },
@@ -197,11 +227,14 @@ export function renderStudy(main, id) {
         });
         paramCharts.set(name, chart);
       }
+      const mode = paramMode.value;
+      const relative = mode === 'relative' && p.target;
+      const theta = rows.map(r => numeric(r.theta?.[name]));
       chart.setData(xs, [
-        rows.map(r => numeric(r.theta?.[name])),
-        rows.map(() => p.lower ?? null),
-        rows.map(() => p.upper ?? null),
-        rows.map(() => p.target ?? null),
+        relative ? theta.map(v => (v == null ? null : (v - p.target) / p.target)) : theta,
+        rows.map(() => (mode === 'bounds' ? p.lower ?? null : null)),
+        rows.map(() => (mode === 'bounds' ? p.upper ?? null : null)),
+        rows.map(() => (relative ? 0 : mode === 'bounds' ? p.target ?? null : null)),
       ]);
     }
   }
@@ -320,6 +353,7 @@ export function renderStudy(main, id) {
       if (best.status === 'fulfilled') renderBest(best.value);
       else if (best.reason instanceof ApiError && best.reason.status === 404) renderBest(null);
       ops.update(study, tasks.status === 'fulfilled' ? tasks.value : null).then(() => { if (!disposed) renderHeader(study); });
+      updateInsights({ ...view, state: study.state }, best.status === 'fulfilled' ? best.value : null);
       if (all) {
         const [events, workers] = await Promise.all([
           Api.events(id, eventsCursor).catch(() => null), Api.fleet().catch(() => null)]);
@@ -337,6 +371,32 @@ export function renderStudy(main, id) {
       }
       reportError(e, 'Could not load the study');
     }
+  }
+
+  /**
+   * Updates the physics sections without holding up the refresh; while one update runs, later
+   * calls coalesce into one more with the newest data.
+   */
+  let insightsRunning = false;
+  let insightsNext = null;
+  function updateInsights(studyView, best) {
+    insightsNext = { studyView, best };
+    if (insightsRunning) return;
+    insightsRunning = true;
+    (async () => {
+      while (insightsNext && !disposed) {
+        const next = insightsNext;
+        insightsNext = null;
+        try {
+          await insights.update(next.studyView, rows, next.best);
+        } catch (e) {
+          console.warn('physics sections not updated', e);
+        }
+        // At most one update per INSIGHTS_MS while steps stream in: they cost several requests.
+        if (insightsNext) await new Promise(resolve => setTimeout(resolve, INSIGHTS_MS));
+      }
+      insightsRunning = false;
+    })();
   }
 
   /** Schedules a refetch of series and tasks, at most one per STREAM_THROTTLE_MS. */
@@ -417,6 +477,7 @@ export function renderStudy(main, id) {
     gradChart.destroy();
     costChart.destroy();
     for (const chart of paramCharts.values()) chart.destroy();
+    insights.dispose();
   }
 
   poll().then(connect);

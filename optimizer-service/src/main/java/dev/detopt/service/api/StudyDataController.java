@@ -1,7 +1,9 @@
 package dev.detopt.service.api;
 
 import dev.detopt.service.read.Page;
+import dev.detopt.service.read.StudyAnswer;
 import dev.detopt.service.read.StudyReader;
+import dev.detopt.service.read.StudyViews.ArtifactsView;
 import dev.detopt.service.read.StudyViews.Best;
 import dev.detopt.service.read.StudyViews.EventsView;
 import dev.detopt.service.read.StudyViews.Export;
@@ -10,6 +12,7 @@ import dev.detopt.service.read.StudyViews.StepView;
 import dev.detopt.service.read.StudyViews.TasksView;
 import dev.detopt.service.web.ApiProblem;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -25,6 +28,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/studies/{id}")
 public class StudyDataController {
     static final int MAX_SERIES_POINTS = 10_000;
+    static final int MAX_SERIES_OBSERVABLES = 8;
 
     private final StudyReader reader;
 
@@ -49,11 +53,25 @@ public class StudyDataController {
 
     /** The loss, gradient and design series for plots, downsampled to at most {@code maxPoints}. */
     @GetMapping("/series")
-    public Series series(@PathVariable UUID id, @RequestParam(defaultValue = "500") int maxPoints) {
+    public Series series(@PathVariable UUID id, @RequestParam(defaultValue = "500") int maxPoints,
+                         @RequestParam(defaultValue = "") String observables) {
         if (maxPoints < 10 || maxPoints > MAX_SERIES_POINTS) {
             throw ApiProblem.badRequest("maxPoints", "must be between 10 and " + MAX_SERIES_POINTS);
         }
-        return reader.series(id, maxPoints);
+        List<String> names = observables.isBlank() ? List.of() : List.of(observables.split(","));
+        if (names.size() > MAX_SERIES_OBSERVABLES) {
+            throw ApiProblem.badRequest("observables", "at most " + MAX_SERIES_OBSERVABLES + " names");
+        }
+        return reader.series(id, maxPoints, names);
+    }
+
+    /**
+     * The answer first: θ after the last update, deviation from a simulated target, an uncertainty
+     * per free parameter and how it was computed, the best step labelled, timing.
+     */
+    @GetMapping("/answer")
+    public StudyAnswer answer(@PathVariable UUID id) {
+        return reader.answer(id);
     }
 
     /** The best design so far by total loss (all null before the first step completes). */
@@ -82,6 +100,22 @@ public class StudyDataController {
         }
         StudyController.checkPage(0, limit);
         return reader.events(id, after, limit);
+    }
+
+    /** The study's per-step snapshots (every {@code artifactEvery} steps and the last). */
+    @GetMapping("/artifacts")
+    public ArtifactsView artifacts(@PathVariable UUID id) {
+        return reader.artifacts(id);
+    }
+
+    /** One snapshot as a JSON download. */
+    @GetMapping("/artifacts/{name}")
+    public ResponseEntity<byte[]> artifact(@PathVariable UUID id, @PathVariable String name) {
+        byte[] body = reader.artifact(id, name);
+        return ResponseEntity.ok()
+                .contentType(MediaType.APPLICATION_JSON)
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"study-" + id + "-" + name + "\"")
+                .body(body);
     }
 
     /** The full history: {@code format=json} (study, spec, state and every step record) or {@code csv}. */

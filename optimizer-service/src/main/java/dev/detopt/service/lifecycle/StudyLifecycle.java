@@ -14,6 +14,7 @@ import dev.detopt.service.queue.StudyProgress;
 import dev.detopt.service.queue.TaskRepository;
 import dev.detopt.service.queue.TaskState;
 import dev.detopt.service.study.StepRepository;
+import dev.detopt.service.study.StudyArtifacts;
 import dev.detopt.service.study.StudyEventLog;
 import dev.detopt.service.study.StudyEventType;
 import dev.detopt.service.study.StudyRepository;
@@ -50,13 +51,15 @@ public class StudyLifecycle implements StudyProgress {
     private final TransactionTemplate transactions;
     private final Deadlines deadlines;
     private final Webhooks webhooks;
+    private final StudyArtifacts artifacts;
 
     public StudyLifecycle(StudyRepository studies, TaskRepository tasks, StepRepository steps, StudyEventLog events,
                           EngineCache engines, LeaseSignal signal, QueueMetrics metrics, TransactionTemplate transactions,
-                          Deadlines deadlines, Webhooks webhooks) {
+                          Deadlines deadlines, Webhooks webhooks, StudyArtifacts artifacts) {
         this.transactions = transactions;
         this.deadlines = deadlines;
         this.webhooks = webhooks;
+        this.artifacts = artifacts;
         this.studies = studies;
         this.tasks = tasks;
         this.steps = steps;
@@ -172,6 +175,11 @@ public class StudyLifecycle implements StudyProgress {
         String recordJson = WireJson.write(outcome.record());
         steps.insert(study.id(), outcome.record(), recordJson, study.stepStartedAt());
         steps.recordStateAfter(study.id(), step, WireJson.write(next));
+        if (StudyArtifacts.due(step, engine.spec().artifactInterval(), outcome.stopReason() != null)) {
+            StudyArtifacts.Snapshot snapshot = new StudyArtifacts.Snapshot(StudyArtifacts.Snapshot.VERSION, study.id(),
+                    step, outcome.stopReason() != null, outcome.record(), next);
+            StudyArtifacts.afterCommit(() -> artifacts.write(snapshot));
+        }
         StudyState.Best best = next.best();
         String stop = next.stopReason() == null ? null : next.stopReason().wireName();
         studies.advance(study.id(), WireJson.write(next), next.step(), outcome.record().total(),

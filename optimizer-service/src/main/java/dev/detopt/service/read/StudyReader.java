@@ -1,7 +1,9 @@
 package dev.detopt.service.read;
 
+import dev.detopt.model.study.DesignUncertainty;
 import dev.detopt.model.study.HistoryCsv;
 import dev.detopt.model.study.StepRecord;
+import dev.detopt.model.study.StudySpec;
 import dev.detopt.model.study.StudyState;
 import dev.detopt.model.study.contract.WireJson;
 import dev.detopt.service.domain.NotFoundException;
@@ -21,15 +23,18 @@ import dev.detopt.service.read.StudyViews.TaskView;
 import dev.detopt.service.read.StudyViews.TasksView;
 import dev.detopt.service.study.SeriesDownsampler;
 import dev.detopt.service.study.StepRepository;
+import dev.detopt.service.study.StudyArtifacts;
 import dev.detopt.service.study.StudyEventLog;
 import dev.detopt.service.study.StudyRepository;
 import dev.detopt.service.study.StudyRow;
 import dev.detopt.service.study.StudyStatus;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The read side: every view of studies, steps, series, tasks, the event log, exports, the fleet,
@@ -42,9 +47,11 @@ public class StudyReader {
     private final TaskRepository tasks;
     private final WorkerRepository workers;
     private final StudyEventLog events;
+    private final StudyArtifacts artifacts;
 
     public StudyReader(StudyRepository studies, StepRepository steps, TaskRepository tasks, WorkerRepository workers,
-                       StudyEventLog events) {
+                       StudyEventLog events, StudyArtifacts artifacts) {
+        this.artifacts = artifacts;
         this.studies = studies;
         this.steps = steps;
         this.tasks = tasks;
@@ -99,6 +106,14 @@ public class StudyReader {
 
     /** The loss, gradient and design series for plots, downsampled to at most {@code maxPoints}. */
     public Series series(UUID id, int maxPoints) {
+        return series(id, maxPoints, List.of());
+    }
+
+    /**
+     * The series, each point with the estimates of the named observables (those a step recorded;
+     * none for an empty list).
+     */
+    public Series series(UUID id, int maxPoints, List<String> observables) {
         row(id);
         List<StepRepository.SeriesPoint> all = steps.series(id);
         List<Integer> keep = SeriesDownsampler.select(all, maxPoints, StepRepository.SeriesPoint::total);
@@ -108,9 +123,24 @@ public class StudyReader {
             StepRecord record = WireJson.read(point.recordJson(), StepRecord.class);
             points.add(new SeriesPoint(point.step(), finite(record.physics()), finite(record.cost()),
                     finite(record.penalty()), finite(record.total()), finite(record.gradientNorm()), point.eventsTotal(),
-                    record.theta(), record.gradient(), record.gradientStderr()));
+                    record.theta(), record.gradient(), record.gradientStderr(), finite(record.physicsStderr()),
+                    selected(record, observables)));
         }
         return new Series(id, all.size(), points.size(), points.size() < all.size(), points);
+    }
+
+    private static Map<String, StepRecord.ObservableEstimate> selected(StepRecord record, List<String> names) {
+        if (names.isEmpty() || record.observables() == null) {
+            return null;
+        }
+        Map<String, StepRecord.ObservableEstimate> chosen = new java.util.LinkedHashMap<>();
+        for (String name : names) {
+            StepRecord.ObservableEstimate estimate = record.observables().get(name);
+            if (estimate != null) {
+                chosen.put(name, new StepRecord.ObservableEstimate(estimate.mean(), estimate.stderr(), null));
+            }
+        }
+        return chosen;
     }
 
     /** The best design so far by total loss (all null before the first step completes). */
@@ -121,6 +151,96 @@ public class StudyReader {
         }
         StudyState.Best best = WireJson.read(study.stateJson(), StudyState.class).best();
         return best == null ? new Best(id, null, null, null) : new Best(id, best.step(), finite(best.total()), best.theta());
+    }
+
+    /**
+     * The study's answer: θ after the last update, deviation from a simulated target, uncertainty
+     * per free parameter ({@link DesignUncertainty}), the best step honestly labelled, and timing.
+     */
+    public StudyAnswer answer(UUID id) {
+        StudyRow study = row(id);
+        JsonNode spec = WireJson.mapper().readTree(study.specJson());
+        StudyState state = study.stateJson() == null ? null : WireJson.read(study.stateJson(), StudyState.class);
+        List<StepRecord> recent = steps.newestRecords(id, DesignUncertainty.SPREAD_WINDOW).stream()
+                .map(json -> WireJson.read(json, StepRecord.class)).toList();
+        StepRecord newest = recent.isEmpty() ? null : recent.getLast();
+        JsonNode objective = spec.path("objective");
+        String objectiveType = objective.path("type").asString(null);
+        boolean profileMatch = "profile-match".equals(objectiveType);
+        String lossObservable = profileMatch ? objective.path("observables").path(0).asString(null)
+                : objective.path("observable").asString("loss");
+        String lossUnit = PhysicsLabels.lossUnit(study.simulator(), objectiveType, lossObservable);
+
+        List<String> free = newest == null ? List.of() : List.copyOf(newest.gradient().keySet());
+        DesignUncertainty.Estimate estimate = DesignUncertainty.of(profileMatch, free, recent);
+        JsonNode targets = objective.path("target").path("simulate").path("parameters");
+
+        Map<String, Double> finalTheta = state == null ? null : state.theta();
+        List<StudyAnswer.ParameterAnswer> parameters = new ArrayList<>();
+        for (JsonNode p : spec.path("parameters")) {
+            String name = p.path("name").asString();
+            Double value = finalTheta == null ? (Double) p.path("initial").asDouble() : finalTheta.get(name);
+            Double target = targets.has(name) ? targets.path(name).asDouble() : null;
+            Double deviation = target == null || value == null ? null : value - target;
+            Double relative = deviation == null || target == 0 ? null : deviation / target;
+            Double gradient = newest == null ? null : newest.gradient().get(name);
+            Double gradientStderr = newest == null ? null : newest.gradientStderr().get(name);
+            Double signalToNoise = gradient == null || gradientStderr == null || !(gradientStderr > 0) ? null
+                    : Math.abs(gradient) / gradientStderr;
+            parameters.add(new StudyAnswer.ParameterAnswer(name, p.path("unit").asString(null),
+                    PhysicsLabels.meaning(study.simulator(), name), p.path("frozen").asBoolean(false),
+                    value == null ? Double.NaN : value, p.hasNonNull("lower") ? p.path("lower").asDouble() : null,
+                    p.hasNonNull("upper") ? p.path("upper").asDouble() : null, target, finite(deviation),
+                    finite(relative), finite(estimate.stderr().get(name)), finite(gradient), finite(gradientStderr),
+                    finite(signalToNoise)));
+        }
+
+        StudyAnswer.StepLoss latest = newest == null ? null : new StudyAnswer.StepLoss(newest.step(),
+                finite(newest.total()), finite(newest.physics()), finite(newest.physicsStderr()));
+        StudyAnswer.BestSoFar best = null;
+        if (state != null && state.best() != null) {
+            StudyState.Best b = state.best();
+            Double bestStderr = steps.record(id, b.step()).map(json -> WireJson.read(json, StepRecord.class))
+                    .map(r -> finite(r.physicsStderr())).orElse(null);
+            Double difference = newest == null ? null : finite(newest.total() - b.total());
+            Double differenceStderr = newest == null || bestStderr == null || !Double.isFinite(newest.physicsStderr()) ? null
+                    : Math.sqrt(bestStderr * bestStderr + newest.physicsStderr() * newest.physicsStderr());
+            best = new StudyAnswer.BestSoFar(b.step(), finite(b.total()), bestStderr, b.theta(),
+                    "lowest single-step loss estimate: each step's loss is a noisy estimate (± its standard error),"
+                            + " so the lowest of them is biased low", difference, differenceStderr);
+        }
+        String description = switch (estimate.method()) {
+            case "gauss-newton" -> "Gauss–Newton: covariance (JᵀWJ)⁻¹ from step " + estimate.steps().getFirst()
+                    + "'s Jacobian of the compared observables and their standard errors (W = 1/σ²)";
+            case "spread" -> "spread: standard deviation of θ over steps " + estimate.steps().getFirst() + "–"
+                    + estimate.steps().getLast() + " (how much the design still moves, not a statistical error)";
+            default -> "none: fewer than " + DesignUncertainty.SPREAD_MINIMUM + " steps";
+        };
+        Instant end = study.finishedAt() != null ? study.finishedAt() : Instant.now();
+        Double wallSeconds = study.startedAt() == null ? null
+                : java.time.Duration.between(study.startedAt(), end).toMillis() / 1000.0;
+        return new StudyAnswer(id, study.status().name(), (int) steps.count(id), finalTheta, lossUnit, latest, best,
+                new StudyAnswer.Uncertainty(estimate.method(), estimate.steps(), description), parameters,
+                new StudyAnswer.Timing(study.createdAt(), study.startedAt(), study.finishedAt(), "UTC", wallSeconds,
+                        study.eventsSimulated()));
+    }
+
+    /** The study's stored snapshots, in step order, and how often they are taken. */
+    public StudyViews.ArtifactsView artifacts(UUID id) {
+        StudyRow study = row(id);
+        JsonNode every = WireJson.mapper().readTree(study.specJson()).path("artifactEvery");
+        List<StudyViews.ArtifactView> items = artifacts.list(id).stream()
+                .map(a -> new StudyViews.ArtifactView(a.name(), a.step(),
+                        "/api/v1/studies/" + id + "/artifacts/" + a.name()))
+                .toList();
+        return new StudyViews.ArtifactsView(id, every.isIntegralNumber() ? every.asInt() : StudySpec.DEFAULT_ARTIFACT_EVERY,
+                StudyArtifacts.PREFIX + id + "/", items);
+    }
+
+    /** One snapshot's JSON by its listed name (404 for a study or snapshot that does not exist). */
+    public byte[] artifact(UUID id, String name) {
+        row(id);
+        return artifacts.read(id, name).orElseThrow(() -> new NotFoundException("artifact", name));
     }
 
     /** Task counts, the current step's tasks, and a summary of {@code size} steps from {@code fromStep}. */
@@ -201,6 +321,10 @@ public class StudyReader {
 
     private static Double finite(double value) {
         return Double.isFinite(value) ? value : null;
+    }
+
+    private static Double finite(Double value) {
+        return value == null || !Double.isFinite(value) ? null : value;
     }
 
     private static TaskView view(TaskRow task) {

@@ -1,5 +1,6 @@
 package dev.detopt.service.read;
 
+import dev.detopt.model.study.StepRecord;
 import dev.detopt.service.queue.TaskRepository;
 import dev.detopt.service.queue.TaskState;
 import java.time.Instant;
@@ -17,10 +18,14 @@ public final class StudyViews {
     public record StepView(int step, JsonNode record, Instant startedAt, Instant completedAt, Long durationMillis) {
     }
 
-    /** One plotted step. */
+    /**
+     * One plotted step; {@code observables}: the estimates of the observables the request named
+     * (null when it named none, or for steps recorded before observables were).
+     */
     public record SeriesPoint(int step, Double physics, Double cost, Double penalty, Double total, Double gradientNorm,
                               long eventsTotal, Map<String, Double> theta, Map<String, Double> gradient,
-                              Map<String, Double> gradientStderr) {
+                              Map<String, Double> gradientStderr, Double physicsStderr,
+                              Map<String, StepRecord.ObservableEstimate> observables) {
     }
 
     /** The plot series, downsampled. */
@@ -56,6 +61,14 @@ public final class StudyViews {
 
     /** The queue as the dashboard shows it. */
     public record QueueView(long queued, long leased, Map<TaskState, Long> tasksByState) {
+    }
+
+    /** One stored snapshot: its name, its step and where to download it. */
+    public record ArtifactView(String name, int step, String href) {
+    }
+
+    /** A study's snapshots: every {@code every} steps and the last, under {@code prefix} in the object store. */
+    public record ArtifactsView(UUID studyId, int every, String prefix, List<ArtifactView> items) {
     }
 
     /** A download: file name, media type ({@code json} or {@code csv}) and body. */

@@ -87,6 +87,19 @@ public class StepRepository {
                 .list().getFirst(); // one aggregate row, its value null when there is no figure
     }
 
+    /** The newest {@code limit} step records, oldest first. */
+    public List<String> newestRecords(UUID studyId, int limit) {
+        List<String> newestFirst = jdbc.sql("SELECT record::text FROM steps WHERE study_id = ? ORDER BY step DESC LIMIT ?")
+                .params(studyId, limit).query(String.class).list();
+        return newestFirst.reversed();
+    }
+
+    /** One step's record, if that step is stored. */
+    public java.util.Optional<String> record(UUID studyId, int step) {
+        return jdbc.sql("SELECT record::text FROM steps WHERE study_id = ? AND step = ?")
+                .params(studyId, step).query(String.class).optional();
+    }
+
     public long count(UUID studyId) {
         return jdbc.sql("SELECT count(*) FROM steps WHERE study_id = ?").param(studyId).query(Long.class).single();
     }

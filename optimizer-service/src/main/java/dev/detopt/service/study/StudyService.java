@@ -17,11 +17,13 @@ public class StudyService {
     private final StudyRepository studies;
     private final StudyEventLog events;
     private final SimulatorCatalog catalog;
+    private final StudyArtifacts artifacts;
 
-    public StudyService(StudyRepository studies, StudyEventLog events, SimulatorCatalog catalog) {
+    public StudyService(StudyRepository studies, StudyEventLog events, SimulatorCatalog catalog, StudyArtifacts artifacts) {
         this.studies = studies;
         this.events = events;
         this.catalog = catalog;
+        this.artifacts = artifacts;
     }
 
     /** Validates the spec (every problem reported at once, 422) and stores it normalised. */
@@ -51,11 +53,12 @@ public class StudyService {
         return studies.activeWorkers(id);
     }
 
-    /** Deletes a study that is not running (409 otherwise), with its steps, tasks and log. */
+    /** Deletes a study that is not running (409 otherwise), with its steps, tasks, log and snapshots. */
     @Transactional
     public void delete(UUID id) {
         StudyRow study = studies.lock(id).orElseThrow(() -> NotFoundException.study(id));
         StudyTransition.DELETE.require(study.status());
         studies.delete(id);
+        StudyArtifacts.afterCommit(() -> artifacts.deleteAll(id));
     }
 }

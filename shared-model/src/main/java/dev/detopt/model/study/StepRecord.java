@@ -1,7 +1,10 @@
 package dev.detopt.model.study;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -22,15 +25,44 @@ import java.util.Map;
  * @param events         events simulated in this step
  * @param eventsTotal    events simulated up to and including this step
  * @param lambda         λ of the additive penalty for this step (null for other shapes)
+ * @param observables    every observable's estimate at this step, by name (null in records made
+ *                       before it was recorded)
  */
 @JsonPropertyOrder({"step", "theta", "physics", "physicsStderr", "cost", "penalty", "total", "gradient",
-        "gradientStderr", "gradientNorm", "events", "eventsTotal", "lambda"})
+        "gradientStderr", "gradientNorm", "events", "eventsTotal", "lambda", "observables"})
 public record StepRecord(int step, Map<String, Double> theta, double physics, double physicsStderr, double cost,
                          double penalty, double total, Map<String, Double> gradient, Map<String, Double> gradientStderr,
-                         double gradientNorm, long events, long eventsTotal, Double lambda) {
+                         double gradientNorm, long events, long eventsTotal, Double lambda,
+                         Map<String, ObservableEstimate> observables) {
     public StepRecord {
         theta = StudyState.copy(theta);
         gradient = StudyState.copy(gradient);
         gradientStderr = StudyState.copy(gradientStderr);
+        observables = observables == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(observables));
+    }
+
+    /** A record without observable estimates (as made before they were recorded). */
+    public StepRecord(int step, Map<String, Double> theta, double physics, double physicsStderr, double cost,
+                      double penalty, double total, Map<String, Double> gradient, Map<String, Double> gradientStderr,
+                      double gradientNorm, long events, long eventsTotal, Double lambda) {
+        this(step, theta, physics, physicsStderr, cost, penalty, total, gradient, gradientStderr, gradientNorm, events,
+                eventsTotal, lambda, null);
+    }
+
+    /**
+     * One observable's estimate from the step's events.
+     *
+     * @param mean     E[y] estimate
+     * @param stderr   its standard error
+     * @param gradient ∂E[y]/∂θ_j for each free parameter; only for the observables a profile-match
+     *                 objective compares with its target (the Jacobian its Gauss–Newton
+     *                 uncertainty needs), null for the others
+     */
+    @JsonPropertyOrder({"mean", "stderr", "gradient"})
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ObservableEstimate(double mean, double stderr, Map<String, Double> gradient) {
+        public ObservableEstimate {
+            gradient = gradient == null ? null : StudyState.copy(gradient);
+        }
     }
 }

@@ -249,7 +249,7 @@ public final class StudyEngine {
         long eventsTotal = state.eventsSimulated() + statistics.events();
         StepRecord record = new StepRecord(state.step(), state.theta(), physics.value(), physics.valueStderr(), cost,
                 applied.penalty(), applied.total(), freeByName(gradient), freeByName(gradientStderr), gradientNorm,
-                statistics.events(), eventsTotal, lambda);
+                statistics.events(), eventsTotal, lambda, observableEstimates(summary));
 
         StudyState.Best best = state.best();
         int withoutImprovement = state.stepsWithoutImprovement();
@@ -279,6 +279,33 @@ public final class StudyEngine {
         StudyState nextState = new StudyState(StudyState.VERSION, state.step() + 1, byName(next), optimizerState,
                 penaltyScale, state.target(), eventsTotal, best, withoutImprovement, stop);
         return new StepOutcome(record, nextState, stop);
+    }
+
+    /**
+     * Every observable's mean and standard error, and for a profile match's compared observables
+     * their gradient over the free parameters (the Jacobian of its Gauss–Newton uncertainty).
+     */
+    private Map<String, StepRecord.ObservableEstimate> observableEstimates(SampleSummary summary) {
+        List<String> names = simulator.observableNames();
+        boolean[] compared = new boolean[names.size()];
+        if (profileObservables != null) {
+            for (int i : profileObservables) {
+                compared[i] = true;
+            }
+        }
+        Map<String, StepRecord.ObservableEstimate> estimates = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            Map<String, Double> gradient = null;
+            if (compared[i]) {
+                double[] row = new double[free.length];
+                for (int k = 0; k < free.length; k++) {
+                    row[k] = summary.gradient(i, k);
+                }
+                gradient = freeByName(row);
+            }
+            estimates.put(names.get(i), new StepRecord.ObservableEstimate(summary.mean()[i], summary.meanStderr()[i], gradient));
+        }
+        return estimates;
     }
 
     private StopReason stopReason(StudyState state, boolean finite, double gradientNorm, int withoutImprovement, long eventsTotal) {

@@ -23,13 +23,30 @@ import java.util.Objects;
  * @param maxSteps       maximum number of steps
  * @param stopping       early-stopping rules (all optional)
  * @param seed           master seed: all random numbers derive from it, the step and the event index
+ * @param artifactEvery  the service keeps a JSON snapshot every this many steps and at the end; null
+ *                       for the default {@value #DEFAULT_ARTIFACT_EVERY}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"name", "simulator", "parameters", "estimator", "objective", "cost", "optimizer",
-        "eventsPerStep", "eventsPerBatch", "maxSteps", "stopping", "seed"})
+        "eventsPerStep", "eventsPerBatch", "maxSteps", "stopping", "seed", "artifactEvery"})
 public record StudySpec(String name, SimulatorSpec simulator, List<ParameterSpec> parameters, EstimatorSpec estimator,
                         ObjectiveSpec objective, CostSpec cost, OptimizerSpec optimizer, long eventsPerStep,
-                        long eventsPerBatch, int maxSteps, StoppingSpec stopping, long seed) {
+                        long eventsPerBatch, int maxSteps, StoppingSpec stopping, long seed, Integer artifactEvery) {
+    /** Steps between artifact snapshots when the spec names none. */
+    public static final int DEFAULT_ARTIFACT_EVERY = 10;
+
+    public StudySpec(String name, SimulatorSpec simulator, List<ParameterSpec> parameters, EstimatorSpec estimator,
+                     ObjectiveSpec objective, CostSpec cost, OptimizerSpec optimizer, long eventsPerStep,
+                     long eventsPerBatch, int maxSteps, StoppingSpec stopping, long seed) {
+        this(name, simulator, parameters, estimator, objective, cost, optimizer, eventsPerStep, eventsPerBatch, maxSteps,
+                stopping, seed, null);
+    }
+
+    /** Steps between artifact snapshots: {@link #artifactEvery} or the default. */
+    public int artifactInterval() {
+        return artifactEvery == null ? DEFAULT_ARTIFACT_EVERY : artifactEvery;
+    }
+
     public StudySpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(simulator, "simulator");

@@ -153,12 +153,17 @@ public final class StudySpecs {
             }
             StoppingSpec stopping = stopping(f.object("stopping", false), eventsPerStep);
             Long seed = f.integer("seed", true);
+            Long artifactEvery = positive(f, "artifactEvery", false);
+            if (artifactEvery != null && artifactEvery > Integer.MAX_VALUE) {
+                f.problem("artifactEvery", "must be at most " + Integer.MAX_VALUE);
+            }
             f.finish();
             if (!problems.isEmpty()) {
                 return null;
             }
             return new StudySpec(name, simulatorSpec, parameters, estimator, objective, cost, optimizer, eventsPerStep,
-                    eventsPerBatch == null ? eventsPerStep : eventsPerBatch, Math.toIntExact(maxSteps), stopping, seed);
+                    eventsPerBatch == null ? eventsPerStep : eventsPerBatch, Math.toIntExact(maxSteps), stopping, seed,
+                    artifactEvery == null ? null : Math.toIntExact(artifactEvery));
         }
 
         private Long positive(JsonFields f, String field, boolean required) {

@@ -32,7 +32,7 @@ class StudySpecSchemaTest {
              "eventsPerStep": 64, "eventsPerBatch": 32, "maxSteps": 3,
              "stopping": {"gradientNorm": 1e-6, "plateau": {"steps": 5, "relativeTolerance": 0.01}, "maxEvents": 1000,
                           "maxWallTime": "PT12H", "maxCoreHours": 40},
-             "seed": 7}
+             "seed": 7, "artifactEvery": 5}
             """;
     private static final String RESOLUTION_ADAM_LOGISTIC = """
             {"name": "b", "simulator": {"name": "gaussian"},
