@@ -78,9 +78,9 @@ class PausedStudyLeasesTest {
         JsonNode view = api.get("/api/v1/studies/" + study, TestTokens.VIEWER).json();
         assertThat(view.path("status").asString()).isEqualTo("PAUSED");
         assertThat(view.path("step").asInt()).isEqualTo(1);
+        assertThat(lease("pause-b", 2)).as("tasks leased from a paused study").isEmpty();
         assertThat(jdbc.queryForList("SELECT state FROM tasks WHERE study_id = ? AND step = 1", String.class, study))
                 .as("step 1's tasks while paused").containsExactly("HELD", "HELD");
-        assertThat(lease("pause-b", 2)).as("tasks leased from a paused study").isEmpty();
 
         assertThat(api.post("/api/v1/studies/" + study + "/resume", (String) null, TestTokens.OPERATOR).status()).isEqualTo(200);
         assertThat(lease("pause-b", 2)).as("step 1's tasks after resume").hasSize(2)
