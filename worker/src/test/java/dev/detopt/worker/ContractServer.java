@@ -28,7 +28,10 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,6 +90,10 @@ final class ContractServer implements AutoCloseable {
     private final Map<Long, Row> rows = new LinkedHashMap<>();
     private final List<String> events = new ArrayList<>();
     private final Set<Long> abandon = new HashSet<>();
+    /** Statuses to answer the next requests of an action with, instead of handling them (faults). */
+    private final Map<String, Deque<Integer>> faults = new HashMap<>();
+    /** When each request of an action arrived ({@link System#nanoTime()}), faulted or not. */
+    private final Map<String, List<Long>> arrivals = new HashMap<>();
     private long nextId = 1;
     private int nextWorker = 1;
 
@@ -141,6 +148,33 @@ final class ContractServer implements AutoCloseable {
         rows.values().stream().filter(row -> row.state.equals("QUEUED")).forEach(row -> row.state = "WITHDRAWN");
     }
 
+    /**
+     * The next requests of {@code action} (register, lease, complete, fail, …) are answered with
+     * these statuses, one each, without being handled; later ones are handled as usual.
+     */
+    synchronized void answerNext(String action, int... statuses) {
+        Deque<Integer> queue = faults.computeIfAbsent(action, a -> new ArrayDeque<>());
+        for (int status : statuses) {
+            queue.add(status);
+        }
+    }
+
+    /** Arrival times ({@link System#nanoTime()}) of every request of {@code action} so far. */
+    synchronized List<Long> arrivals(String action) {
+        return List.copyOf(arrivals.getOrDefault(action, List.of()));
+    }
+
+    /** Records the request's arrival and takes the fault it is to be answered with, if any. */
+    private synchronized Integer arrive(String action) {
+        arrivals.computeIfAbsent(action, a -> new ArrayList<>()).add(System.nanoTime());
+        Deque<Integer> queue = faults.get(action);
+        Integer fault = queue == null ? null : queue.poll();
+        if (fault != null) {
+            log("fault " + action + " " + fault);
+        }
+        return fault;
+    }
+
     synchronized void abandonOnHeartbeat(long id) {
         abandon.add(id);
     }
@@ -188,6 +222,12 @@ final class ContractServer implements AutoCloseable {
             String worker = path.group(1);
             String action = path.group(4) != null ? path.group(4) : path.group(2);
             long taskId = path.group(3) == null ? -1 : Long.parseLong(path.group(3));
+            Integer fault = arrive(action);
+            if (fault != null) {
+                respond(exchange, fault, "{\"title\":\"Injected fault\",\"status\":" + fault
+                        + ",\"detail\":\"injected by the test\"}");
+                return;
+            }
             // Requests are read strictly, as the service reads them: a field the worker invents is an error.
             switch (action) {
                 case "register" -> respond(exchange, 200, WireJson.write(register(WireJson.read(body, RegisterRequest.class))));

@@ -3,12 +3,22 @@ package dev.detopt.service.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.detopt.model.random.EventRandomness;
+import dev.detopt.model.sim.DesignPoint;
+import dev.detopt.model.sim.EstimatorKind;
+import dev.detopt.model.sim.EstimatorSettings;
+import dev.detopt.model.sim.EventEvaluator;
+import dev.detopt.model.sim.Simulator;
+import dev.detopt.model.stats.EventSample;
+import dev.detopt.model.stats.SampleLayout;
 import dev.detopt.model.study.StepRecord;
 import dev.detopt.model.study.StudyHistory;
 import dev.detopt.model.study.StudyRunner;
 import dev.detopt.model.study.StudySpecs;
 import dev.detopt.model.study.catalog.SimulatorCatalog;
+import dev.detopt.model.study.catalog.SimulatorType;
 import dev.detopt.model.study.contract.WireJson;
+import dev.detopt.model.toy.GaussianSimulator;
 import dev.detopt.service.ApiClient;
 import dev.detopt.service.ServiceTest;
 import dev.detopt.service.TestSpecs;
@@ -28,9 +38,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -85,11 +97,15 @@ class WorkerAgainstServiceTest {
         final ObjectStore store;
 
         InProcessWorker(String id) {
+            this(id, SimulatorCatalog.standard());
+        }
+
+        InProcessWorker(String id, SimulatorCatalog catalog) {
             WorkerConfig config = WorkerConfig.from(environment(id)::get);
             store = new S3ObjectStore(config.s3().orElseThrow());
             CompletableFuture<Void> stop = new CompletableFuture<>();
             worker = new Worker(config, new ServiceClient(config.serviceUrl(), config.token(), stop),
-                    new CheckpointStore(store), SimulatorCatalog.standard(), stop);
+                    new CheckpointStore(store), catalog, stop);
             Thread.ofPlatform().daemon().name("worker-" + id).start(() -> exit.complete(worker.run()));
         }
 
@@ -170,10 +186,17 @@ class WorkerAgainstServiceTest {
             assertThat(store.exists((String) task.get("checkpoint_key"))).isTrue();
         }
 
-        try (InProcessWorker worker = new InProcessWorker("real-worker-b")) {
+        AtomicLong simulatedByB = new AtomicLong();
+        try (InProcessWorker worker = new InProcessWorker("real-worker-b", countingGaussian(simulatedByB))) {
             awaitStatus(id, "COMPLETED", Duration.ofSeconds(120));
         }
         assertThat(Files.readString(log)).contains("preempted at event", "released task");
+        // The service handed the checkpoint's key to the second lease, and the second worker resumed
+        // from it: it simulated only the events after the checkpoint.
+        long checkpointed = (Long) task.get("checkpoint_next_event");
+        assertThat(simulatedByB.get()).as("events the second worker simulated, the checkpoint being at event %d",
+                checkpointed).isEqualTo(6_000_000L - checkpointed);
+        assertThat(jdbc.queryForObject("SELECT attempt FROM tasks WHERE study_id = ?", Integer.class, id)).isEqualTo(2);
         StudyHistory reference = new StudyRunner(StudySpecs.fromJson(spec), 2).run(record -> { });
         assertThat(storedRecords(id)).containsExactlyElementsOf(json(reference.steps()));
         // The resumed batch's checkpoints were deleted once its result was accepted.
@@ -219,6 +242,52 @@ class WorkerAgainstServiceTest {
         }
         StudyHistory reference = new StudyRunner(StudySpecs.fromJson(spec), 2).run(record -> { });
         assertThat(storedRecords(id)).containsExactlyElementsOf(json(reference.steps()));
+    }
+
+    /** The standard catalogue with its {@code gaussian} counting the events it simulates. */
+    static SimulatorCatalog countingGaussian(AtomicLong simulated) {
+        return new SimulatorCatalog(List.of(new SimulatorType<>(GaussianSimulator.NAME, GaussianSimulator.Config.class,
+                GaussianSimulator.Config.defaults(), GaussianSimulator.Config::problems,
+                config -> new CountingSimulator(new GaussianSimulator(config), simulated), (config, simulator) -> null)));
+    }
+
+    private record CountingSimulator(Simulator inner, AtomicLong count) implements Simulator {
+        @Override
+        public String name() {
+            return inner.name();
+        }
+
+        @Override
+        public List<String> parameterNames() {
+            return inner.parameterNames();
+        }
+
+        @Override
+        public List<String> observableNames() {
+            return inner.observableNames();
+        }
+
+        @Override
+        public Set<EstimatorKind> supportedEstimators() {
+            return inner.supportedEstimators();
+        }
+
+        @Override
+        public EventEvaluator evaluator(DesignPoint point, EstimatorSettings estimator) {
+            EventEvaluator evaluator = inner.evaluator(point, estimator);
+            return new EventEvaluator() {
+                @Override
+                public SampleLayout layout() {
+                    return evaluator.layout();
+                }
+
+                @Override
+                public void evaluate(EventRandomness randomness, EventSample out) {
+                    count.incrementAndGet();
+                    evaluator.evaluate(randomness, out);
+                }
+            };
+        }
     }
 
     String status(UUID id) {

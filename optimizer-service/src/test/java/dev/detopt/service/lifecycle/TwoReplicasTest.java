@@ -88,8 +88,13 @@ class TwoReplicasTest {
         }
     }
 
+    /**
+     * A stopping worker's release of everything, sent to one replica, keeps the other from handing
+     * it tasks: neither its long poll waiting there nor a later request gets any, until it
+     * registers again. (Whether the waiting poll ends early is not checked: it may run out.)
+     */
     @Test
-    void aReleaseOfEverythingStopsTheWorkersLongPollOnTheOtherReplicaToo() throws Exception {
+    void aWorkerThatReleasedEverythingOnOneReplicaGetsNoTasksFromTheOtherUntilItRegistersAgain() throws Exception {
         try (ConfigurableApplicationContext second = secondInstance()) {
             ApiClient first = new ApiClient(port);
             ApiClient other = new ApiClient(((WebServerApplicationContext) second).getWebServer().getPort());

@@ -103,9 +103,21 @@ class BranchingSimulatorTest {
         assertThat(summary.mean()[0]).isPositive();
     }
 
+    /**
+     * dL/dθ at θ = 2.5 from the primal simulation alone, at high statistics: central finite
+     * differences (h = 0.05, common random numbers) over 64,000 events of seed 99 (a
+     * {@code BatchRunner} with these settings; the tests below use seed 1, so the two are
+     * independent). Cross-checks of the same run: score-baseline 3.1416 ± 0.0278 and 2.5756 ±
+     * 0.0181, stochastic AD 3.1226 ± 0.0160 and 2.6091 ± 0.0266; with h = 0.2, 3.1542 ± 0.0111
+     * (split 0: the O(h²) bias at h = 0.05 is 16 times smaller than that difference).
+     */
+    private static final Map<Double, double[]> REFERENCE_SLOPE = Map.of(
+            0.0, new double[] {3.1179, 0.0268},
+            1.0, new double[] {2.5840, 0.0184});
+
     @ParameterizedTest
     @ValueSource(doubles = {0.0, 1.0})
-    void unbiasedEstimatorsAgreeOnTheLossSlope(double split) {
+    void unbiasedEstimatorsMatchAHighStatisticsReferenceSlope(double split) {
         BranchingSimulator simulator = new BranchingSimulator(new BranchingConfig(split));
         Map<EstimatorKind, SampleSummary> results = new EnumMap<>(EstimatorKind.class);
         for (EstimatorKind kind : List.of(EstimatorKind.SCORE, EstimatorKind.SCORE_BASELINE, EstimatorKind.STOCHASTIC_AD,
@@ -114,18 +126,21 @@ class BranchingSimulatorTest {
                     ? EstimatorSettings.finiteDifference(new double[] {0.05}, true) : EstimatorSettings.of(kind);
             results.put(kind, run(simulator, settings, 4_000, 2));
         }
-        // the loss slope at θ = 2.5 is clearly positive (material moved outwards raises the mean hit radius)
-        SampleSummary reference = results.get(EstimatorKind.SCORE_BASELINE);
-        assertThat(reference.gradient(0, 0)).isGreaterThan(10 * reference.gradientStderr(0, 0));
+        double reference = REFERENCE_SLOPE.get(split)[0];
+        double referenceStderr = REFERENCE_SLOPE.get(split)[1];
+        SampleSummary primal = results.get(EstimatorKind.SCORE_BASELINE);
         for (var entry : results.entrySet()) {
             SampleSummary s = entry.getValue();
-            String report = String.format("split %.0f %s: %.4f ± %.4f vs score-baseline %.4f ± %.4f", split, entry.getKey(),
-                    s.gradient(0, 0), s.gradientStderr(0, 0), reference.gradient(0, 0), reference.gradientStderr(0, 0));
+            double window = 4 * Math.hypot(s.gradientStderr(0, 0), referenceStderr);
+            String report = String.format("split %.0f %s: %.4f ± %.4f vs reference %.4f ± %.4f: window ±%.4f"
+                            + " (4σ combined, ±%.0f %% of the slope)", split, entry.getKey(), s.gradient(0, 0),
+                    s.gradientStderr(0, 0), reference, referenceStderr, window, 100 * window / reference);
             System.out.println(report);
-            double combined = Math.hypot(s.gradientStderr(0, 0), reference.gradientStderr(0, 0));
-            assertThat(s.gradient(0, 0)).as(report).isCloseTo(reference.gradient(0, 0), within(4 * combined));
+            // A window wider than the slope itself would let a sign error pass.
+            assertThat(window).as(report).isLessThan(0.5 * Math.abs(reference));
+            assertThat(s.gradient(0, 0)).as(report).isCloseTo(reference, within(window));
             // every estimator simulates the same primal events, so the mean loss is identical
-            assertThat(s.mean()[0]).isEqualTo(reference.mean()[0]);
+            assertThat(s.mean()[0]).isEqualTo(primal.mean()[0]);
         }
     }
 

@@ -17,13 +17,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * Unbiasedness of the estimators on programs whose exact derivative is known (issue 4, point 3).
- * Every unbiased estimator must lie within 4 standard errors of the exact value for each seed of a
- * fixed set and for the pooled run; the standard errors are printed and appear in the messages.
+ * Unbiasedness of the estimators on programs whose exact expectation is known in closed form or by
+ * enumerating the program's tree (issue 4, point 3; issue 22, point 3). Every estimator must lie
+ * within 4 standard errors of its exact expectation for each seed of a fixed set and for the pooled
+ * run. The exact expectation of a finite difference is the central difference of the exact mean,
+ * so its step can be large (low variance) without a bias to allow for. Each window must also be
+ * narrow against the effect it guards — at most 15 % of the exact value per seed and 10 % pooled —
+ * so a sign error or a factor of two fails on every seed; windows are printed and in the messages.
  */
 class EstimatorUnbiasednessTest {
     private static final long[] SEEDS = {11, 12, 13};
     private static final double TOLERANCE_IN_STANDARD_ERRORS = 4;
+    /** The widest window (4 standard errors) allowed per seed, as a fraction of the exact value. */
+    private static final double MAX_WINDOW_PER_SEED = 0.15;
+    /** The widest window allowed for the pooled run, as a fraction of the exact value. */
+    private static final double MAX_WINDOW_POOLED = 0.1;
 
     /** f(θ) = [u ≥ 0.6 − dθ] + 1: E[f] = 1.4 + dθ, derivative d; pathwise sees a constant. */
     private static final double D = 0.5;
@@ -67,20 +75,16 @@ class EstimatorUnbiasednessTest {
         return accumulator;
     }
 
-    /** Asserts each seed and the pooled run within 4 standard errors of {@code exact}; returns the pooled summary. */
+    /**
+     * Asserts each seed and the pooled run within 4 standard errors of {@code exact}, each window no
+     * wider than its allowed fraction of {@code exact}; returns the pooled summary.
+     */
     private static <S> SampleSummary assertUnbiased(String name, SteppedProgram<S> program, double theta,
                                                     EstimatorSettings settings, int eventsPerSeed, int observable, double exact) {
         SampleAccumulator pooled = null;
         for (long seed : SEEDS) {
             SampleAccumulator run = run(program, theta, settings, seed, eventsPerSeed);
-            SampleSummary summary = run.summary();
-            double estimate = summary.gradient(observable, 0);
-            double stderr = summary.gradientStderr(observable, 0);
-            String report = String.format("%s %s seed %d: %.5f ± %.5f (exact %.5f, %.2f standard errors off)",
-                    name, settings, seed, estimate, stderr, exact, (estimate - exact) / stderr);
-            System.out.println(report);
-            assertThat(stderr).as(report).isPositive();
-            assertThat(estimate).as(report).isCloseTo(exact, within(TOLERANCE_IN_STANDARD_ERRORS * stderr));
+            assertWithinWindow(name + " " + settings + " seed " + seed, run.summary(), observable, exact, MAX_WINDOW_PER_SEED);
             if (pooled == null) {
                 pooled = run;
             } else {
@@ -88,21 +92,43 @@ class EstimatorUnbiasednessTest {
             }
         }
         SampleSummary summary = pooled.summary();
-        String report = String.format("%s %s pooled: %.5f ± %.5f (exact %.5f)", name, settings,
-                summary.gradient(observable, 0), summary.gradientStderr(observable, 0), exact);
-        System.out.println(report);
-        assertThat(summary.gradient(observable, 0)).as(report)
-                .isCloseTo(exact, within(TOLERANCE_IN_STANDARD_ERRORS * summary.gradientStderr(observable, 0)));
+        assertWithinWindow(name + " " + settings + " pooled", summary, observable, exact, MAX_WINDOW_POOLED);
         return summary;
+    }
+
+    private static void assertWithinWindow(String what, SampleSummary summary, int observable, double exact,
+                                           double maxWindow) {
+        double estimate = summary.gradient(observable, 0);
+        double stderr = summary.gradientStderr(observable, 0);
+        double window = TOLERANCE_IN_STANDARD_ERRORS * stderr;
+        String report = String.format("%s: %.5f, exact %.5f, window ±%.5f (4σ, ±%.1f %% of the exact value; allowed ±%.0f %%),"
+                + " %.2f σ off", what, estimate, exact, window, 100 * window / Math.abs(exact), 100 * maxWindow,
+                (estimate - exact) / stderr);
+        System.out.println(report);
+        assertThat(stderr).as(report).isPositive();
+        assertThat(window).as("window too wide for the effect it guards: " + report)
+                .isLessThanOrEqualTo(maxWindow * Math.abs(exact));
+        assertThat(estimate).as(report).isCloseTo(exact, within(window));
+    }
+
+    /** The exact expectation of the estimator: the derivative, or for finite differences the central difference of the mean. */
+    private static double expected(EstimatorSettings settings, java.util.function.DoubleUnaryOperator mean, double theta,
+                                   double derivative) {
+        if (settings.kind() != EstimatorKind.FINITE_DIFFERENCE) {
+            return derivative;
+        }
+        double h = settings.finiteDifferenceSteps()[0];
+        return (mean.applyAsDouble(theta + h) - mean.applyAsDouble(theta - h)) / (2 * h);
     }
 
     @Test
     void thresholdProgramIsEstimatedWithoutBiasByEveryEstimatorButPathwise() {
         SteppedProgram<?> program = THRESHOLD.asStepped(1);
         double theta = 0.3;
-        // central differences of a probability linear in θ are exact, so every h gives an unbiased estimate
-        for (EstimatorSettings settings : allSettings(0.05)) {
-            assertUnbiased("[u ≥ 0.6 − dθ] + 1", program, theta, settings, 20_000, 0, D);
+        // E[f] = 1.4 + dθ is linear: its central difference is d for every h (θ ± h keeps the probability in [0, 1])
+        for (EstimatorSettings settings : allSettings(0.2)) {
+            assertUnbiased("[u ≥ 0.6 − dθ] + 1", program, theta, settings, 20_000, 0,
+                    expected(settings, t -> 1.4 + D * t, theta, D));
         }
     }
 
@@ -127,11 +153,12 @@ class EstimatorUnbiasednessTest {
         SteppedProgram<?> program = SMOOTH_PLUS_DECISION.asStepped(1);
         double theta = 0.7;
         double exact = 2 * theta - Math.exp(-theta);
-        // central differences are biased by O(h²) here: about 1e-5 at h = 0.01, far below the standard errors.
+        // E[f] = θ² + e^−θ; a finite difference's expectation is its central difference (exact below).
         // The baseline scales the pathwise term g'(θ) by N/(N−1): a known +2θ/(N−1) ≈ 7e-5 per seed, about one
         // of its (tiny) standard errors; it is reported in the output and documented in docs/estimators.md.
-        for (EstimatorSettings settings : allSettings(0.01)) {
-            assertUnbiased("θ² + Bernoulli(e^−θ)", program, theta, settings, 20_000, 0, exact);
+        for (EstimatorSettings settings : allSettings(0.2)) {
+            assertUnbiased("θ² + Bernoulli(e^−θ)", program, theta, settings, 20_000, 0,
+                    expected(settings, t -> t * t + Math.exp(-t), theta, exact));
         }
         SampleSummary pathwise = run(program, theta, EstimatorSettings.of(EstimatorKind.PATHWISE), 11, 2_000).summary();
         // pathwise keeps only g'(θ) = 2θ, exactly, and misses h'(θ)
@@ -141,15 +168,18 @@ class EstimatorUnbiasednessTest {
     @Test
     void multiStepWalkExercisesLockstepAlternatives() {
         SteppedProgram<Walk.State> program = new Walk();
-        double theta = 0.4;
+        // Where all three derivatives are large (at θ = 0.4, d E[x] ≈ −0.07 is lost in any fast test's noise).
+        double theta = -0.7;
         double[] exact = Walk.exactGradients(theta);
         System.out.printf("walk exact: d E[x²] = %.5f, d E[x] = %.5f, d E[θx] = %.5f%n", exact[0], exact[1], exact[2]);
-        for (EstimatorSettings settings : allSettings(0.02)) {
+        for (EstimatorSettings settings : allSettings(0.2)) {
             if (settings.kind() == EstimatorKind.FINITE_DIFFERENCE && !settings.commonRandomNumbers()) {
-                continue; // independent streams: too noisy to say anything in a fast test
+                continue; // independent streams: a window of ±16 % of d E[x²] per seed at 20 000 events, too wide
             }
             for (int observable = 0; observable < 3; observable++) {
-                assertUnbiased("walk observable " + observable, program, theta, settings, 20_000, observable, exact[observable]);
+                int o = observable;
+                assertUnbiased("walk observable " + observable, program, theta, settings, 20_000, observable,
+                        expected(settings, t -> Walk.exactMeans(t)[o], theta, exact[observable]));
             }
         }
     }
@@ -247,6 +277,13 @@ class EstimatorUnbiasednessTest {
             tangents[0] = 0;
             tangents[1] = 0;
             tangents[2] = s.tracks ? s.x : 0;
+        }
+
+        /** E[x²], E[x], E[θx] by exact enumeration of the walk's tree. */
+        static double[] exactMeans(double theta) {
+            double[] value = new double[3];
+            enumerate(theta, 0, 0, value, new double[3]);
+            return value;
         }
 
         /** d/dθ of E[x²], E[x], E[θx] by exact enumeration of the walk's tree. */

@@ -11,6 +11,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -159,11 +162,17 @@ class SimulatorFailureTest {
         SimulatorRegistration registration = Programs.misbehaving("killed", "wait-for-kill", pidFile.toString());
         try (ExternalSimulators simulators = new ExternalSimulators(List.of(registration))) {
             Thread killer = Thread.ofVirtual().start(() -> {
-                try {
-                    // the program writes its pid once it has read the request, then waits
+                // The program writes its pid once it has read the request, then waits: the killer
+                // waits for that file's change (watched before the check, so no write is missed).
+                try (WatchService watch = dir.getFileSystem().newWatchService()) {
+                    dir.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
                     while (!Files.exists(pidFile) || Files.readString(pidFile).isBlank()) {
-                        Thread.onSpinWait();
-                        Thread.sleep(Duration.ofMillis(5));
+                        WatchKey change = watch.poll(60, TimeUnit.SECONDS);
+                        if (change == null) {
+                            throw new IllegalStateException("the program wrote no pid within 60 s");
+                        }
+                        change.pollEvents();
+                        change.reset();
                     }
                     ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).ifPresent(ProcessHandle::destroyForcibly);
                 } catch (Exception e) {
