@@ -82,6 +82,11 @@ public class GroupController {
         return reader.group(id);
     }
 
+    @GetMapping("/{id}/accounting")
+    public CampaignReader.GroupAccountingView accounting(@PathVariable UUID id) {
+        return reader.accounting(id);
+    }
+
     @PostMapping("/{id}/start")
     public CampaignReader.GroupView start(@PathVariable UUID id) {
         groups.start(id);

@@ -2,6 +2,8 @@ package dev.detopt.service.campaign;
 
 import dev.detopt.model.study.StudyState;
 import dev.detopt.model.study.contract.WireJson;
+import dev.detopt.service.accounting.StudyAccountant;
+import dev.detopt.service.accounting.StudyAccounting;
 import dev.detopt.service.domain.InvalidInputException;
 import dev.detopt.service.domain.NotFoundException;
 import dev.detopt.service.read.Page;
@@ -28,11 +30,14 @@ public class CampaignReader {
     private final StudyRepository studies;
     private final StepRepository steps;
     private final CampaignRepository campaigns;
+    private final StudyAccountant accountant;
 
-    public CampaignReader(StudyRepository studies, StepRepository steps, CampaignRepository campaigns) {
+    public CampaignReader(StudyRepository studies, StepRepository steps, CampaignRepository campaigns,
+                          StudyAccountant accountant) {
         this.studies = studies;
         this.steps = steps;
         this.campaigns = campaigns;
+        this.accountant = accountant;
     }
 
     public record MemberView(UUID id, String name, String status, JsonNode values, int step, int maxSteps,
@@ -50,7 +55,19 @@ public class CampaignReader {
 
     public record GroupView(UUID id, String name, String owner, Instant createdAt, JsonNode baseSpec, JsonNode vary,
                             Map<String, Integer> statusSummary, List<MemberView> members, List<Band> seedBands,
-                            List<FrontPoint> points, List<UUID> paretoFront) {
+                            List<FrontPoint> points, List<UUID> paretoFront, StudyAccounting accounting) {
+    }
+
+    /** {@code GET /groups/{id}/accounting}: the group's total and each member's own account, in member order. */
+    public record GroupAccountingView(UUID groupId, StudyAccounting accounting, Map<UUID, StudyAccounting> members) {
+    }
+
+    public GroupAccountingView accounting(UUID id) {
+        campaigns.group(id).orElseThrow(() -> new NotFoundException("group", id));
+        List<UUID> memberIds = campaigns.members(id);
+        Map<UUID, StudyAccounting> members = new LinkedHashMap<>();
+        memberIds.forEach(member -> members.put(member, accountant.of(member)));
+        return new GroupAccountingView(id, accountant.of(memberIds), members);
     }
 
     public record GroupSummary(UUID id, String name, String owner, Instant createdAt, JsonNode vary, int members,
@@ -104,7 +121,7 @@ public class CampaignReader {
                 .toList();
         return new GroupView(group.id(), group.name(), group.owner(), group.createdAt(),
                 WireJson.mapper().readTree(group.baseSpecJson()), WireJson.mapper().readTree(group.varyJson()), summary,
-                members, bands, points, front);
+                members, bands, points, front, accountant.of(ids));
     }
 
     public Page<GroupSummary> groups(int page, int size) {
