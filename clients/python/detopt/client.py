@@ -221,6 +221,12 @@ class Group:
         """The members as studies (each read afresh)."""
         return [self.client.study(member["id"]) for member in self.info["members"]]
 
+    def accounting(self) -> Dict[str, Any]:
+        """``GET /api/v1/groups/{id}/accounting``: ``accounting``, the members' totals (``cpuSeconds``,
+        ``cpuSecondsLost``, ``preemptions``, ``leaseExpiries``, ``failures`` and, with prices configured,
+        ``estimatedCost`` and ``onDemandCost``), and ``members``, each member's own account by id."""
+        return self.client._call("GET", f"/groups/{_segment(self.id)}/accounting")
+
     def pareto_front(self) -> List[Dict[str, Any]]:
         """The points on the physics-vs-cost front, by increasing cost."""
         return [point for point in self.info["points"] if point["onFront"]]

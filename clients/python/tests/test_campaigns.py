@@ -43,6 +43,19 @@ class GroupTest(unittest.TestCase):
         self.assertEqual(comparison["byEvents"]["x"], [8, 16, 24])
         self.assertEqual(comparison["studies"][0]["finalTheta"], first.info["state"]["theta"])
 
+    def test_a_groups_accounting_is_the_sum_of_its_members(self):
+        group = client().create_group(SMALL, {"seed": [4, 5]}, start=True, name="py accounted")
+        group.wait(timeout=120)
+        account = client("viewer").group(group.id).accounting()
+        members = account["members"]
+        self.assertEqual(sorted(members), sorted(m["id"] for m in group.info["members"]))
+        total = account["accounting"]
+        for key in ("cpuSeconds", "cpuSecondsLost", "coreHours"):
+            self.assertAlmostEqual(total[key], sum(m[key] for m in members.values()), places=9)
+        for key in ("preemptions", "leaseExpiries", "failures"):
+            self.assertEqual(total[key], sum(m[key] for m in members.values()))
+        self.assertEqual(group.refresh().info["accounting"], total)
+
     def test_pause_resume_and_cancel_act_on_every_member(self):
         group = client().create_group(SMALL, {"seed": [7, 8]})
         self.assertEqual(group.info["statusSummary"], {"CREATED": 2})
