@@ -122,6 +122,7 @@ public class StudyLifecycle implements StudyProgress {
         tasks.cancelUnfinished(id);
         studies.markCancelled(id);
         events.append(id, StudyEventType.STATUS, StudyTransition.CANCEL.describe(study.status()));
+        webhooks.studyCancelled(id);
         engines.forget(id);
         return studies.find(id).orElseThrow();
     }

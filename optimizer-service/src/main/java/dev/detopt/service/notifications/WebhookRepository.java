@@ -21,9 +21,9 @@ public class WebhookRepository {
         this.jdbc = jdbc;
     }
 
-    /** A webhook of a study. */
+    /** A webhook of a study (groupId null) or of a group (studyId null). */
     public record Webhook(long id, UUID studyId, String url, List<String> events, Long stalledAfterSeconds, String secret,
-                          Instant createdAt) {
+                          Instant createdAt, UUID groupId) {
     }
 
     /** A notice to deliver: the webhook's target and secret, the body, how often it was tried. */
@@ -32,18 +32,75 @@ public class WebhookRepository {
     }
 
     /** A running study whose webhook asks for stall notices and whose current step is older than allowed. */
-    public record Stalled(long webhookId, UUID studyId, int step, Instant stepStartedAt) {
+    public record Stalled(long webhookId, UUID studyId, int step, Instant stepStartedAt, UUID groupId) {
     }
 
     private static final RowMapper<Webhook> WEBHOOK = (rs, row) -> new Webhook(rs.getLong("id"),
             rs.getObject("study_id", UUID.class), rs.getString("url"), strings(rs.getArray("events")),
-            (Long) rs.getObject("stalled_after_seconds"), rs.getString("secret"), instant(rs, "created_at"));
+            (Long) rs.getObject("stalled_after_seconds"), rs.getString("secret"), instant(rs, "created_at"),
+            rs.getObject("group_id", UUID.class));
 
     public Webhook insert(UUID studyId, String url, List<String> events, Long stalledAfterSeconds, String secret) {
         return jdbc.sql("INSERT INTO study_webhooks (study_id, url, events, stalled_after_seconds, secret)"
                         + " VALUES (?, ?, ?, ?, ?) RETURNING *")
                 .params(studyId, url, events.toArray(String[]::new), stalledAfterSeconds, secret)
                 .query(WEBHOOK).single();
+    }
+
+    public Webhook insertForGroup(UUID groupId, String url, List<String> events, Long stalledAfterSeconds, String secret) {
+        return jdbc.sql("INSERT INTO study_webhooks (group_id, url, events, stalled_after_seconds, secret)"
+                        + " VALUES (?, ?, ?, ?, ?) RETURNING *")
+                .params(groupId, url, events.toArray(String[]::new), stalledAfterSeconds, secret)
+                .query(WEBHOOK).single();
+    }
+
+    public List<Webhook> ofGroup(UUID groupId) {
+        return jdbc.sql("SELECT * FROM study_webhooks WHERE group_id = ? ORDER BY id").param(groupId).query(WEBHOOK).list();
+    }
+
+    public boolean deleteOfGroup(UUID groupId, long id) {
+        return jdbc.sql("DELETE FROM study_webhooks WHERE group_id = ? AND id = ?").params(groupId, id).update() > 0;
+    }
+
+    public boolean groupExists(UUID groupId) {
+        return jdbc.sql("SELECT count(*) FROM study_groups WHERE id = ?").param(groupId).query(Long.class).single() > 0;
+    }
+
+    /**
+     * Locks the group's row until the transaction ends, so that members ending at the same time
+     * see each other's end one after the other and exactly the last one finds every member ended.
+     */
+    public void lockGroup(UUID groupId) {
+        jdbc.sql("SELECT id FROM study_groups WHERE id = ? FOR UPDATE").param(groupId).query(UUID.class).optional();
+    }
+
+    /** Members of the group that have not ended (COMPLETED, FAILED or CANCELLED). */
+    public long unendedMembers(UUID groupId) {
+        return jdbc.sql("SELECT count(*) FROM studies WHERE group_id = ? AND status NOT IN ('COMPLETED', 'FAILED', 'CANCELLED')")
+                .param(groupId).query(Long.class).single();
+    }
+
+    /** The group's name and member count by status (for a group notice's body). */
+    public record GroupStatus(String name, java.util.Map<String, Integer> statusSummary) {
+    }
+
+    public GroupStatus groupStatus(UUID groupId) {
+        String name = jdbc.sql("SELECT name FROM study_groups WHERE id = ?").param(groupId).query(String.class).single();
+        java.util.Map<String, Integer> summary = new java.util.TreeMap<>();
+        jdbc.sql("SELECT status, count(*) AS n FROM studies WHERE group_id = ? GROUP BY status").param(groupId)
+                .query(rs -> {
+                    summary.put(rs.getString("status"), rs.getInt("n"));
+                });
+        return new GroupStatus(name, summary);
+    }
+
+    /** Writes a notice, caused by member {@code studyId}, for every webhook of the group that asks for {@code event}. */
+    public int enqueueForGroup(UUID groupId, UUID studyId, String event, int step, String body) {
+        return jdbc.sql("""
+                        INSERT INTO webhook_outbox (webhook_id, study_id, event, step, body)
+                        SELECT w.id, ?, ?, ?, ? FROM study_webhooks w WHERE w.group_id = ? AND ? = ANY(w.events)
+                        ON CONFLICT (webhook_id, study_id, event, step) DO NOTHING""")
+                .params(studyId, event, step, body, groupId, event).update();
     }
 
     public List<Webhook> ofStudy(UUID studyId) {
@@ -59,7 +116,7 @@ public class WebhookRepository {
         return jdbc.sql("""
                         INSERT INTO webhook_outbox (webhook_id, study_id, event, step, body)
                         SELECT w.id, w.study_id, ?, ?, ? FROM study_webhooks w WHERE w.study_id = ? AND ? = ANY(w.events)
-                        ON CONFLICT (webhook_id, event, step) DO NOTHING""")
+                        ON CONFLICT (webhook_id, study_id, event, step) DO NOTHING""")
                 .params(event, step, body, studyId, event).update();
     }
 
@@ -67,23 +124,26 @@ public class WebhookRepository {
     public int enqueueFor(long webhookId, UUID studyId, String event, int step, String body) {
         return jdbc.sql("""
                         INSERT INTO webhook_outbox (webhook_id, study_id, event, step, body) VALUES (?, ?, ?, ?, ?)
-                        ON CONFLICT (webhook_id, event, step) DO NOTHING""")
+                        ON CONFLICT (webhook_id, study_id, event, step) DO NOTHING""")
                 .params(webhookId, studyId, event, step, body).update();
     }
 
-    /** Running studies stalled past a webhook's limit that have no stall notice for their current step yet. */
+    /**
+     * Running studies stalled past a webhook's limit (the study's own, or its group's) that have no
+     * stall notice from that webhook for their current step yet.
+     */
     public List<Stalled> stalled() {
         return jdbc.sql("""
-                        SELECT w.id AS webhook_id, s.id AS study_id, s.step, s.step_started_at
-                        FROM study_webhooks w JOIN studies s ON s.id = w.study_id
+                        SELECT w.id AS webhook_id, s.id AS study_id, s.step, s.step_started_at, w.group_id
+                        FROM study_webhooks w JOIN studies s ON s.id = w.study_id OR s.group_id = w.group_id
                         WHERE s.status = 'RUNNING' AND 'stalled' = ANY(w.events) AND w.stalled_after_seconds IS NOT NULL
                           AND s.step_started_at IS NOT NULL
                           AND s.step_started_at <= now() - make_interval(secs => w.stalled_after_seconds)
                           AND NOT EXISTS (SELECT 1 FROM webhook_outbox o WHERE o.webhook_id = w.id
-                                          AND o.event = 'stalled' AND o.step = s.step)
+                                          AND o.study_id = s.id AND o.event = 'stalled' AND o.step = s.step)
                         LIMIT 100""")
                 .query((rs, row) -> new Stalled(rs.getLong("webhook_id"), rs.getObject("study_id", UUID.class),
-                        rs.getInt("step"), instant(rs, "step_started_at")))
+                        rs.getInt("step"), instant(rs, "step_started_at"), rs.getObject("group_id", UUID.class)))
                 .list();
     }
 

@@ -64,6 +64,48 @@ public class Webhooks {
     @Transactional
     public WebhookView create(UUID studyId, String url, List<String> events, String stalledAfter) {
         studies.find(studyId).orElseThrow(() -> NotFoundException.study(studyId));
+        Checked checked = check(url, events, stalledAfter, repository.ofStudy(studyId).size());
+        return WebhookView.of(repository.insert(studyId, checked.target().toString(), checked.events(),
+                checked.stalledSeconds(), newSecret()), true);
+    }
+
+    /** {@code POST /groups/{id}/webhooks}: the same fields and checks as a study's. */
+    @Transactional
+    public WebhookView createForGroup(UUID groupId, String url, List<String> events, String stalledAfter) {
+        requireGroup(groupId);
+        Checked checked = check(url, events, stalledAfter, repository.ofGroup(groupId).size());
+        return WebhookView.of(repository.insertForGroup(groupId, checked.target().toString(), checked.events(),
+                checked.stalledSeconds(), newSecret()), true);
+    }
+
+    public List<WebhookView> listOfGroup(UUID groupId) {
+        requireGroup(groupId);
+        return repository.ofGroup(groupId).stream().map(webhook -> WebhookView.of(webhook, false)).toList();
+    }
+
+    public void deleteOfGroup(UUID groupId, long webhookId) {
+        requireGroup(groupId);
+        if (!repository.deleteOfGroup(groupId, webhookId)) {
+            throw new NotFoundException("webhook", webhookId);
+        }
+    }
+
+    private void requireGroup(UUID groupId) {
+        if (!repository.groupExists(groupId)) {
+            throw new NotFoundException("group", groupId);
+        }
+    }
+
+    private record Checked(URI target, List<String> events, Long stalledSeconds) {
+    }
+
+    private static String newSecret() {
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        return HexFormat.of().formatHex(secret);
+    }
+
+    private Checked check(String url, List<String> events, String stalledAfter, int existing) {
         List<FieldProblem> problems = new ArrayList<>();
         URI target = checkTarget(url, problems);
         Set<String> wanted = new LinkedHashSet<>();
@@ -95,16 +137,13 @@ public class Webhooks {
         if (wanted.contains(STALLED) && stalledAfter == null) {
             problems.add(new FieldProblem("stalledAfter", "is required with the stalled event"));
         }
-        if (repository.ofStudy(studyId).size() >= MAX_WEBHOOKS_PER_STUDY) {
-            problems.add(new FieldProblem("url", "a study has at most " + MAX_WEBHOOKS_PER_STUDY + " webhooks"));
+        if (existing >= MAX_WEBHOOKS_PER_STUDY) {
+            problems.add(new FieldProblem("url", "a study or group has at most " + MAX_WEBHOOKS_PER_STUDY + " webhooks"));
         }
         if (!problems.isEmpty()) {
             throw new InvalidInputException(problems);
         }
-        byte[] secret = new byte[32];
-        RANDOM.nextBytes(secret);
-        return WebhookView.of(repository.insert(studyId, target.toString(), List.copyOf(wanted), stalledSeconds,
-                HexFormat.of().formatHex(secret)), true);
+        return new Checked(target, List.copyOf(wanted), stalledSeconds);
     }
 
     public List<WebhookView> list(UUID studyId) {
@@ -177,6 +216,27 @@ public class Webhooks {
     public void studyEnded(UUID studyId, String event) {
         StudyRow study = studies.find(studyId).orElseThrow();
         repository.enqueue(studyId, event, study.step(), body(event, study, null));
+        memberEnded(study, event);
+    }
+
+    /** The study was cancelled (row locked by the caller, status already changed): it may have been its group's last. */
+    public void studyCancelled(UUID studyId) {
+        memberEnded(studies.find(studyId).orElseThrow(), null);
+    }
+
+    /** A group member ended: its group's failed notice, and completed when it was the last member to end. */
+    private void memberEnded(StudyRow study, String event) {
+        UUID groupId = study.groupId();
+        if (groupId == null) {
+            return;
+        }
+        repository.lockGroup(groupId);
+        if (FAILED.equals(event)) {
+            repository.enqueueForGroup(groupId, study.id(), FAILED, study.step(), groupBody(FAILED, groupId, study, null));
+        }
+        if (repository.unendedMembers(groupId) == 0) {
+            repository.enqueueForGroup(groupId, study.id(), COMPLETED, study.step(), groupBody(COMPLETED, groupId, study, null));
+        }
     }
 
     /** Writes stall notices for running studies past a webhook's limit (once per step); returns how many. */
@@ -187,10 +247,24 @@ public class Webhooks {
             StudyRow study = studies.find(stalled.studyId()).orElse(null);
             if (study != null) {
                 written += repository.enqueueFor(stalled.webhookId(), stalled.studyId(), STALLED, stalled.step(),
-                        body(STALLED, study, stalled.stepStartedAt()));
+                        stalled.groupId() == null ? body(STALLED, study, stalled.stepStartedAt())
+                                : groupBody(STALLED, stalled.groupId(), study, stalled.stepStartedAt()));
             }
         }
         return written;
+    }
+
+    /** A group notice: the group, its members by status, and the member that caused it (as a study notice shows it). */
+    String groupBody(String event, UUID groupId, StudyRow member, Instant stepStartedAt) {
+        WebhookRepository.GroupStatus group = repository.groupStatus(groupId);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("event", event);
+        body.put("groupId", groupId.toString());
+        body.put("name", group.name());
+        body.put("statusSummary", group.statusSummary());
+        body.put("member", WireJson.mapper().readTree(body(event, member, stepStartedAt)));
+        body.put("at", Instant.now().toString());
+        return WireJson.write(body);
     }
 
     static String body(String event, StudyRow study, Instant stepStartedAt) {

@@ -27,7 +27,7 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
  *   <li>{@code /api/v1/workers/**}: worker only;</li>
  *   <li>{@code /api/v1/admin/**}: admin;</li>
  *   <li>GET/HEAD {@code /api/**}: viewer, operator, admin;</li>
- *   <li>POST/PUT/PATCH/DELETE {@code /api/v1/studies/**}, POST {@code /api/v1/groups/**}: operator, admin;</li>
+ *   <li>POST/PUT/PATCH/DELETE {@code /api/v1/studies/**}, POST {@code /api/v1/groups/**}, DELETE {@code /api/v1/groups/**}: operator, admin;</li>
  *   <li>any other write under {@code /api/**}: admin (add a rule above for new write endpoints);</li>
  *   <li>other actuator endpoints: admin; anything else: any valid token.</li>
  * </ul>
@@ -77,6 +77,7 @@ public class SecurityConfiguration {
                         .requestMatchers(PATCH, "/api/v1/studies", "/api/v1/studies/**").hasAnyRole(operator, admin)
                         .requestMatchers(DELETE, "/api/v1/studies", "/api/v1/studies/**").hasAnyRole(operator, admin)
                         .requestMatchers(POST, "/api/v1/groups", "/api/v1/groups/**").hasAnyRole(operator, admin)
+                        .requestMatchers(DELETE, "/api/v1/groups/**").hasAnyRole(operator, admin)
                         .requestMatchers("/api/**").hasRole(admin)
                         .requestMatchers("/actuator/**").hasRole(admin)
                         .anyRequest().authenticated());
