@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * template comes from configuration: image, resources, node selector, affinity and tolerations for
  * spot nodes, termination grace period, priority class, security contexts, image pull secrets,
  * JAVA_OPTS and extra environment, the worker token and S3 keys from Secrets, node and pod names
- * through the downward API. An informer on the worker pods
- * reports each preemption (DisruptionTarget, eviction, node loss) and each crash once to
+ * through the downward API. Informers on the worker pods (the main Deployment's and those of the
+ * simulator image pools) report each preemption (DisruptionTarget, eviction, node loss) and each crash once to
  * {@link WorkerEvents}.
  */
 public final class KubernetesWorkerLauncher implements WorkerLauncher {
@@ -79,6 +79,8 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
     /** Scaling state of each simulator pool, by Deployment name. */
     private final Map<String, ScalingPolicy> poolPolicies = new ConcurrentHashMap<>();
     private SharedIndexInformer<Pod> informer;
+    /** Watches the pods of the simulator image pools (labelled {@value #POOL_OF_LABEL}), for their endings. */
+    private SharedIndexInformer<Pod> poolInformer;
 
     public KubernetesWorkerLauncher(KubernetesClient client, WorkerLauncherProperties.Kubernetes settings,
                                     WorkerEvents events, Clock clock) {
@@ -136,22 +138,29 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
             LOG.info("updated worker Deployment {}/{} (keeping {} replicas)", namespace, settings.deploymentName(), replicas);
         }
         informer = client.pods().inNamespace(namespace).withLabel(NAME_LABEL, settings.deploymentName())
-                .inform(new ResourceEventHandler<>() {
-                    @Override
-                    public void onAdd(Pod pod) {
-                        observe(pod);
-                    }
+                .inform(observer(), 0);
+        // A pool's workers are preempted and crash like the main Deployment's: their endings are recorded the same way.
+        poolInformer = client.pods().inNamespace(namespace).withLabel(POOL_OF_LABEL, settings.deploymentName())
+                .inform(observer(), 0);
+    }
 
-                    @Override
-                    public void onUpdate(Pod before, Pod pod) {
-                        observe(pod);
-                    }
+    private ResourceEventHandler<Pod> observer() {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod pod) {
+                observe(pod);
+            }
 
-                    @Override
-                    public void onDelete(Pod pod, boolean finalStateUnknown) {
-                        observe(pod);
-                    }
-                }, 0);
+            @Override
+            public void onUpdate(Pod before, Pod pod) {
+                observe(pod);
+            }
+
+            @Override
+            public void onDelete(Pod pod, boolean finalStateUnknown) {
+                observe(pod);
+            }
+        };
     }
 
     private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<Deployment, io.fabric8.kubernetes.api.model.apps.DeploymentList,
@@ -530,6 +539,9 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
     public void close() {
         if (informer != null) {
             informer.close();
+        }
+        if (poolInformer != null) {
+            poolInformer.close();
         }
     }
 
