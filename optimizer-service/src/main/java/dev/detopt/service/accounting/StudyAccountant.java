@@ -7,7 +7,8 @@ import org.springframework.stereotype.Service;
 
 /**
  * Accounts for studies: {@link #of(UUID)} for one, {@link #of(Collection)} for several together
- * (a group's total is the account of its studies), priced with {@link AccountingProperties}.
+ * (a group's total is the account of its studies), priced with {@link AccountingProperties} by the
+ * capacity of each node (its labels through {@link NodeLabels} on Kubernetes, else its name).
  */
 @Service
 public class StudyAccountant {
@@ -15,10 +16,18 @@ public class StudyAccountant {
 
     private final AccountingRepository repository;
     private final AccountingProperties prices;
+    private final NodeLabels nodeLabels;
 
-    public StudyAccountant(AccountingRepository repository, AccountingProperties prices) {
+    @org.springframework.beans.factory.annotation.Autowired
+    public StudyAccountant(AccountingRepository repository, AccountingProperties prices,
+                           org.springframework.beans.factory.ObjectProvider<NodeLabels> nodeLabels) {
+        this(repository, prices, nodeLabels.getIfAvailable(() -> NodeLabels.NONE));
+    }
+
+    public StudyAccountant(AccountingRepository repository, AccountingProperties prices, NodeLabels nodeLabels) {
         this.repository = repository;
         this.prices = prices;
+        this.nodeLabels = nodeLabels;
     }
 
     public StudyAccounting of(UUID study) {
@@ -31,7 +40,7 @@ public class StudyAccountant {
         double spot = 0;
         double cost = 0;
         for (AccountingRepository.NodeCpu node : repository.cpuByNode(studies)) {
-            String capacity = prices.capacityOf(node.node());
+            String capacity = prices.capacityOf(node.node(), nodeLabels);
             cpu += node.cpuSeconds();
             lost += node.cpuSecondsLost();
             if (AccountingProperties.SPOT.equals(capacity)) {

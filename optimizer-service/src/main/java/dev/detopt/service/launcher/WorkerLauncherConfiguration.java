@@ -30,6 +30,13 @@ public class WorkerLauncherConfiguration {
         });
     }
 
+    /** On Kubernetes, accounting prices a worker's node by its labels (detopt.accounting.spot-node-labels). */
+    @Bean
+    dev.detopt.service.accounting.NodeLabels nodeLabels(WorkerLauncherProperties properties) {
+        return properties.mode() == WorkerLauncherProperties.Mode.KUBERNETES ? new KubernetesNodeLabels(kubernetesClient())
+                : dev.detopt.service.accounting.NodeLabels.NONE;
+    }
+
     @Bean
     WorkerFleet workerFleet(WorkerLauncherProperties properties, DetoptProperties detopt, Environment environment,
                             WorkerEvents events, ObjectProvider<WorkerDemand> demand,
