@@ -251,12 +251,34 @@ class HelmChartManifestsTest {
                 verbsByResource.computeIfAbsent(rule.getApiGroups().getFirst() + "/" + resource, k -> new TreeSet<>()).addAll(rule.getVerbs());
             }
         }
-        // KubernetesWorkerLauncher: deployments get/create/update (start), edit = patch (scale); a pod informer
-        // and list, and a merge patch of the pod-deletion-cost annotation before a scale-down.
+        // KubernetesWorkerLauncher: deployments get/create/update (start), edit = patch (scale), list and delete
+        // (retiring the pools of images no longer registered); a pod informer and list, and a merge patch of
+        // the pod-deletion-cost annotation before a scale-down.
         assertThat(verbsByResource).containsOnlyKeys("apps/deployments", "/pods");
-        assertThat(verbsByResource.get("apps/deployments")).containsExactlyInAnyOrder("get", "create", "update", "patch");
+        assertThat(verbsByResource.get("apps/deployments")).containsExactlyInAnyOrder("get", "list", "create", "update",
+                "patch", "delete");
         assertThat(verbsByResource.get("/pods")).containsExactlyInAnyOrder("list", "watch", "patch");
         assertThat(verbsByResource.values()).noneMatch(verbs -> verbs.contains("*"));
+    }
+
+    @Test
+    void readingNodeLabelsForPricingAddsOnlyGetOnNodes() {
+        List<Map<String, Object>> documents = HelmChart.render("--set", "rbac.readNodes=true");
+        Map<String, Object> clusterRole = documents.stream().filter(d -> "ClusterRole".equals(d.get("kind"))).findFirst()
+                .orElseThrow();
+        io.fabric8.kubernetes.api.model.rbac.ClusterRole role = KUBERNETES.unmarshal(KUBERNETES.asJson(clusterRole),
+                io.fabric8.kubernetes.api.model.rbac.ClusterRole.class);
+        assertThat(role.getRules()).singleElement().satisfies(rule -> {
+            assertThat(rule.getApiGroups()).containsExactly("");
+            assertThat(rule.getResources()).containsExactly("nodes");
+            assertThat(rule.getVerbs()).containsExactly("get");
+        });
+        Map<String, Object> binding = documents.stream().filter(d -> "ClusterRoleBinding".equals(d.get("kind"))).findFirst()
+                .orElseThrow();
+        io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding bound = KUBERNETES.unmarshal(KUBERNETES.asJson(binding),
+                io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding.class);
+        assertThat(bound.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
+        assertThat(bound.getSubjects()).singleElement().satisfies(subject -> assertThat(subject.getKind()).isEqualTo("ServiceAccount"));
     }
 
     @Test
