@@ -45,8 +45,8 @@ public final class CalorimeterSimulator implements Simulator {
         this(config, Material.PBWO4, Material.LIQUID_ARGON);
     }
 
-    /** With other materials (package-private: validation tests use one material for both). */
-    CalorimeterSimulator(CalorimeterConfig config, Material absorber, Material gap) {
+    /** A calorimeter of other materials: the absorber fills the even regions, the active medium the odd ones. */
+    public CalorimeterSimulator(CalorimeterConfig config, Material absorber, Material gap) {
         List<String> problems = config.problems();
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid calorimeter configuration: " + String.join("; ", problems));
