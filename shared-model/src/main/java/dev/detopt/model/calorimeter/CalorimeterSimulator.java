@@ -85,6 +85,14 @@ public final class CalorimeterSimulator implements Simulator {
         return observables;
     }
 
+    /** The absorber and the active medium as categorical choices (docs/study-model.md, categorical parameters). */
+    @Override
+    public java.util.Map<String, List<String>> categoricalChoices() {
+        return java.util.Map.of(
+                "absorber", Material.ABSORBERS.stream().map(Material::label).toList(),
+                "active", Material.ACTIVE_MEDIA.stream().map(Material::label).toList());
+    }
+
     @Override
     public Set<EstimatorKind> supportedEstimators() {
         return SUPPORTED;
