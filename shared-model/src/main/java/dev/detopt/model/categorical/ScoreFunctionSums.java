@@ -3,6 +3,7 @@ package dev.detopt.model.categorical;
 import dev.detopt.model.stats.ExactSum;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -104,6 +105,49 @@ public final class ScoreFunctionSums {
             standardError[k] = Math.sqrt(variance / n);
         }
         return new Gradient(estimate, standardError);
+    }
+
+    /** Serial form for checkpoints: counts and the canonical exact-sum states, per choice. */
+    public State state() {
+        ExactSum.State[] sumStates = new ExactSum.State[counts.length];
+        ExactSum.State[] squareStates = new ExactSum.State[counts.length];
+        for (int k = 0; k < counts.length; k++) {
+            sumStates[k] = sums[k].state();
+            squareStates[k] = squares[k].state();
+        }
+        return new State(counts.clone(), List.of(sumStates), List.of(squareStates));
+    }
+
+    /** Restores sums identical to those {@link #state} was taken from. */
+    public static ScoreFunctionSums fromState(State state) {
+        int choices = state.counts().length;
+        if (state.sums().size() != choices || state.squares().size() != choices) {
+            throw new IllegalArgumentException("score-function state needs counts, sums and squares for every choice");
+        }
+        ScoreFunctionSums restored = new ScoreFunctionSums(choices);
+        for (int k = 0; k < choices; k++) {
+            if (state.counts()[k] < 0) {
+                throw new IllegalArgumentException("score-function state has a negative count");
+            }
+            restored.counts[k] = state.counts()[k];
+            restored.sums[k] = ExactSum.fromState(state.sums().get(k));
+            restored.squares[k] = ExactSum.fromState(state.squares().get(k));
+        }
+        return restored;
+    }
+
+    /** Checkpoint form of {@link ScoreFunctionSums}. */
+    public record State(long[] counts, List<ExactSum.State> sums, List<ExactSum.State> squares) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof State other && Arrays.equals(counts, other.counts) && sums.equals(other.sums)
+                    && squares.equals(other.squares);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(Arrays.hashCode(counts), sums, squares);
+        }
     }
 
     /** ∂E[y]/∂l_k estimates and their standard errors. */

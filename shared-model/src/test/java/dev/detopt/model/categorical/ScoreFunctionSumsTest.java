@@ -2,6 +2,7 @@ package dev.detopt.model.categorical;
 
 import dev.detopt.model.random.RandomStreams;
 import dev.detopt.model.random.StreamPurpose;
+import dev.detopt.model.study.contract.WireJson;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -83,6 +84,20 @@ class ScoreFunctionSumsTest {
         double[] p = CHOICE.probabilities();
         assertArrayEquals(whole.gradient(p).estimate(), merged.gradient(p).estimate(), 0.0);
         assertArrayEquals(whole.gradient(p).standardError(), merged.gradient(p).standardError(), 0.0);
+    }
+
+    @Test
+    void aCheckpointThroughJsonResumesBitExactly() {
+        ScoreFunctionSums whole = new ScoreFunctionSums(MU.length);
+        simulate(whole, 0, 3_000);
+        ScoreFunctionSums firstHalf = new ScoreFunctionSums(MU.length);
+        simulate(firstHalf, 0, 1_234);
+        String json = WireJson.write(firstHalf.state());
+        ScoreFunctionSums resumed = ScoreFunctionSums.fromState(WireJson.read(json, ScoreFunctionSums.State.class));
+        assertEquals(firstHalf, resumed);
+        simulate(resumed, 1_234, 3_000);
+        assertEquals(whole, resumed);
+        assertEquals(whole.state(), resumed.state());
     }
 
     @Test
