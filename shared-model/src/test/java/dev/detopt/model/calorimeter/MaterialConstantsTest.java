@@ -1,10 +1,17 @@
 package dev.detopt.model.calorimeter;
 
+import dev.detopt.model.random.RandomStreams;
+import dev.detopt.model.sim.DesignPoint;
+import dev.detopt.model.sim.EstimatorKind;
+import dev.detopt.model.sim.EstimatorSettings;
+import dev.detopt.model.sim.EventEvaluator;
+import dev.detopt.model.stats.EventSample;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
 /** Cross-checks of each material's PDG constants against independent formulas (PDG Review §34). */
@@ -40,6 +47,33 @@ class MaterialConstantsTest {
         assertThat(Material.byLabel("Unobtainium")).isEmpty();
         assertThat(Material.ABSORBERS).extracting(Material::label).containsExactly("PbWO4", "Pb", "W", "Cu", "Fe");
         assertThat(Material.ACTIVE_MEDIA).extracting(Material::label).containsExactly("lAr", "plastic", "Si");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Material.class)
+    void everyMaterialRunsInTheTransportAndConservesEnergy(Material m) {
+        // as absorber with lAr gaps, and as the active medium behind PbWO4: deposits + leakage = E in every event
+        for (Material[] pair : new Material[][]{{m, Material.LIQUID_ARGON}, {Material.PBWO4, m}}) {
+            CalorimeterSimulator sim = new CalorimeterSimulator(CalorimeterConfig.defaults(), pair[0], pair[1]);
+            EventEvaluator evaluator = sim.evaluator(new DesignPoint(new double[]{500, 2.3, 5.7}, new int[]{1}),
+                    EstimatorSettings.of(EstimatorKind.PATHWISE));
+            EventSample sample = new EventSample(evaluator.layout());
+            double visible = 0;
+            for (int event = 0; event < 10; event++) {
+                sample.clear();
+                evaluator.evaluate(new RandomStreams(5).event(0, event), sample);
+                double total = 0;
+                double byA = 0;
+                for (int i = 0; i <= 2 * sim.config().layers(); i++) {
+                    total += sample.observables[i];
+                    byA += sample.gradient[i];
+                }
+                assertThat(total).as("%s/%s event %d", pair[0], pair[1], event).isCloseTo(500, within(1e-9 * 500));
+                assertThat(byA).as("%s/%s d/da", pair[0], pair[1]).isCloseTo(0, within(1e-9 * 500));
+                visible += sample.observables[sim.visibleIndex()];
+            }
+            assertThat(visible).as("%s/%s sees energy in its gaps", pair[0], pair[1]).isPositive();
+        }
     }
 
     @ParameterizedTest
