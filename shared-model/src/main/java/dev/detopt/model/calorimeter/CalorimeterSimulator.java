@@ -45,8 +45,8 @@ public final class CalorimeterSimulator implements Simulator {
         this(config, Material.PBWO4, Material.LIQUID_ARGON);
     }
 
-    /** With other materials (package-private: validation tests use one material for both). */
-    CalorimeterSimulator(CalorimeterConfig config, Material absorber, Material gap) {
+    /** A calorimeter of other materials: the absorber fills the even regions, the active medium the odd ones. */
+    public CalorimeterSimulator(CalorimeterConfig config, Material absorber, Material gap) {
         List<String> problems = config.problems();
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid calorimeter configuration: " + String.join("; ", problems));
@@ -83,6 +83,14 @@ public final class CalorimeterSimulator implements Simulator {
     @Override
     public List<String> observableNames() {
         return observables;
+    }
+
+    /** The absorber and the active medium as categorical choices (docs/study-model.md, categorical parameters). */
+    @Override
+    public java.util.Map<String, List<String>> categoricalChoices() {
+        return java.util.Map.of(
+                "absorber", Material.ABSORBERS.stream().map(Material::label).toList(),
+                "active", Material.ACTIVE_MEDIA.stream().map(Material::label).toList());
     }
 
     @Override

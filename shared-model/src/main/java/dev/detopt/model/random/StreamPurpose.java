@@ -17,7 +17,9 @@ public enum StreamPurpose {
      * The surrogate estimator's design displacement of an antithetic pair of events (2k, 2k+1): keyed
      * by the pair's even event, which takes +δ, while the odd event takes −δ.
      */
-    SURROGATE(5);
+    SURROGATE(5),
+    /** The choice an event draws for each categorical parameter: substream j is categorical parameter j. */
+    CATEGORICAL(6);
 
     private final int id;
 

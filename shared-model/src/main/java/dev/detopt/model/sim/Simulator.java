@@ -27,6 +27,11 @@ public interface Simulator {
      */
     EventEvaluator evaluator(DesignPoint point, EstimatorSettings estimator);
 
+    /** Categorical design parameters by name, each with its choices (e.g. absorber → PbWO4, Pb, …); none by default. */
+    default java.util.Map<String, List<String>> categoricalChoices() {
+        return java.util.Map.of();
+    }
+
     default int parameterIndex(String name) {
         int index = parameterNames().indexOf(name);
         if (index < 0) {

@@ -302,6 +302,10 @@ public final class StudySpecs {
             if (f == null) {
                 return null;
             }
+            if (node.has("choices")) {
+                CategoricalSpecs.categorical(f, simulator, problems);
+                return null;
+            }
             int before = problems.size();
             String name = f.string("name", true);
             String unit = f.string("unit", false);
