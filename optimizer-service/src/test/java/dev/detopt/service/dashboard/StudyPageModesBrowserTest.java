@@ -165,7 +165,9 @@ class StudyPageModesBrowserTest {
         assertThat(xs.getLast() + active * scale - left).isCloseTo(20 * (absorber + active) * scale,
                 org.assertj.core.data.Offset.offset(1e-6));
         assertThat(page.getByTestId("detector-caption")).containsText("absorber (lead)");
-        HeadlessChromium.screenshot(page, "detector-drawing-hint");
+        // The detector panel alone, for docs/dashboard.md.
+        page.getByTestId("detector").locator("xpath=..").screenshot(new Locator.ScreenshotOptions()
+                .setPath(Path.of("target", "dashboard-screenshots", "dashboard-detector-hint.png")));
     }
 
     @Test
