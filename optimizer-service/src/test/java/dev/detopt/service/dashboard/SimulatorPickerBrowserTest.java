@@ -87,7 +87,7 @@ class SimulatorPickerBrowserTest {
         assertThat(page.getByTestId("simulator-details")).containsText("registered for the picker test");
         assertThat(page.getByTestId("simulator-parameters")).containsText("absorber");
         assertThat(page.getByTestId("simulator-parameters")).containsText("mm");
-        assertThat(page.getByTestId("simulator-estimators")).hasText("Estimators: finite-difference");
+        assertThat(page.getByTestId("simulator-estimators")).hasText("Estimators: finite-difference, surrogate");
 
         page.click("#simulator-start");
         assertThat(page.locator("#spec-editor")).hasValue(Pattern.compile("\"name\": \"picker-shower\""));
