@@ -101,6 +101,11 @@ class Shower:
             ],
             "observables": ["layer.%d" % i for i in range(self.layers)] + ["leakage", "visible", "visible.squared"],
             "capabilities": {"tangents": self.tangents, "scores": False, "deterministic": True},
+            # For the dashboard: draw the design as the sampling stack, not as bars.
+            "drawing": {"kind": "layers", "repeat": self.layers, "layers": [
+                {"parameter": "absorber", "label": "absorber (lead)"},
+                {"parameter": "active", "label": "active (scintillator)"},
+            ]},
         }
 
     def configure(self, config):

@@ -49,9 +49,18 @@ export class LineChart {
     this.rebuild();
   }
 
+  /** A new y-axis label (e.g. a dimensionless ratio instead of the parameter's unit). */
+  setYLabel(yLabel) {
+    if (this.yLabel === yLabel) return;
+    this.yLabel = yLabel;
+    this.container.setAttribute('aria-label', `${yLabel || 'value'} by ${this.xLabel}: ${this.seriesSpec.map(x => x.label).join(', ')}`);
+    if (this.plot) this.rebuild();
+  }
+
   /** xs: step numbers; columns: one array per series (null = gap). */
   setData(xs, columns) {
     this.data = [xs, ...columns];
+    this.container.chartData = this.data; // what is drawn, for the browser tests to compare with the API
     if (xs.length === 0) {
       this.destroyPlot();
       this.container.innerHTML = '<div class="empty">No steps yet</div>';

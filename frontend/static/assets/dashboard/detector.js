@@ -1,5 +1,7 @@
 // The detector, drawn to scale from θ at a chosen step: calorimeter layers, the branching
-// simulator's annulus, or (external programs) a bar per parameter against its bounds.
+// simulator's annulus, or (external programs) the slabs their hello's drawing hint declares, else a
+// bar per parameter against its bounds.
+import { request } from './api.js';
 import { COLORS, formatNumber } from './charts.js';
 import { h } from './dom.js';
 import { numeric } from './model.js';
@@ -12,6 +14,24 @@ export const MATERIALS = {
   annulus: { label: 'annulus material', color: '#009E73' },
 };
 const CALORIMETER_DEFAULTS = { layers: 50, transverseSizeMm: 400 };
+/** Okabe–Ito colours for the slabs of a declared drawing hint, in the order the hint lists them. */
+const SLAB_COLORS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'];
+const BUILT_IN_DRAWINGS = new Set(['calorimeter', 'branching']);
+
+/** The slabs of a drawing hint front to back: its layers `repeat` times, thicknesses from θ. */
+export function hintSlabs(hint, theta) {
+  const out = [];
+  let z = 0;
+  for (let i = 0; i < (hint.repeat ?? 1); i++) {
+    hint.layers.forEach((slab, k) => {
+      const thickness = numeric(theta?.[slab.parameter]);
+      out.push({ layer: i, slab: k, label: slab.label || slab.parameter, parameter: slab.parameter, start: z, thickness });
+      z += thickness;
+    });
+  }
+  return out;
+}
+
 /** The branching shower's annulus reaches from θ to θ + 10 (SimulatorCatalog.BRANCHING_ANNULUS_WIDTH). */
 export const BRANCHING_ANNULUS_WIDTH = 10;
 
@@ -87,10 +107,25 @@ export class DetectorView {
     this.rows = rows.filter(r => r.theta);
     this.spec = spec;
     this.best = best?.theta ? best : null;
+    this.loadHint(spec?.simulator?.name);
     this.slider.max = String(Math.max(0, this.rows.length - 1));
     if (this.follow || this.index >= this.rows.length) this.index = this.rows.length - 1;
     this.slider.value = String(Math.max(0, this.index));
     this.draw();
+  }
+
+  /** An external program's drawing hint, from its registration (GET /simulators); drawn when it arrives. */
+  loadHint(name) {
+    if (!name || BUILT_IN_DRAWINGS.has(name) || this.hintFor === name) return;
+    this.hintFor = name;
+    this.hint = null;
+    request('simulators').then(list => {
+      const hint = (Array.isArray(list) ? list : []).find(s => s.name === name)?.drawing;
+      if (this.hintFor === name && hint?.kind === 'layers') {
+        this.hint = hint;
+        this.draw();
+      }
+    }).catch(() => { /* no hint: the bars stay */ });
   }
 
   /** Chooses a row; at the last row the view follows new steps as they arrive. */
@@ -126,6 +161,7 @@ export class DetectorView {
     let figure;
     if (name === 'calorimeter') figure = this.drawCalorimeter(row.theta, overlay);
     else if (name === 'branching') figure = this.drawAnnulus(row.theta, overlay);
+    else if (this.hint) figure = this.drawStack(this.hint, row.theta, overlay);
     else figure = this.drawBars(row.theta, overlay);
     this.drawing.replaceChildren(figure);
   }
@@ -172,6 +208,46 @@ export class DetectorView {
     root.append(axis(left, top + height + 4, maxDepth * scale, maxDepth, 'depth [mm]', scale));
     this.legend(['absorber', 'gap'], `${config.layers} layers × (a = ${formatNumber(numeric(theta.a))} mm + g = `
       + `${formatNumber(numeric(theta.g))} mm) = ${formatNumber(depth(theta))} mm deep; transverse ${config.transverseSizeMm} mm.`);
+    return root;
+  }
+
+  /** A declared stack of slabs along the beam, to scale in depth (the transverse size is not declared). */
+  drawStack(hint, theta, overlay) {
+    const slabs = hintSlabs(hint, theta);
+    const depth = t => hintSlabs(hint, t).reduce((sum, l) => sum + l.thickness, 0);
+    const maxDepth = Math.max(depth(theta), ...this.rows.map(r => depth(r.theta)).filter(Number.isFinite),
+      overlay ? depth(overlay) : 0) || 1;
+    const info = Object.fromEntries((this.spec?.parameters || []).map(p => [p.name, p]));
+    const unit = info[hint.layers[0].parameter]?.unit || 'parameter units';
+    const width = 900, left = 20, right = 20, top = 24, height = 160, scale = (width - left - right) / maxDepth;
+    const root = svg('svg', {
+      viewBox: `0 0 ${width} ${top + height + 44}`, width: '100%', role: 'img', 'data-testid': 'detector-svg',
+      'data-layers': hint.repeat ?? 1, 'data-drawing': 'hint', 'data-scale-px-per-unit': scale,
+      'aria-label': `the program's declared stack: ${hint.repeat ?? 1} × (`
+        + hint.layers.map(l => `${l.label || l.parameter} ${formatNumber(numeric(theta[l.parameter]))} ${unit}`).join(' + ')
+        + `), ${formatNumber(depth(theta))} ${unit} deep, drawn to scale in depth`,
+    });
+    root.append(svg('text', { x: left, y: 14, 'font-size': 12, fill: '#1d2330' }, 'beam →'));
+    for (const l of slabs) {
+      root.append(svg('rect', {
+        x: left + l.start * scale, y: top, width: Math.max(0, l.thickness * scale), height,
+        fill: SLAB_COLORS[l.slab % SLAB_COLORS.length], 'data-layer': l.layer, 'data-material': l.label,
+        'data-parameter': l.parameter, 'data-thickness': l.thickness,
+      }, svg('title', {}, `layer ${l.layer} ${l.label}: ${formatNumber(l.thickness)} ${unit}`)));
+    }
+    if (overlay) {
+      const g = svg('g', { 'data-overlay': 'best', fill: 'none', stroke: '#000', 'stroke-dasharray': '4 3', 'stroke-width': 1.2 });
+      for (const l of hintSlabs(hint, overlay).filter(x => x.slab === 0)) {
+        g.append(svg('rect', { x: left + l.start * scale, y: top, width: l.thickness * scale, height }));
+      }
+      root.append(g);
+    }
+    root.append(axis(left, top + height + 4, maxDepth * scale, maxDepth, `depth [${unit}]`, scale));
+    this.caption.replaceChildren(
+      ...hint.layers.map((l, k) => h('span', { class: 'legend-item' },
+        h('span', { class: 'legend-dot', style: `background:${SLAB_COLORS[k % SLAB_COLORS.length]}` }), l.label || l.parameter, ' ')),
+      `${hint.repeat ?? 1} layers × (${hint.layers.map(l => `${l.parameter} = ${formatNumber(numeric(theta[l.parameter]))}`).join(' + ')}) `
+        + `${unit} = ${formatNumber(depth(theta))} ${unit} deep, as the program's drawing hint declares; transverse size not to scale.`);
     return root;
   }
 

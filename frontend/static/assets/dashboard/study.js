@@ -230,6 +230,7 @@ export function renderStudy(main, id) {
       const mode = paramMode.value;
       const relative = mode === 'relative' && p.target;
       const theta = rows.map(r => numeric(r.theta?.[name]));
+      chart.setYLabel(relative ? `(${name} − ${name}*)/${name}* [1]` : `${name}${p.unit ? ` [${p.unit}]` : ''}`);
       chart.setData(xs, [
         relative ? theta.map(v => (v == null ? null : (v - p.target) / p.target)) : theta,
         rows.map(() => (mode === 'bounds' ? p.lower ?? null : null)),

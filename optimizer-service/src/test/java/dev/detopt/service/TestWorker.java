@@ -28,9 +28,14 @@ public final class TestWorker implements AutoCloseable {
     private final Thread thread;
 
     public TestWorker(ApiClient api, String workerId) {
+        this(api, workerId, dev.detopt.model.study.catalog.SimulatorCatalog.standard());
+    }
+
+    /** A worker whose simulators come from {@code catalog} (e.g. the test registry's external programs). */
+    public TestWorker(ApiClient api, String workerId, dev.detopt.model.study.catalog.SimulatorCatalog catalog) {
         this.api = api;
         this.workerId = workerId;
-        this.executor = new BatchExecutor(1, workerId);
+        this.executor = new BatchExecutor(catalog, 1, workerId);
         ApiClient.Response registered = api.post("/api/v1/workers/register",
                 "{\"workerId\":\"" + workerId + "\",\"host\":\"test\",\"threads\":1}", TestTokens.WORKER);
         assertThat(registered.status()).as(registered.body()).isEqualTo(200);

@@ -51,9 +51,14 @@ public class SimulatorController {
     public record ParameterView(String name, String unit, Double defaultValue, Double lower, Double upper) {
     }
 
-    /** {@code source}: {@code builtin}, {@code config} (the registry file) or {@code api}. */
+    /**
+     * {@code source}: {@code builtin}, {@code config} (the registry file) or {@code api}; {@code drawing}:
+     * the program's declared drawing hint (absent when it declared none).
+     */
     public record SimulatorView(String name, boolean external, String source, String description,
-                                List<ParameterView> parameters, List<String> observables, List<String> estimators) {
+                                List<ParameterView> parameters, List<String> observables, List<String> estimators,
+                                @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                                JsonNode drawing) {
     }
 
     /** A registration in full (admins): the registration document, where it comes from, who made it. */
@@ -73,7 +78,7 @@ public class SimulatorController {
                 List<ParameterView> parameters = new ArrayList<>();
                 simulator.parameterNames().forEach(p -> parameters.add(new ParameterView(p, null, null, null, null)));
                 views.add(new SimulatorView(name, false, "builtin", null, parameters, simulator.observableNames(),
-                        estimators(simulator)));
+                        estimators(simulator), null));
             } else {
                 views.add(view(entry));
             }
@@ -115,7 +120,7 @@ public class SimulatorController {
         }
         Simulator simulator = catalog.simulator(registration.name(), null);
         return new SimulatorView(registration.name(), true, entry.source().wireName(), registration.description(),
-                parameters, simulator.observableNames(), estimators(simulator));
+                parameters, simulator.observableNames(), estimators(simulator), declaration.toJson().get("drawing"));
     }
 
     private static List<String> estimators(Simulator simulator) {

@@ -192,13 +192,17 @@ class StudyApiTest {
         assertThat(csv.contentType()).startsWith("text/csv");
         String[] lines = csv.body().split("\n");
         assertThat(lines[0]).isEqualTo("step,physics,physics_stderr,cost,penalty,total,gradient_norm,events,events_total,lambda,"
-                + "theta.mu,theta.sigma,gradient.mu,gradient_stderr.mu,theta_after.mu,theta_after.sigma");
+                + "theta.mu,theta.sigma,gradient.mu,gradient_stderr.mu,theta_after.mu,theta_after.sigma,"
+                + "observable_mean.y,observable_mean.y.squared,observable_mean.loss,"
+                + "observable_stderr.y,observable_stderr.y.squared,observable_stderr.loss");
         assertThat(lines).hasSize(5);
         StepRecord third = reference.steps().get(2);
         String[] cells = lines[3].split(",", -1);
         assertThat(Double.parseDouble(cells[5])).isEqualTo(third.total());
         assertThat(Double.parseDouble(cells[10])).isEqualTo(third.theta().get("mu"));
         assertThat(Double.parseDouble(cells[12])).isEqualTo(third.gradient().get("mu"));
+        assertThat(Double.parseDouble(cells[16])).isEqualTo(third.observables().get("y").mean());
+        assertThat(Double.parseDouble(cells[19])).isEqualTo(third.observables().get("y").stderr());
         assertThat(Double.parseDouble(cells[14])).as("θ after step 2 is step 3's").isEqualTo(reference.steps().get(3).theta().get("mu"));
         String[] last = lines[4].split(",", -1);
         assertThat(Double.parseDouble(last[14])).as("final θ").isEqualTo(reference.finalState().theta().get("mu"));

@@ -23,9 +23,10 @@ import java.util.regex.Pattern;
  * @param parameters   design parameters, in the order the program expects θ
  * @param observables  per-event observables, in the order the program writes them
  * @param capabilities what the program can report besides observables
+ * @param drawing      how the dashboard may draw a design, or null (then a bar per parameter)
  */
 public record SimulatorDeclaration(String name, String version, List<Parameter> parameters, List<String> observables,
-                                   Capabilities capabilities) {
+                                   Capabilities capabilities, Drawing drawing) {
     /** Longest parameter or observable list a program may declare. */
     public static final int MAX_NAMES = 100_000;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:\\-]{1,100}");
@@ -36,6 +37,35 @@ public record SimulatorDeclaration(String name, String version, List<Parameter> 
         parameters = List.copyOf(parameters);
         observables = List.copyOf(observables);
         Objects.requireNonNull(capabilities, "capabilities");
+    }
+
+    /** A declaration without a drawing hint. */
+    public SimulatorDeclaration(String name, String version, List<Parameter> parameters, List<String> observables,
+                                Capabilities capabilities) {
+        this(name, version, parameters, observables, capabilities, null);
+    }
+
+    /** Most layers a drawing hint may stack in one period, and most periods. */
+    public static final int MAX_DRAWING_LAYERS = 100;
+    public static final int MAX_DRAWING_REPEAT = 10_000;
+
+    /**
+     * A drawing hint: the design as a stack of slabs along the beam, {@code repeat} times the
+     * {@code layers} in order, each as thick as the named parameter's value (in its unit). Only for
+     * the dashboard: it changes nothing a worker or a study does.
+     *
+     * @param kind    {@code "layers"} (the only kind so far)
+     * @param repeat  how many times the stack is repeated (1–10,000)
+     * @param layers  the slabs of one period, front to back
+     */
+    public record Drawing(String kind, int repeat, List<Layer> layers) {
+        public Drawing {
+            layers = List.copyOf(layers);
+        }
+
+        /** One slab: its thickness is the value of {@code parameter}; {@code label} names its material. */
+        public record Layer(String parameter, String label) {
+        }
     }
 
     /**
@@ -94,6 +124,19 @@ public record SimulatorDeclaration(String name, String version, List<Parameter> 
         caps.put("tangents", capabilities.tangents());
         caps.put("scores", capabilities.scores());
         caps.put("deterministic", capabilities.deterministic());
+        if (drawing != null) {
+            ObjectNode dn = node.putObject("drawing");
+            dn.put("kind", drawing.kind());
+            dn.put("repeat", drawing.repeat());
+            var slabs = dn.putArray("layers");
+            for (Drawing.Layer layer : drawing.layers()) {
+                ObjectNode ln = slabs.addObject();
+                ln.put("parameter", layer.parameter());
+                if (layer.label() != null) {
+                    ln.put("label", layer.label());
+                }
+            }
+        }
         return node;
     }
 
@@ -108,11 +151,11 @@ public record SimulatorDeclaration(String name, String version, List<Parameter> 
             problems.add(new FieldProblem(path, "must be a JSON object"));
             return null;
         }
-        Set<String> known = new HashSet<>(Set.of("name", "version", "parameters", "observables", "capabilities"));
+        Set<String> known = new HashSet<>(Set.of("name", "version", "parameters", "observables", "capabilities", "drawing"));
         known.addAll(otherFields);
         for (String field : node.propertyNames()) {
             if (!known.contains(field)) {
-                problems.add(new FieldProblem(at(path, field), "unknown field; known: name, version, parameters, observables, capabilities"));
+                problems.add(new FieldProblem(at(path, field), "unknown field; known: name, version, parameters, observables, capabilities, drawing"));
             }
         }
         String name = text(node, path, "name", true, problems);
@@ -186,10 +229,72 @@ public record SimulatorDeclaration(String name, String version, List<Parameter> 
             capabilities = new Capabilities(bool(cn, cp, "tangents", problems), bool(cn, cp, "scores", problems),
                     bool(cn, cp, "deterministic", problems));
         }
+        Drawing drawing = drawing(node.get("drawing"), at(path, "drawing"), parameters, problems);
         if (problems.size() > before) {
             return null;
         }
-        return new SimulatorDeclaration(name, version, parameters, observables, capabilities);
+        return new SimulatorDeclaration(name, version, parameters, observables, capabilities, drawing);
+    }
+
+    /** The optional drawing hint; every slab must name a declared parameter. */
+    private static Drawing drawing(JsonNode node, String path, List<Parameter> parameters, List<FieldProblem> problems) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            problems.add(new FieldProblem(path, "must be an object {\"kind\": \"layers\", \"repeat\", \"layers\"}"));
+            return null;
+        }
+        int before = problems.size();
+        for (String field : node.propertyNames()) {
+            if (!Set.of("kind", "repeat", "layers").contains(field)) {
+                problems.add(new FieldProblem(path + "." + field, "unknown field; known: kind, repeat, layers"));
+            }
+        }
+        JsonNode kind = node.get("kind");
+        if (kind == null || !kind.isString() || !kind.stringValue().equals("layers")) {
+            problems.add(new FieldProblem(path + ".kind", "must be \"layers\""));
+        }
+        JsonNode repeatNode = node.get("repeat");
+        int repeat = 1;
+        if (repeatNode != null && !repeatNode.isNull()) {
+            if (!repeatNode.isIntegralNumber() || repeatNode.longValue() < 1 || repeatNode.longValue() > MAX_DRAWING_REPEAT) {
+                problems.add(new FieldProblem(path + ".repeat", "must be an integer from 1 to " + MAX_DRAWING_REPEAT));
+            } else {
+                repeat = repeatNode.intValue();
+            }
+        }
+        Set<String> declared = new HashSet<>();
+        parameters.forEach(p -> declared.add(p.name()));
+        List<Drawing.Layer> layers = new ArrayList<>();
+        JsonNode ls = node.get("layers");
+        if (ls == null || !ls.isArray() || ls.isEmpty() || ls.size() > MAX_DRAWING_LAYERS) {
+            problems.add(new FieldProblem(path + ".layers", "must be a non-empty array of at most " + MAX_DRAWING_LAYERS + " layers"));
+        } else {
+            for (int i = 0; i < ls.size(); i++) {
+                String lp = path + ".layers[" + i + "]";
+                JsonNode ln = ls.get(i);
+                if (!ln.isObject()) {
+                    problems.add(new FieldProblem(lp, "must be an object {\"parameter\", \"label\"}"));
+                    continue;
+                }
+                for (String field : ln.propertyNames()) {
+                    if (!Set.of("parameter", "label").contains(field)) {
+                        problems.add(new FieldProblem(lp + "." + field, "unknown field; known: parameter, label"));
+                    }
+                }
+                String parameter = text(ln, lp, "parameter", true, problems);
+                if (parameter != null && !declared.contains(parameter)) {
+                    problems.add(new FieldProblem(lp + ".parameter", "must name a declared parameter, was '" + parameter + "'"));
+                }
+                String label = text(ln, lp, "label", false, problems);
+                if (label != null && label.length() > 100) {
+                    problems.add(new FieldProblem(lp + ".label", "must be at most 100 characters"));
+                }
+                layers.add(new Drawing.Layer(parameter, label));
+            }
+        }
+        return problems.size() > before ? null : new Drawing("layers", repeat, layers);
     }
 
     static String at(String path, String field) {

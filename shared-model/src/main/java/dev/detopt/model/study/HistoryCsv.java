@@ -15,6 +15,8 @@ import java.util.Set;
  * then {@code theta.<p>} (the design the step simulated), {@code gradient.<p>} and
  * {@code gradient_stderr.<p>} (free parameters), and {@code theta_after.<p>}: the design after the
  * step's update. The last row's {@code theta_after} is the final design, the answer of the study.
+ * Last, for the observables the records carry, {@code observable_mean.<o>} then
+ * {@code observable_stderr.<o>}: a record made before observables were recorded leaves them empty.
  */
 public final class HistoryCsv {
 
@@ -29,9 +31,13 @@ public final class HistoryCsv {
     public static String write(List<StepRecord> steps, Map<String, Double> finalTheta) {
         Set<String> parameters = new LinkedHashSet<>();
         Set<String> free = new LinkedHashSet<>();
+        Set<String> observables = new LinkedHashSet<>();
         for (StepRecord record : steps) {
             parameters.addAll(record.theta().keySet());
             free.addAll(record.gradient().keySet());
+            if (record.observables() != null) {
+                observables.addAll(record.observables().keySet());
+            }
         }
         StringBuilder out = new StringBuilder(256 + steps.size() * 200);
         out.append("step,physics,physics_stderr,cost,penalty,total,gradient_norm,events,events_total,lambda");
@@ -39,6 +45,8 @@ public final class HistoryCsv {
         free.forEach(name -> out.append(",gradient.").append(columnName(name)));
         free.forEach(name -> out.append(",gradient_stderr.").append(columnName(name)));
         parameters.forEach(name -> out.append(",theta_after.").append(columnName(name)));
+        observables.forEach(name -> out.append(",observable_mean.").append(columnName(name)));
+        observables.forEach(name -> out.append(",observable_stderr.").append(columnName(name)));
         out.append('\n');
         for (int i = 0; i < steps.size(); i++) {
             StepRecord r = steps.get(i);
@@ -51,6 +59,9 @@ public final class HistoryCsv {
             free.forEach(name -> out.append(',').append(value(r.gradient().get(name))));
             free.forEach(name -> out.append(',').append(value(r.gradientStderr().get(name))));
             parameters.forEach(name -> out.append(',').append(after == null ? "" : value(after.get(name))));
+            Map<String, StepRecord.ObservableEstimate> estimates = r.observables() == null ? Map.of() : r.observables();
+            observables.forEach(name -> out.append(',').append(estimates.containsKey(name) ? value(estimates.get(name).mean()) : ""));
+            observables.forEach(name -> out.append(',').append(estimates.containsKey(name) ? value(estimates.get(name).stderr()) : ""));
             out.append('\n');
         }
         return out.toString();

@@ -62,9 +62,14 @@ class OptimizeCommandTest {
         List<String> rows = Files.readAllLines(csv);
         assertThat(rows).hasSize(8);
         assertThat(rows.getFirst()).isEqualTo("step,physics,physics_stderr,cost,penalty,total,gradient_norm,events,events_total,"
-                + "lambda,theta.mu,theta.sigma,gradient.mu,gradient_stderr.mu,theta_after.mu,theta_after.sigma");
+                + "lambda,theta.mu,theta.sigma,gradient.mu,gradient_stderr.mu,theta_after.mu,theta_after.sigma,"
+                + "observable_mean.y,observable_mean.y.squared,observable_mean.loss,"
+                + "observable_stderr.y,observable_stderr.y.squared,observable_stderr.loss");
         StepRecord third = reference.steps().get(2);
         assertThat(rows.get(3)).startsWith("2," + third.physics() + "," + third.physicsStderr() + ",");
+        String[] thirdCells = rows.get(3).split(",", -1);
+        assertThat(Double.parseDouble(thirdCells[16])).isEqualTo(third.observables().get("y").mean());
+        assertThat(Double.parseDouble(thirdCells[19])).isEqualTo(third.observables().get("y").stderr());
         String[] last = rows.getLast().split(",", -1);
         assertThat(Double.parseDouble(last[14])).as("final θ, as printed").isEqualTo(reference.finalState().theta().get("mu"));
         assertThat(outcome.out()).contains("final θ: mu=");
