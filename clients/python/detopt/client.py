@@ -431,7 +431,8 @@ class Study:
         ``theta_after.<p>``: the design after the step's update; the last row's is the final design)."""
         records = self.steps()
         final = ((self.refresh().info.get("state") or {}).get("theta")) if records else None
-        return [step_row(record, records[i + 1]["theta"] if i + 1 < len(records) else final)
+        observables = list(dict.fromkeys(name for r in records for name in (r.get("observables") or {})))
+        return [step_row(record, records[i + 1]["theta"] if i + 1 < len(records) else final, observables)
                 for i, record in enumerate(records)]
 
     def to_pandas(self):
@@ -445,11 +446,14 @@ class Study:
         return pandas.DataFrame(self.rows(), columns=None).set_index("step", drop=False)
 
 
-def step_row(record: Dict[str, Any], theta_after: Optional[Dict[str, float]] = None) -> Dict[str, Any]:
+def step_row(record: Dict[str, Any], theta_after: Optional[Dict[str, float]] = None,
+             observables: Optional[List[str]] = None) -> Dict[str, Any]:
     """One step record as a flat row with the CSV export's column names.
 
     ``theta_after`` is the design after the step's update (the next step's θ, or the study's final
-    θ for the last step); None leaves those cells None.
+    θ for the last step); None leaves those cells None. ``observables`` names the
+    ``observable_mean.<o>``/``observable_stderr.<o>`` columns (the record's own when None); an
+    observable the record lacks (records made before observables were kept) gives None.
     """
     row: Dict[str, Any] = {
         "step": record["step"], "physics": record["physics"], "physics_stderr": record["physicsStderr"],
@@ -462,6 +466,11 @@ def step_row(record: Dict[str, Any], theta_after: Optional[Dict[str, float]] = N
             row[f"{prefix}.{_column(name)}"] = value
     for name in record.get("theta") or {}:
         row[f"theta_after.{_column(name)}"] = None if theta_after is None else theta_after.get(name)
+    estimates = record.get("observables") or {}
+    names = list(estimates) if observables is None else observables
+    for column, key in (("observable_mean", "mean"), ("observable_stderr", "stderr")):
+        for name in names:
+            row[f"{column}.{_column(name)}"] = estimates[name][key] if name in estimates else None
     return row
 
 
