@@ -15,8 +15,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,11 +51,14 @@ class CheckpointOutageTest {
     private Worker worker;
     private CompletableFuture<Integer> exit;
     private final List<String> checkpointLog = new CopyOnWriteArrayList<>();
+    /** Every captured line again, for waiting on the next one without polling. */
+    private final BlockingQueue<String> arrivingLines = new LinkedBlockingQueue<>();
     private final Logger scheduleLogger = Logger.getLogger(CheckpointSchedule.class.getName());
     private final Handler capture = new Handler() {
         @Override
         public void publish(LogRecord record) {
             checkpointLog.add(record.getMessage());
+            arrivingLines.add(record.getMessage());
         }
 
         @Override
@@ -159,13 +164,16 @@ class CheckpointOutageTest {
 
     private String awaitLog(String fragment, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (String line : checkpointLog) {
-                if (line.contains(fragment)) {
-                    return line;
-                }
+        for (String line : checkpointLog) {
+            if (line.contains(fragment)) {
+                return line;
             }
-            Thread.sleep(20); // polling the captured log; the condition is what ends the wait
+        }
+        String line;
+        while ((line = arrivingLines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) != null) {
+            if (line.contains(fragment)) {
+                return line;
+            }
         }
         throw new AssertionError("no log line with '" + fragment + "' within " + timeout + "; got " + checkpointLog);
     }
