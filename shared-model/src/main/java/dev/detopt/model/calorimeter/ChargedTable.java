@@ -2,8 +2,14 @@ package dev.detopt.model.calorimeter;
 
 /**
  * Energy-loss tables of electrons or positrons in one material, on a logarithmic kinetic-energy
- * grid starting at the tracking cut (or, with residual ranges, at 10 keV). Between nodes every quantity is linear in the kinetic energy
- * t, so each inverse is exact and every function is continuous with a piecewise-constant slope:
+ * grid starting at the tracking cut (or, with residual ranges, at 10 keV). Each quantity is the
+ * integral of its integrand (1/S or Σ_p/S) interpolated linearly in t between the nodes, where the
+ * integrand is exact: so it is quadratic in t within a bin, its slope is continuous across nodes
+ * (C¹), and each inverse is the root of a quadratic, exact in closed form.
+ * <p>Why C¹: the primary's energy e is not random, so the slopes at e enter every event's
+ * derivative. With piecewise-linear tables the slopes jumped at each node and the mean deposits
+ * had a kink there (1 and 10 GeV are nodes): pathwise took one side, central differences the
+ * average of both (docs/simulation.md, "Table kinks").
  * <ul>
  *   <li>{@code range(t)}: path length (mm) from t down to the tracking cut, ∫ dt/S(t);</li>
  *   <li>{@code mfp[p](t)}: number of mean free paths of process p (0 bremsstrahlung, 1 delta
@@ -14,7 +20,6 @@ package dev.detopt.model.calorimeter;
  */
 final class ChargedTable {
     static final int BINS_PER_DECADE = 50;
-    private static final int SIMPSON_INTERVALS = 8;
 
     final double lowestEnergy;
     final double lnLowest;
@@ -22,12 +27,15 @@ final class ChargedTable {
     final int nodes;
     final double[] energy;
     final double[] range;
-    final double[] rangeSlope;
+    /** dRange/dt = 1/S at each node, and per bin the curvature c: range = range[i] + x·(slope[i] + c·x), x = t − energy[i]. */
+    private final double[] rangeSlope;
+    private final double[] rangeCurvature;
     static final int BREMSSTRAHLUNG = 0;
     static final int DELTA_RAY = 1;
-    /** Mean free paths per process [process][node], and slopes per bin. */
+    /** Mean free paths per process [process][node], their slopes Σ_p/S at the nodes and curvatures per bin. */
     final double[][] mfp = new double[2][];
-    final double[][] mfpSlope = new double[2][];
+    private final double[][] mfpSlope = new double[2][];
+    private final double[][] mfpCurvature = new double[2][];
     /** range(tracking cut): the residual range starts there. */
     final double rangeAtTrackingCut;
     final int trackingCutBin;
@@ -46,53 +54,86 @@ final class ChargedTable {
             energy[i] = Math.exp(lnLowest + i / binsPerLn);
         }
         energy[0] = lowestEnergy;
-        for (int i = 1; i < nodes; i++) {
-            // Simpson's rule in ln t on each bin: ∫ t/S dln t and ∫ t Σ/S dln t
-            double lo = Math.log(energy[i - 1]);
-            double hi = Math.log(energy[i]);
-            double h = (hi - lo) / SIMPSON_INTERVALS;
-            double rangeSum = 0;
-            double bremsstrahlungSum = 0;
-            double deltaRaySum = 0;
-            for (int j = 0; j <= SIMPSON_INTERVALS; j++) {
-                double t = Math.exp(lo + j * h);
-                double weight = j == 0 || j == SIMPSON_INTERVALS ? 1 : (j % 2 == 1 ? 4 : 2);
-                double loss = physics.continuousLoss(t, positron, config.deltaCutMev(), config.deltaRays(), config.photonCutMev());
-                rangeSum += weight * t / loss;
-                bremsstrahlungSum += weight * t * discreteCrossSection(physics, t, positron, config, trackingCut, true) / loss;
-                deltaRaySum += weight * t * discreteCrossSection(physics, t, positron, config, trackingCut, false) / loss;
-            }
-            range[i] = range[i - 1] + rangeSum * h / 3;
-            mfp[BREMSSTRAHLUNG][i] = mfp[BREMSSTRAHLUNG][i - 1] + bremsstrahlungSum * h / 3;
-            mfp[DELTA_RAY][i] = mfp[DELTA_RAY][i - 1] + deltaRaySum * h / 3;
+        rangeSlope = new double[nodes];
+        mfpSlope[BREMSSTRAHLUNG] = new double[nodes];
+        mfpSlope[DELTA_RAY] = new double[nodes];
+        for (int i = 0; i < nodes; i++) {
+            double t = energy[i];
+            double loss = physics.continuousLoss(t, positron, config.deltaCutMev(), config.deltaRays(), config.photonCutMev());
+            rangeSlope[i] = 1 / loss;
+            // no secondaries at or below the tracking cut (a node can sit on it up to rounding)
+            boolean producing = t > trackingCut * (1 + 1e-9);
+            mfpSlope[BREMSSTRAHLUNG][i] = producing ? discreteCrossSection(physics, t, positron, config, true) / loss : 0.0;
+            mfpSlope[DELTA_RAY][i] = producing ? discreteCrossSection(physics, t, positron, config, false) / loss : 0.0;
         }
-        rangeSlope = slopes(range);
-        mfpSlope[BREMSSTRAHLUNG] = slopes(mfp[BREMSSTRAHLUNG]);
-        mfpSlope[DELTA_RAY] = slopes(mfp[DELTA_RAY]);
+        rangeCurvature = integrate(range, rangeSlope);
+        mfpCurvature[BREMSSTRAHLUNG] = integrate(mfp[BREMSSTRAHLUNG], mfpSlope[BREMSSTRAHLUNG]);
+        mfpCurvature[DELTA_RAY] = integrate(mfp[DELTA_RAY], mfpSlope[DELTA_RAY]);
         int cutBin = bin(trackingCut);
         trackingCutBin = cutBin;
-        rangeAtTrackingCut = range[cutBin] + (trackingCut - energy[cutBin]) * rangeSlope[cutBin];
+        rangeAtTrackingCut = rangeAt(cutBin, trackingCut);
     }
 
-    /** Bremsstrahlung or delta-ray cross section; zero below the tracking cut (no secondaries there). */
-    private static double discreteCrossSection(ElectromagneticPhysics physics, double t, boolean positron,
-                                               CalorimeterConfig config, double trackingCut, boolean bremsstrahlung) {
-        if (t < trackingCut) {
-            return 0.0;
+    /**
+     * Fills values (0 at the first node) with the integral of the slope interpolated linearly in t
+     * (the trapezoid rule is then exact) and returns the curvature per bin.
+     */
+    private double[] integrate(double[] values, double[] slope) {
+        double[] curvature = new double[nodes];
+        values[0] = 0;
+        for (int i = 0; i + 1 < nodes; i++) {
+            double h = energy[i + 1] - energy[i];
+            values[i + 1] = values[i] + 0.5 * h * (slope[i] + slope[i + 1]);
+            curvature[i] = 0.5 * (slope[i + 1] - slope[i]) / h;
         }
+        return curvature;
+    }
+
+    /** Range at kinetic energy t in bin i. */
+    double rangeAt(int i, double t) {
+        double x = t - energy[i];
+        return range[i] + x * (rangeSlope[i] + x * rangeCurvature[i]);
+    }
+
+    /** dRange/dt = 1/S at t in bin i (continuous across nodes). */
+    double rangeSlopeAt(int i, double t) {
+        return rangeSlope[i] + 2 * (t - energy[i]) * rangeCurvature[i];
+    }
+
+    /** The kinetic energy in bin i whose range is r. */
+    double energyAtRange(int i, double r) {
+        return energy[i] + inverse(r - range[i], rangeSlope[i], rangeCurvature[i]);
+    }
+
+    /** Mean free paths of process p at t in bin i. */
+    double mfpAt(int p, int i, double t) {
+        double x = t - energy[i];
+        return mfp[p][i] + x * (mfpSlope[p][i] + x * mfpCurvature[p][i]);
+    }
+
+    /** dMfp_p/dt = Σ_p/S at t in bin i (continuous across nodes). */
+    double mfpSlopeAt(int p, int i, double t) {
+        return mfpSlope[p][i] + 2 * (t - energy[i]) * mfpCurvature[p][i];
+    }
+
+    /** The kinetic energy in bin i at which process p's mean free paths are v. */
+    double energyAtMfp(int p, int i, double v) {
+        return energy[i] + inverse(v - mfp[p][i], mfpSlope[p][i], mfpCurvature[p][i]);
+    }
+
+    /** The root x ≥ 0 of slope·x + curvature·x² = delta (delta ≥ 0, the quadratic increasing on the bin), in a form without cancellation. */
+    private static double inverse(double delta, double slope, double curvature) {
+        double denominator = slope + Math.sqrt(Math.max(0.0, slope * slope + 4 * curvature * delta));
+        return denominator > 0 ? 2 * delta / denominator : 0.0;
+    }
+
+    /** Bremsstrahlung or delta-ray cross section (1/mm). */
+    private static double discreteCrossSection(ElectromagneticPhysics physics, double t, boolean positron,
+                                               CalorimeterConfig config, boolean bremsstrahlung) {
         if (bremsstrahlung) {
             return physics.bremsstrahlungCrossSection(t, config.photonCutMev());
         }
         return config.deltaRays() ? physics.deltaRayCrossSection(t, positron, config.deltaCutMev()) : 0.0;
-    }
-
-    private double[] slopes(double[] values) {
-        double[] s = new double[nodes];
-        for (int i = 0; i + 1 < nodes; i++) {
-            s[i] = (values[i + 1] - values[i]) / (energy[i + 1] - energy[i]);
-        }
-        s[nodes - 1] = s[nodes - 2];
-        return s;
     }
 
     /** Bin i with energy[i] ≤ t &lt; energy[i+1] (clamped to the table). */

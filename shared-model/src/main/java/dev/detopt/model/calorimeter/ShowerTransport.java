@@ -729,9 +729,7 @@ final class ShowerTransport {
         if (energy <= stopEnergy || room >= table.rangeAtTrackingCut) {
             return true; // tracking would stop it at once, or the longest residual range fits
         }
-        int bin = table.bin(energy);
-        double range = table.range[bin] + (energy - table.energy[bin]) * table.rangeSlope[bin];
-        return range <= room;
+        return table.rangeAt(table.bin(energy), energy) <= room;
     }
 
     private void pairProduction() {
@@ -774,22 +772,20 @@ final class ShowerTransport {
             double rangeEnd = aboveCut ? table.rangeAtTrackingCut : 0.0;
             int bin0 = knownBin >= 0 ? knownBin : table.bin(t);
             knownBin = -1;
-            double[] nodes = table.energy;
-            double rangeSlope0 = table.rangeSlope[bin0];
-            double range0 = table.range[bin0] + (t - nodes[bin0]) * rangeSlope0;
+            double rangeSlope0 = table.rangeSlopeAt(bin0, t);
+            double range0 = table.rangeAt(bin0, t);
             double boundary = boundaryDistance();
             double interaction = Double.POSITIVE_INFINITY;
             int fired = -1;
             int binI = 0;
             double tInteraction = 0;
             for (int p = 0; p < chargedProcesses; p++) {
-                double[] mfp = table.mfp[p];
-                double mfp0 = mfp[bin0] + (t - nodes[bin0]) * table.mfpSlope[p][bin0];
+                double mfp0 = table.mfpAt(p, bin0, t);
                 if (mfp0 > chargedClock[p]) {
                     double mfpAt = mfp0 - chargedClock[p];
-                    int bin = ChargedTable.binOfValue(mfp, mfpAt, bin0);
-                    double tAt = nodes[bin] + (mfpAt - mfp[bin]) / table.mfpSlope[p][bin];
-                    double distance = range0 - (table.range[bin] + (tAt - nodes[bin]) * table.rangeSlope[bin]);
+                    int bin = ChargedTable.binOfValue(table.mfp[p], mfpAt, bin0);
+                    double tAt = table.energyAtMfp(p, bin, mfpAt);
+                    double distance = range0 - table.rangeAt(bin, tAt);
                     if (distance < interaction) {
                         interaction = distance;
                         fired = p;
@@ -802,12 +798,13 @@ final class ShowerTransport {
             if (fired >= 0 && interaction <= boundary && interaction < end) {
                 // discrete interaction at tInteraction after `interaction` mm
                 if (tangents) {
-                    double mfpSlope0 = table.mfpSlope[fired][bin0];
-                    double invMfpSlope = 1 / table.mfpSlope[fired][binI];
+                    double mfpSlope0 = table.mfpSlopeAt(fired, bin0, t);
+                    double invMfpSlope = 1 / table.mfpSlopeAt(fired, binI, tInteraction);
+                    double rangeSlopeI = table.rangeSlopeAt(binI, tInteraction);
                     int o = fired * n;
                     for (int k = 0; k < n; k++) {
                         double dT = (mfpSlope0 * tD[k] - chargedClockD[o + k]) * invMfpSlope;
-                        double ds = rangeSlope0 * tD[k] - table.rangeSlope[binI] * dT;
+                        double ds = rangeSlope0 * tD[k] - rangeSlopeI * dT;
                         xD[k] = tD[k] - dT;     // deposited
                         tD[k] = dT;
                         zD[k] += interaction * wD[k] + w * ds;
@@ -830,9 +827,9 @@ final class ShowerTransport {
                 boundaryDistanceTangent(boundary);
                 double rangeAt = range0 - boundary;
                 int binB = ChargedTable.binOfValue(table.range, rangeAt, bin0);
-                double tBoundary = nodes[binB] + (rangeAt - table.range[binB]) / table.rangeSlope[binB];
+                double tBoundary = table.energyAtRange(binB, rangeAt);
                 if (tangents) {
-                    double invRangeSlope = 1 / table.rangeSlope[binB];
+                    double invRangeSlope = 1 / table.rangeSlopeAt(binB, tBoundary);
                     for (int k = 0; k < n; k++) {
                         double dT = (rangeSlope0 * tD[k] - sD[k]) * invRangeSlope;
                         xD[k] = tD[k] - dT;
@@ -841,14 +838,14 @@ final class ShowerTransport {
                 }
                 // every clock loses the mean free paths of the path to the boundary
                 for (int p = 0; p < chargedProcesses; p++) {
-                    double[] mfp = table.mfp[p];
-                    double[] mfpSlope = table.mfpSlope[p];
-                    double mfp0 = mfp[bin0] + (t - nodes[bin0]) * mfpSlope[bin0];
-                    double mfpAt = mfp[binB] + (tBoundary - nodes[binB]) * mfpSlope[binB];
+                    double mfp0 = table.mfpAt(p, bin0, t);
+                    double mfpAt = table.mfpAt(p, binB, tBoundary);
                     if (tangents) {
+                        double slope0 = table.mfpSlopeAt(p, bin0, t);
+                        double slopeB = table.mfpSlopeAt(p, binB, tBoundary);
                         int o = p * n;
                         for (int k = 0; k < n; k++) {
-                            chargedClockD[o + k] -= mfpSlope[bin0] * tD[k] - mfpSlope[binB] * yD[k];
+                            chargedClockD[o + k] -= slope0 * tD[k] - slopeB * yD[k];
                         }
                     }
                     chargedClock[p] -= mfp0 - mfpAt;
