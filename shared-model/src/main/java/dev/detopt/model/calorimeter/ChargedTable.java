@@ -59,12 +59,16 @@ final class ChargedTable {
         mfpSlope[DELTA_RAY] = new double[nodes];
         for (int i = 0; i < nodes; i++) {
             double t = energy[i];
-            double loss = physics.continuousLoss(t, positron, config.deltaCutMev(), config.deltaRays(), config.photonCutMev());
-            rangeSlope[i] = 1 / loss;
-            // no secondaries at or below the tracking cut (a node can sit on it up to rounding)
-            boolean producing = t > trackingCut * (1 + 1e-9);
-            mfpSlope[BREMSSTRAHLUNG][i] = producing ? discreteCrossSection(physics, t, positron, config, true) / loss : 0.0;
-            mfpSlope[DELTA_RAY][i] = producing ? discreteCrossSection(physics, t, positron, config, false) / loss : 0.0;
+            rangeSlope[i] = 1 / loss(physics, t, positron, config);
+            // No secondaries below the tracking cut, so Σ_p steps there. Interactions below the cut
+            // never happen (the track ends there), so a bin that reaches above the cut takes the
+            // rate just above it at its lower node: interpolating from 0 would make Σ_p/S → 0 at the
+            // cut, and the tangent of a clock firing there, ∝ 1/(Σ_p/S), unbounded.
+            boolean producing = i + 1 < nodes ? energy[i + 1] > trackingCut * (1 + 1e-9) : t > trackingCut;
+            double above = Math.max(t, trackingCut);
+            double lossAbove = loss(physics, above, positron, config);
+            mfpSlope[BREMSSTRAHLUNG][i] = producing ? discreteCrossSection(physics, above, positron, config, true) / lossAbove : 0.0;
+            mfpSlope[DELTA_RAY][i] = producing ? discreteCrossSection(physics, above, positron, config, false) / lossAbove : 0.0;
         }
         rangeCurvature = integrate(range, rangeSlope);
         mfpCurvature[BREMSSTRAHLUNG] = integrate(mfp[BREMSSTRAHLUNG], mfpSlope[BREMSSTRAHLUNG]);
@@ -125,6 +129,10 @@ final class ChargedTable {
     private static double inverse(double delta, double slope, double curvature) {
         double denominator = slope + Math.sqrt(Math.max(0.0, slope * slope + 4 * curvature * delta));
         return denominator > 0 ? 2 * delta / denominator : 0.0;
+    }
+
+    private static double loss(ElectromagneticPhysics physics, double t, boolean positron, CalorimeterConfig config) {
+        return physics.continuousLoss(t, positron, config.deltaCutMev(), config.deltaRays(), config.photonCutMev());
     }
 
     /** Bremsstrahlung or delta-ray cross section (1/mm). */
