@@ -25,7 +25,9 @@ export function renderCompare(main, params) {
     try {
       const c = await CampaignApi.compare(ids);
       if (disposed) return;
-      const series = c.studies.map((s, i) => ({ label: s.name, color: COLORS[i % COLORS.length], width: 1.5 }));
+      // Past eight studies the colours repeat: the repeats are dashed.
+      const series = c.studies.map((s, i) => ({ label: s.name, color: COLORS[i % COLORS.length], width: 1.5,
+        dash: i >= COLORS.length ? [6, 3] : undefined }));
       const byStep = new LineChart(stepBox, { yLabel: 'total loss', series });
       const byEvents = new LineChart(eventsBox, { yLabel: 'total loss', xLabel: 'events simulated', series });
       charts.push(byStep, byEvents);

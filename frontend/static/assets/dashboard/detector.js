@@ -15,7 +15,7 @@ export const MATERIALS = {
 };
 const CALORIMETER_DEFAULTS = { layers: 50, transverseSizeMm: 400 };
 /** Okabe–Ito colours for the slabs of a declared drawing hint, in the order the hint lists them. */
-const SLAB_COLORS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'];
+export const SLAB_COLORS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'];
 const BUILT_IN_DRAWINGS = new Set(['calorimeter', 'branching']);
 
 /** The slabs of a drawing hint front to back: its layers `repeat` times, thicknesses from θ. */

@@ -2,6 +2,8 @@
 import { formatNumber } from './charts.js';
 
 const NS = 'http://www.w3.org/2000/svg';
+/** The front and the other designs (front points are also larger and joined by a dashed staircase). */
+export const PARETO_COLORS = { front: '#d9480f', other: '#2456c9' };
 
 function el(tag, attrs = {}, text) {
   const node = document.createElementNS(NS, tag);
@@ -42,11 +44,11 @@ export function paretoScatter(points, { width = 560, height = 340 } = {}) {
     // The front as a staircase: no design between two front points does better than both.
     let d = `M ${X(front[0].cost)} ${Y(front[0].physics)}`;
     for (let i = 1; i < front.length; i++) d += ` H ${X(front[i].cost)} V ${Y(front[i].physics)}`;
-    svg.append(el('path', { d, fill: 'none', stroke: '#d9480f', 'stroke-width': 1.5, 'stroke-dasharray': '5 3' }));
+    svg.append(el('path', { d, fill: 'none', stroke: PARETO_COLORS.front, 'stroke-width': 1.5, 'stroke-dasharray': '5 3' }));
   }
   for (const p of points) {
     const circle = el('circle', { cx: X(p.cost), cy: Y(p.physics), r: p.onFront ? 6 : 4,
-      fill: p.onFront ? '#d9480f' : '#2456c9', 'fill-opacity': p.onFront ? 0.9 : 0.6,
+      fill: p.onFront ? PARETO_COLORS.front : PARETO_COLORS.other, 'fill-opacity': p.onFront ? 0.9 : 0.6,
       'data-on-front': p.onFront ? 'true' : 'false', 'data-study-id': p.studyId });
     circle.append(el('title', {}, `${p.label}: physics ${formatNumber(p.physics)}, cost ${formatNumber(p.cost)}${p.onFront ? ' (Pareto front)' : ''}`));
     svg.append(circle);
