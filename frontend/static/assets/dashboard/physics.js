@@ -123,9 +123,9 @@ export class ProfileView {
     }
     if (single) {
       const p = points[0];
-      const pulls = p.residual != null && p.stderr ? ` = ${formatNumber(p.residual / p.stderr)} standard errors` : '';
+      const pulls = p.residual != null && p.stderr ? `, ${formatNumber(p.residual / p.stderr)} standard errors` : '';
       this.note.textContent = `Step ${step}: ${p.name} = ${formatNumber(p.mean)} ± ${formatNumber(p.stderr)}${unit ? ` ${unit}` : ''} `
-        + `against the target ${formatNumber(p.target)}; mean − target = ${formatNumber(p.residual)}${pulls}.`;
+        + `against the target ${formatNumber(p.target)}; mean − target = ${formatNumber(p.residual)}${unit ? ` ${unit}` : ''}${pulls}.`;
     } else {
       this.note.textContent = `Step ${step}: ${points.length} compared observables (${points[0].name} … ${points.at(-1).name}), `
         + 'mean ± 1 standard error against the target; residual strip beneath.';
