@@ -1,5 +1,6 @@
 // A physics-vs-cost scatter in SVG: every member's best design, the Pareto front joined and marked.
 import { formatNumber } from './charts.js';
+import { withUnit } from './physics.js';
 
 const NS = 'http://www.w3.org/2000/svg';
 /** The front and the other designs (front points are also larger and joined by a dashed staircase). */
@@ -12,8 +13,8 @@ function el(tag, attrs = {}, text) {
   return node;
 }
 
-/** points: [{studyId, physics, cost, onFront, label}]; returns an <svg>. */
-export function paretoScatter(points, { width = 560, height = 340 } = {}) {
+/** points: [{studyId, physics, cost, onFront, label}]; lossUnit: the physics loss's unit; returns an <svg>. */
+export function paretoScatter(points, { width = 560, height = 340, lossUnit = '' } = {}) {
   const m = { left: 70, right: 20, top: 16, bottom: 44 };
   const svg = el('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'data-testid': 'pareto-scatter',
     'aria-label': `physics loss against cost of ${points.length} best designs; ${points.filter(p => p.onFront).length} on the Pareto front` });
@@ -36,9 +37,9 @@ export function paretoScatter(points, { width = 560, height = 340 } = {}) {
     svg.append(el('text', { x: X(xv), y: height - m.bottom + 16, 'text-anchor': 'middle', 'font-size': 11 }, formatNumber(xv)));
     svg.append(el('text', { x: m.left - 6, y: Y(yv) + 4, 'text-anchor': 'end', 'font-size': 11 }, formatNumber(yv)));
   }
-  svg.append(el('text', { x: (m.left + width - m.right) / 2, y: height - 6, 'text-anchor': 'middle', 'font-size': 12 }, 'cost'));
+  svg.append(el('text', { x: (m.left + width - m.right) / 2, y: height - 6, 'text-anchor': 'middle', 'font-size': 12 }, 'cost [price units]'));
   svg.append(el('text', { x: 14, y: (m.top + height - m.bottom) / 2, 'text-anchor': 'middle', 'font-size': 12,
-    transform: `rotate(-90 14 ${(m.top + height - m.bottom) / 2})` }, 'physics loss'));
+    transform: `rotate(-90 14 ${(m.top + height - m.bottom) / 2})` }, withUnit('physics loss', lossUnit)));
   const front = points.filter(p => p.onFront).sort((a, b) => a.cost - b.cost);
   if (front.length > 1) {
     // The front as a staircase: no design between two front points does better than both.

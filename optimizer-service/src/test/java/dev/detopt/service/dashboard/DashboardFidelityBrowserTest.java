@@ -310,5 +310,11 @@ class DashboardFidelityBrowserTest {
         assertThat(page.getByTestId("detector-step")).hasText("0");
         page.keyboard().press("End");
         assertThat(page.getByTestId("detector-step")).hasText(String.valueOf(standing - 1));
+
+        // The compare page's loss axes carry the studies' shared unit too.
+        page.navigate("http://127.0.0.1:" + port + "/#/compare?ids=" + id);
+        assertThat(page.locator("[role=figure].chart canvas")).hasCount(2);
+        List<String> compared = page.locator("[role=figure].chart").all().stream().map(c -> c.getAttribute("aria-label")).toList();
+        assertThat(compared).allSatisfy(label -> assertThat(label).startsWith("total loss [cm²] by "));
     }
 }
