@@ -113,7 +113,8 @@ export class LineChart {
     };
     const axes = [
       { label: this.xLabel, labelSize: 18, size: 36, incrs: this.xIncrements || undefined },
-      { label: this.yLabel, labelSize: 18, size: 64, values: (u, vals) => vals.map(formatTick) },
+      // Short charts (the residual strip) still get a few value ticks, not a lone 0.
+      { label: this.yLabel, labelSize: 18, size: 64, space: this.height < 200 ? 16 : 30, values: (u, vals) => vals.map(formatTick) },
     ];
     // A series with its own `scale` (e.g. cost in currency next to losses) gets a right-hand axis.
     for (const s of this.seriesSpec) {
