@@ -84,6 +84,11 @@ export class LineChart {
       : column.map(v => (v != null && v > 0 ? v : null))));
   }
 
+  /** Taller on a 4K screen at scale 1 (style.css widens the page there), so wide charts are not flat strips. */
+  plotHeight() {
+    return window.matchMedia('(min-width: 2400px)').matches ? Math.round(this.height * 1.5) : this.height;
+  }
+
   width() {
     return Math.max(280, Math.floor(this.container.clientWidth || 400));
   }
@@ -128,7 +133,7 @@ export class LineChart {
     }
     const opts = {
       width: this.width(),
-      height: this.height,
+      height: this.plotHeight(),
       scales,
       axes,
       series: [
@@ -152,7 +157,7 @@ export class LineChart {
   }
 
   resize() {
-    if (this.plot) this.plot.setSize({ width: this.width(), height: this.height });
+    if (this.plot) this.plot.setSize({ width: this.width(), height: this.plotHeight() });
   }
 
   destroyPlot() {

@@ -266,7 +266,9 @@ class DashboardFidelityBrowserTest {
             assertThat(firstSeriesValue).hasText(Pattern.compile("^-?[0-9.]+(e[+-]?[0-9]+)?$"));
         }
 
-        // Layout: nothing wider than the window at 1280×800; at 4K the page widens instead of a strip.
+        // Layout: nothing wider than the window at 1280×800; at 4K the page widens and its charts grow taller.
+        String lossCanvasHeight = "document.querySelector('#loss-chart canvas').getBoundingClientRect().height";
+        double laptopHeight = 0;
         for (int[] size : new int[][] {{1280, 800}, {3840, 2160}}) {
             page.setViewportSize(size[0], size[1]);
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -280,7 +282,13 @@ class DashboardFidelityBrowserTest {
                 assertThat((List<?>) overflowing).as("drawings wider than their panel at %d px", size[0]).isEmpty();
             });
             HeadlessChromium.screenshot(page, "fidelity-" + size[0]);
+            if (size[0] == 1280) {
+                laptopHeight = ((Number) page.evaluate(lossCanvasHeight)).doubleValue();
+            }
         }
+        double laptop = laptopHeight;
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(((Number) page.evaluate(lossCanvasHeight)).doubleValue()).isGreaterThan(1.4 * laptop));
         assertThat(((Number) page.evaluate("document.querySelector('main').getBoundingClientRect().width")).doubleValue())
                 .isGreaterThan(2000);
         page.setViewportSize(1280, 800);
