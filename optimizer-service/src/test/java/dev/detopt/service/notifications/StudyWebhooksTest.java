@@ -3,7 +3,6 @@ package dev.detopt.service.notifications;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.detopt.model.study.contract.BatchExecutor;
 import dev.detopt.model.study.contract.BatchResult;
 import dev.detopt.model.study.contract.BatchTask;
@@ -13,23 +12,16 @@ import dev.detopt.service.ServiceTest;
 import dev.detopt.service.TestSpecs;
 import dev.detopt.service.TestTokens;
 import dev.detopt.service.study.StudyEventLog;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -45,9 +37,6 @@ import tools.jackson.databind.JsonNode;
 @ServiceTest
 class StudyWebhooksTest {
     private static final BatchExecutor EXECUTOR = new BatchExecutor(1, "webhook-test");
-
-    record Received(String event, String delivery, String signature, String body) {
-    }
 
     @LocalServerPort
     int port;
@@ -67,10 +56,10 @@ class StudyWebhooksTest {
     @Autowired
     NotificationProperties properties;
 
+    @RegisterExtension
+    final WebhookReceiver receiver = new WebhookReceiver("/hook");
+
     ApiClient api;
-    HttpServer receiver;
-    final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
-    final AtomicInteger failuresToAnswer = new AtomicInteger();
 
     @BeforeEach
     void setUp() throws Exception {
@@ -78,31 +67,17 @@ class StudyWebhooksTest {
         api.cancelActiveStudies();
         assertThat(api.post("/api/v1/workers/register", Map.of("workerId", "hook-w", "threads", 1), TestTokens.WORKER)
                 .status()).isEqualTo(200);
-        receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        receiver.createContext("/hook", exchange -> {
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            int status = failuresToAnswer.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? 503 : 204;
-            if (status == 204) {
-                received.add(new Received(exchange.getRequestHeaders().getFirst("X-Detopt-Event"),
-                        exchange.getRequestHeaders().getFirst("X-Detopt-Delivery"),
-                        exchange.getRequestHeaders().getFirst("X-Detopt-Signature"), body));
-            }
-            exchange.sendResponseHeaders(status, -1);
-            exchange.close();
-        });
-        receiver.start();
     }
 
     @AfterEach
     void tearDown() {
-        receiver.stop(0);
         api.cancelActiveStudies();
     }
 
     @Test
     void aCompletedStudySendsASignedNoticeRetriedUntilTheReceiverTakesIt() throws Exception {
         UUID study = create(TestSpecs.gaussian(1, 8, 8, 21));
-        JsonNode hook = addWebhook(study, Map.of("url", hookUrl(), "events", List.of("completed", "failed")));
+        JsonNode hook = addWebhook(study, Map.of("url", receiver.url(), "events", List.of("completed", "failed")));
         assertThat(hook.path("secret").asString()).hasSize(64);
         assertThat(api.get("/api/v1/studies/" + study + "/webhooks", TestTokens.VIEWER).json().get(0).has("secret")).isFalse();
         start(study);
@@ -110,7 +85,7 @@ class StudyWebhooksTest {
         assertThat(api.get("/api/v1/studies/" + study, TestTokens.VIEWER).json().path("status").asString()).isEqualTo("COMPLETED");
 
         // The notice is in the outbox with the change; the first delivery meets a 503.
-        failuresToAnswer.set(1);
+        receiver.failNext(1);
         WebhookDispatcher first = new WebhookDispatcher(repository, webhooks, events, properties);
         assertThat(first.deliverDue()).isZero();
         assertThat(repository.outboxOf(study)).singleElement().satisfies(row -> {
@@ -122,10 +97,10 @@ class StudyWebhooksTest {
         WebhookDispatcher afterRestart = new WebhookDispatcher(repository, webhooks, events, properties);
         await().atMost(Duration.ofSeconds(10)).until(() -> afterRestart.deliverDue() == 1);
 
-        assertThat(received).singleElement().satisfies(notice -> {
+        assertThat(receiver.received()).singleElement().satisfies(notice -> {
             assertThat(notice.event()).isEqualTo("completed");
             assertThat(notice.delivery()).isEqualTo(Long.toString(repository.outboxOf(study).getFirst().id()));
-            assertThat(notice.signature()).isEqualTo("sha256=" + hmac(hook.path("secret").asString(), notice.body()));
+            assertThat(notice.signature()).isEqualTo(WebhookReceiver.signature(hook.path("secret").asString(), notice.body()));
             JsonNode body = WireJson.mapper().readTree(notice.body());
             assertThat(body.path("event").asString()).isEqualTo("completed");
             assertThat(body.path("studyId").asString()).isEqualTo(study.toString());
@@ -140,7 +115,7 @@ class StudyWebhooksTest {
     @Test
     void aFailedStudyAndAStalledOneAreNoticedOnce() throws Exception {
         UUID failing = create(TestSpecs.gaussian(1, 8, 8, 22));
-        addWebhook(failing, Map.of("url", hookUrl(), "events", List.of("failed")));
+        addWebhook(failing, Map.of("url", receiver.url(), "events", List.of("failed")));
         start(failing);
         for (int attempt = 0; attempt < 3; attempt++) {
             JsonNode lease = lease();
@@ -151,7 +126,7 @@ class StudyWebhooksTest {
         assertThat(api.get("/api/v1/studies/" + failing, TestTokens.VIEWER).json().path("status").asString()).isEqualTo("FAILED");
 
         UUID stalling = create(TestSpecs.gaussian(2, 8, 8, 23));
-        addWebhook(stalling, Map.of("url", hookUrl(), "events", List.of("stalled", "completed"), "stalledAfter", "PT30S"));
+        addWebhook(stalling, Map.of("url", receiver.url(), "events", List.of("stalled", "completed"), "stalledAfter", "PT30S"));
         start(stalling);
         assertThat(webhooks.noticeStalls()).isZero();
         jdbc.update("UPDATE studies SET step_started_at = now() - interval '31 seconds' WHERE id = ?", stalling);
@@ -161,7 +136,7 @@ class StudyWebhooksTest {
         WebhookDispatcher dispatcher = new WebhookDispatcher(repository, webhooks, events, properties);
         assertThat(dispatcher.deliverDue()).isEqualTo(2);
         List<String> kinds = new ArrayList<>();
-        for (Received notice : received) {
+        for (WebhookReceiver.Notice notice : receiver.received()) {
             JsonNode body = WireJson.mapper().readTree(notice.body());
             kinds.add(body.path("event").asString() + ":" + body.path("studyId").asString());
             if (notice.event().equals("failed")) {
@@ -178,7 +153,7 @@ class StudyWebhooksTest {
     @Test
     void targetsOutsideTheAllowlistAndBadFieldsAreRefusedByField() {
         UUID study = create(TestSpecs.gaussian(1, 8, 8, 24));
-        for (String url : List.of("http://localhost:" + receiver.getAddress().getPort() + "/hook", "http://10.0.0.1/hook",
+        for (String url : List.of("http://localhost:" + receiver.port() + "/hook", "http://10.0.0.1/hook",
                 "http://169.254.169.254/latest/meta-data", "ftp://127.0.0.1/hook", "http://user:pw@127.0.0.1/hook",
                 "http://127.0.0.1.example.org/hook", "not a url", "")) {
             ApiClient.Response refused = api.post("/api/v1/studies/" + study + "/webhooks",
@@ -188,16 +163,16 @@ class StudyWebhooksTest {
             assertThat(fields(refused)).as(url).containsExactly("url");
         }
         ApiClient.Response badEvents = api.post("/api/v1/studies/" + study + "/webhooks",
-                Map.of("url", hookUrl(), "events", List.of("completed", "exploded", "stalled")), TestTokens.OPERATOR);
+                Map.of("url", receiver.url(), "events", List.of("completed", "exploded", "stalled")), TestTokens.OPERATOR);
         assertThat(fields(badEvents)).containsExactlyInAnyOrder("events[1]", "stalledAfter");
         ApiClient.Response badDuration = api.post("/api/v1/studies/" + study + "/webhooks",
-                Map.of("url", hookUrl(), "events", List.of("stalled"), "stalledAfter", "soon"), TestTokens.OPERATOR);
+                Map.of("url", receiver.url(), "events", List.of("stalled"), "stalledAfter", "soon"), TestTokens.OPERATOR);
         assertThat(fields(badDuration)).containsExactly("stalledAfter");
-        assertThat(api.post("/api/v1/studies/" + study + "/webhooks", Map.of("url", hookUrl(), "events", List.of("completed")),
+        assertThat(api.post("/api/v1/studies/" + study + "/webhooks", Map.of("url", receiver.url(), "events", List.of("completed")),
                 TestTokens.VIEWER).status()).isEqualTo(403);
         assertThat(api.get("/api/v1/studies/" + study + "/webhooks", TestTokens.VIEWER).json()).isEmpty();
 
-        long id = addWebhook(study, Map.of("url", hookUrl(), "events", List.of("completed"))).path("id").asLong();
+        long id = addWebhook(study, Map.of("url", receiver.url(), "events", List.of("completed"))).path("id").asLong();
         assertThat(api.get("/api/v1/studies/" + study + "/webhooks", TestTokens.VIEWER).json()).hasSize(1);
         assertThat(api.delete("/api/v1/studies/" + study + "/webhooks/" + id, TestTokens.OPERATOR).status()).isEqualTo(204);
         assertThat(api.get("/api/v1/studies/" + study + "/webhooks", TestTokens.VIEWER).json()).isEmpty();
@@ -205,16 +180,6 @@ class StudyWebhooksTest {
     }
 
     // --- helpers
-
-    private String hookUrl() {
-        return "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
-    }
-
-    private static String hmac(String secret, String body) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-    }
 
     private JsonNode addWebhook(UUID study, Map<String, Object> request) {
         ApiClient.Response created = api.post("/api/v1/studies/" + study + "/webhooks", request, TestTokens.OPERATOR);
