@@ -7,7 +7,6 @@ import dev.detopt.model.study.StudyRunner;
 import dev.detopt.model.study.StudySpecs;
 import dev.detopt.model.study.contract.WireJson;
 import dev.detopt.service.ApiClient;
-import dev.detopt.service.OptimizerServiceApplication;
 import dev.detopt.service.TestSpecs;
 import dev.detopt.service.TestTokens;
 import java.nio.file.Files;
@@ -17,14 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -50,63 +46,21 @@ class SlurmTimeLimitTest {
     @TempDir
     static Path directory;
 
+    /** Closed after the class's tests: the service, then the Slurm cluster. */
+    @AutoClose
+    SlurmModeService stack;
     SingleNodeSlurm slurm;
-    ConfigurableApplicationContext service;
     ApiClient api;
     JdbcTemplate jdbc;
 
     @BeforeAll
     void startSlurmAndService() throws Exception {
-        slurm = new SingleNodeSlurm();
-        Files.createDirectories(JOB_LOGS);
-        try (var old = Files.list(JOB_LOGS)) {
-            for (Path file : old.toList()) {
-                Files.delete(file);
-            }
-        }
-        String tokens = "admin:" + TestTokens.ADMIN + ",operator:" + TestTokens.OPERATOR + ",viewer:" + TestTokens.VIEWER
-                + ",worker:" + TestTokens.WORKER;
-        service = new SpringApplicationBuilder(OptimizerServiceApplication.class).run(
-                "--server.port=0",
-                "--detopt.embedded.directory=" + directory.resolve("stack"),
-                "--detopt.embedded.persistent=false",
-                "--detopt.embedded.s3-port=0",
-                "--detopt.loop.lease-seconds=10",
-                "--detopt.loop.heartbeat-seconds=1",
-                "--detopt.loop.sweep-interval=200ms",
-                "--detopt.security.static-tokens=" + tokens,
-                "--detopt.workers.mode=slurm",
-                "--detopt.workers.reconcile-interval=300ms",
-                "--detopt.workers.slurm.slurm-conf=" + slurm.conf,
-                "--detopt.workers.slurm.jobcomp-file=" + slurm.jobcomp,
-                "--detopt.workers.slurm.jar=" + WorkerJarOnClassPath.create(directory),
-                "--detopt.workers.slurm.java=" + Path.of(System.getProperty("java.home"), "bin", "java"),
-                "--detopt.workers.slurm.java-options=-Xmx192m,-XX:+UseSerialGC",
-                "--detopt.workers.slurm.job-name=" + JOB_NAME,
-                "--detopt.workers.slurm.time-limit=15m",
+        stack = SlurmModeService.start(directory, JOB_NAME, JOB_LOGS,
                 "--detopt.workers.slurm.grace=" + GRACE_SECONDS + "s",
-                "--detopt.workers.slurm.cores-per-worker=1",
-                "--detopt.workers.slurm.memory=400M",
-                "--detopt.workers.slurm.max-workers=1",
-                "--detopt.workers.slurm.idle-timeout=4s",
-                "--detopt.workers.slurm.token=" + TestTokens.WORKER,
-                "--detopt.workers.slurm.checkpoint-interval=300ms",
-                "--detopt.workers.slurm.log-directory=" + JOB_LOGS);
-        api = new ApiClient(((WebServerApplicationContext) service).getWebServer().getPort());
-        jdbc = service.getBean(JdbcTemplate.class);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        try {
-            if (service != null) {
-                service.close();
-            }
-        } finally {
-            if (slurm != null) {
-                slurm.close();
-            }
-        }
+                "--detopt.workers.slurm.max-workers=1");
+        slurm = stack.slurm;
+        api = stack.api;
+        jdbc = stack.jdbc;
     }
 
     private String status(String id) {
