@@ -7,10 +7,10 @@ import dev.detopt.model.study.contract.BatchResult;
 import dev.detopt.model.study.contract.BatchTask;
 import dev.detopt.model.study.contract.WireJson;
 import dev.detopt.service.ApiClient;
+import dev.detopt.service.ServiceApiTestBase;
 import dev.detopt.service.ServiceTest;
 import dev.detopt.service.TestSpecs;
 import dev.detopt.service.TestTokens;
-import dev.detopt.service.study.StudyEventLog;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,8 +21,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -32,14 +30,8 @@ import tools.jackson.databind.JsonNode;
  * targets outside the allowlist are refused by field.
  */
 @ServiceTest
-class GroupWebhooksTest {
+class GroupWebhooksTest extends ServiceApiTestBase {
     private static final BatchExecutor EXECUTOR = new BatchExecutor(1, "group-webhook-test");
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcTemplate jdbc;
 
     @Autowired
     WebhookRepository repository;
@@ -47,21 +39,11 @@ class GroupWebhooksTest {
     @Autowired
     Webhooks webhooks;
 
-    @Autowired
-    StudyEventLog events;
-
-    @Autowired
-    NotificationProperties properties;
-
     @RegisterExtension
     final WebhookReceiver receiver = new WebhookReceiver("/group-hook");
 
-    ApiClient api;
-
     @BeforeEach
-    void setUp() throws Exception {
-        api = new ApiClient(port);
-        api.cancelActiveStudies();
+    void registerWorker() {
         assertThat(api.post("/api/v1/workers/register", Map.of("workerId", "group-hook-w", "threads", 1), TestTokens.WORKER)
                 .status()).isEqualTo(200);
     }
@@ -118,7 +100,7 @@ class GroupWebhooksTest {
                 TestTokens.WORKER).status()).isEqualTo(200);
         assertThat(status(completing)).isEqualTo("COMPLETED");
 
-        new WebhookDispatcher(repository, webhooks, events, properties).deliverDue();
+        receiver.newDispatcher().deliverDue();
         List<String> kinds = new ArrayList<>();
         for (WebhookReceiver.Notice notice : receiver.received()) {
             assertThat(notice.signature()).isEqualTo(WebhookReceiver.signature(hook.path("secret").asString(), notice.body()));
@@ -142,7 +124,8 @@ class GroupWebhooksTest {
             }
         }
         assertThat(kinds).containsExactlyInAnyOrder("stalled:" + failing, "failed:" + failing, "completed:" + completing);
-        assertThat(messages(completing)).anySatisfy(m -> assertThat(m).contains("completed notice delivered to 127.0.0.1"));
+        assertThat(api.eventMessages(completing))
+                .anySatisfy(m -> assertThat(m).contains("completed notice delivered to 127.0.0.1"));
         assertThat(repository.outboxOf(completing)).singleElement()
                 .satisfies(row -> assertThat(row.deliveredAt()).isNotNull());
     }
@@ -153,7 +136,7 @@ class GroupWebhooksTest {
         String groupId = group.path("id").asString();
         addWebhook(groupId, Map.of("url", receiver.url(), "events", List.of("completed")));
         assertThat(api.post("/api/v1/groups/" + groupId + "/cancel", (String) null, TestTokens.OPERATOR).status()).isEqualTo(200);
-        new WebhookDispatcher(repository, webhooks, events, properties).deliverDue();
+        receiver.newDispatcher().deliverDue();
         assertThat(receiver.received()).singleElement().satisfies(notice -> {
             JsonNode body = WireJson.mapper().readTree(notice.body());
             assertThat(body.path("event").asString()).isEqualTo("completed");
@@ -168,10 +151,10 @@ class GroupWebhooksTest {
                 Map.of("url", "http://169.254.169.254/latest/meta-data", "events", List.of("completed")), TestTokens.OPERATOR);
         assertThat(foreign.status()).isEqualTo(422);
         assertThat(foreign.contentType()).startsWith("application/problem+json");
-        assertThat(fields(foreign)).containsExactly("url");
+        assertThat(foreign.problemFields()).containsExactly("url");
         ApiClient.Response badEvents = api.post("/api/v1/groups/" + groupId + "/webhooks",
                 Map.of("url", receiver.url(), "events", List.of("completed", "exploded", "stalled")), TestTokens.OPERATOR);
-        assertThat(fields(badEvents)).containsExactlyInAnyOrder("events[1]", "stalledAfter");
+        assertThat(badEvents.problemFields()).containsExactlyInAnyOrder("events[1]", "stalledAfter");
         assertThat(api.post("/api/v1/groups/" + groupId + "/webhooks", Map.of("url", receiver.url(), "events", List.of("completed")),
                 TestTokens.VIEWER).status()).isEqualTo(403);
         ApiClient.Response unknown = api.post("/api/v1/groups/" + UUID.randomUUID() + "/webhooks",
@@ -213,18 +196,5 @@ class GroupWebhooksTest {
         ApiClient.Response leased = api.post("/api/v1/workers/group-hook-w/lease?max=1", (String) null, TestTokens.WORKER);
         assertThat(leased.json().path("tasks")).as(leased.body()).hasSize(1);
         return leased.json().path("tasks").get(0);
-    }
-
-    private List<String> messages(UUID study) {
-        List<String> messages = new ArrayList<>();
-        api.get("/api/v1/studies/" + study + "/events", TestTokens.VIEWER).json().path("items")
-                .forEach(event -> messages.add(event.path("message").asString()));
-        return messages;
-    }
-
-    private static List<String> fields(ApiClient.Response response) {
-        List<String> fields = new ArrayList<>();
-        response.json().path("errors").forEach(error -> fields.add(error.path("field").asString()));
-        return fields;
     }
 }

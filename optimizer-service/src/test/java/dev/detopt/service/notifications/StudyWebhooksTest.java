@@ -8,10 +8,10 @@ import dev.detopt.model.study.contract.BatchResult;
 import dev.detopt.model.study.contract.BatchTask;
 import dev.detopt.model.study.contract.WireJson;
 import dev.detopt.service.ApiClient;
+import dev.detopt.service.ServiceApiTestBase;
 import dev.detopt.service.ServiceTest;
 import dev.detopt.service.TestSpecs;
 import dev.detopt.service.TestTokens;
-import dev.detopt.service.study.StudyEventLog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,8 +23,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -35,14 +33,8 @@ import tools.jackson.databind.JsonNode;
  * refused by field. The test profile turns the background dispatcher off; tests deliver themselves.
  */
 @ServiceTest
-class StudyWebhooksTest {
+class StudyWebhooksTest extends ServiceApiTestBase {
     private static final BatchExecutor EXECUTOR = new BatchExecutor(1, "webhook-test");
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcTemplate jdbc;
 
     @Autowired
     WebhookRepository repository;
@@ -50,21 +42,11 @@ class StudyWebhooksTest {
     @Autowired
     Webhooks webhooks;
 
-    @Autowired
-    StudyEventLog events;
-
-    @Autowired
-    NotificationProperties properties;
-
     @RegisterExtension
     final WebhookReceiver receiver = new WebhookReceiver("/hook");
 
-    ApiClient api;
-
     @BeforeEach
-    void setUp() throws Exception {
-        api = new ApiClient(port);
-        api.cancelActiveStudies();
+    void registerWorker() {
         assertThat(api.post("/api/v1/workers/register", Map.of("workerId", "hook-w", "threads", 1), TestTokens.WORKER)
                 .status()).isEqualTo(200);
     }
@@ -86,7 +68,7 @@ class StudyWebhooksTest {
 
         // The notice is in the outbox with the change; the first delivery meets a 503.
         receiver.failNext(1);
-        WebhookDispatcher first = new WebhookDispatcher(repository, webhooks, events, properties);
+        WebhookDispatcher first = receiver.newDispatcher();
         assertThat(first.deliverDue()).isZero();
         assertThat(repository.outboxOf(study)).singleElement().satisfies(row -> {
             assertThat(row.attempts()).isEqualTo(1);
@@ -94,7 +76,7 @@ class StudyWebhooksTest {
             assertThat(row.deliveredAt()).isNull();
         });
         // Another dispatcher (as after a restart) delivers it once the backoff has passed.
-        WebhookDispatcher afterRestart = new WebhookDispatcher(repository, webhooks, events, properties);
+        WebhookDispatcher afterRestart = receiver.newDispatcher();
         await().atMost(Duration.ofSeconds(10)).until(() -> afterRestart.deliverDue() == 1);
 
         assertThat(receiver.received()).singleElement().satisfies(notice -> {
@@ -108,7 +90,7 @@ class StudyWebhooksTest {
             assertThat(body.path("stopReason").asString()).isEqualTo("max-steps");
         });
         assertThat(afterRestart.deliverDue()).isZero();
-        assertThat(messages(study)).anySatisfy(m -> assertThat(m).contains("completed notice attempt 1 failed (HTTP 503)"))
+        assertThat(api.eventMessages(study)).anySatisfy(m -> assertThat(m).contains("completed notice attempt 1 failed (HTTP 503)"))
                 .anySatisfy(m -> assertThat(m).contains("completed notice delivered to 127.0.0.1 (HTTP 204, attempt 2)"));
     }
 
@@ -133,7 +115,7 @@ class StudyWebhooksTest {
         assertThat(webhooks.noticeStalls()).isEqualTo(1);
         assertThat(webhooks.noticeStalls()).as("once per step").isZero();
 
-        WebhookDispatcher dispatcher = new WebhookDispatcher(repository, webhooks, events, properties);
+        WebhookDispatcher dispatcher = receiver.newDispatcher();
         assertThat(dispatcher.deliverDue()).isEqualTo(2);
         List<String> kinds = new ArrayList<>();
         for (WebhookReceiver.Notice notice : receiver.received()) {
@@ -160,14 +142,14 @@ class StudyWebhooksTest {
                     Map.of("url", url, "events", List.of("completed")), TestTokens.OPERATOR);
             assertThat(refused.status()).as(url).isEqualTo(422);
             assertThat(refused.contentType()).startsWith("application/problem+json");
-            assertThat(fields(refused)).as(url).containsExactly("url");
+            assertThat(refused.problemFields()).as(url).containsExactly("url");
         }
         ApiClient.Response badEvents = api.post("/api/v1/studies/" + study + "/webhooks",
                 Map.of("url", receiver.url(), "events", List.of("completed", "exploded", "stalled")), TestTokens.OPERATOR);
-        assertThat(fields(badEvents)).containsExactlyInAnyOrder("events[1]", "stalledAfter");
+        assertThat(badEvents.problemFields()).containsExactlyInAnyOrder("events[1]", "stalledAfter");
         ApiClient.Response badDuration = api.post("/api/v1/studies/" + study + "/webhooks",
                 Map.of("url", receiver.url(), "events", List.of("stalled"), "stalledAfter", "soon"), TestTokens.OPERATOR);
-        assertThat(fields(badDuration)).containsExactly("stalledAfter");
+        assertThat(badDuration.problemFields()).containsExactly("stalledAfter");
         assertThat(api.post("/api/v1/studies/" + study + "/webhooks", Map.of("url", receiver.url(), "events", List.of("completed")),
                 TestTokens.VIEWER).status()).isEqualTo(403);
         assertThat(api.get("/api/v1/studies/" + study + "/webhooks", TestTokens.VIEWER).json()).isEmpty();
@@ -212,18 +194,5 @@ class StudyWebhooksTest {
         body.put("result", result);
         assertThat(api.post("/api/v1/workers/hook-w/tasks/" + lease.path("taskId").asLong() + "/complete", body,
                 TestTokens.WORKER).status()).isEqualTo(200);
-    }
-
-    private List<String> messages(UUID study) {
-        List<String> messages = new ArrayList<>();
-        api.get("/api/v1/studies/" + study + "/events", TestTokens.VIEWER).json().path("items")
-                .forEach(event -> messages.add(event.path("message").asString()));
-        return messages;
-    }
-
-    private static List<String> fields(ApiClient.Response response) {
-        List<String> fields = new ArrayList<>();
-        response.json().path("errors").forEach(error -> fields.add(error.path("field").asString()));
-        return fields;
     }
 }

@@ -1,6 +1,7 @@
 package dev.detopt.service.notifications;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.detopt.service.study.StudyEventLog;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -13,16 +14,21 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.springframework.context.ApplicationContext;
+import org.springframework.test.context.junit.jupiter.SpringExtension;
 
 /**
  * A real HTTP webhook receiver on loopback (the JDK's server) for one test at a time: started before
  * each test on a free port, stopped after it. It answers 503 to as many deliveries as
- * {@link #failNext(int)} asks, 204 to the rest, and keeps each notice it took. A webhook test uses it as
+ * {@link #failNext(int)} asks, 204 to the rest, and keeps each notice it took. The test profile turns
+ * the background dispatcher off, so a test delivers with {@link #newDispatcher()}. A webhook test on
+ * the whole service ({@code @ServiceTest}) uses it as
  * <pre>{@code
  * @RegisterExtension
  * final WebhookReceiver receiver = new WebhookReceiver("/hook");
  *
  * addWebhook(study, Map.of("url", receiver.url(), "events", List.of("completed")));
+ * receiver.newDispatcher().deliverDue();
  * assertThat(receiver.received()).singleElement() ...
  * }</pre>
  */
@@ -35,6 +41,7 @@ final class WebhookReceiver implements BeforeEachCallback, AfterEachCallback {
     private final Queue<Notice> received = new ConcurrentLinkedQueue<>();
     private final AtomicInteger failuresToAnswer = new AtomicInteger();
     private HttpServer server;
+    private ApplicationContext service;
 
     WebhookReceiver(String path) {
         this.path = path;
@@ -42,6 +49,7 @@ final class WebhookReceiver implements BeforeEachCallback, AfterEachCallback {
 
     @Override
     public void beforeEach(ExtensionContext context) throws Exception {
+        service = SpringExtension.getApplicationContext(context);
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext(path, exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
@@ -74,6 +82,12 @@ final class WebhookReceiver implements BeforeEachCallback, AfterEachCallback {
     /** The notices taken (answered 204), in arrival order. */
     Queue<Notice> received() {
         return received;
+    }
+
+    /** A dispatcher of its own over the service's outbox, as another replica or a restarted service runs one. */
+    WebhookDispatcher newDispatcher() {
+        return new WebhookDispatcher(service.getBean(WebhookRepository.class), service.getBean(Webhooks.class),
+                service.getBean(StudyEventLog.class), service.getBean(NotificationProperties.class));
     }
 
     /** Answers the next {@code deliveries} deliveries with 503. */
