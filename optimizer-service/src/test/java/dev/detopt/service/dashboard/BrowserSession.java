@@ -23,8 +23,8 @@ import org.springframework.test.context.junit.jupiter.SpringExtension;
  * @RegisterExtension
  * static final BrowserSession browser = new BrowserSession();
  *
- * Page page = browser.open("#/studies/" + id);   // http://127.0.0.1:<service port>/#/studies/<id>
- * BrowserSession.signIn(page, TestTokens.VIEWER);
+ * Page page = browser.openSignedIn("#/studies/" + id, TestTokens.VIEWER, "viewer");
+ * // http://127.0.0.1:<service port>/#/studies/<id>, signed in, "role: viewer" shown
  * }</pre>
  */
 final class BrowserSession implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
@@ -71,6 +71,19 @@ final class BrowserSession implements BeforeAllCallback, AfterAllCallback, Befor
         page.evaluate("document.getElementById('login-dialog').open || document.getElementById('login-button').click()");
         page.fill("#login-token", token);
         page.press("#login-token", "Enter");
+    }
+
+    /** {@link #signIn(Page, String)}, then waits until the header shows the token's role. */
+    static void signIn(Page page, String token, String role) {
+        signIn(page, token);
+        PlaywrightAssertions.assertThat(page.getByTestId("session-role")).hasText("role: " + role);
+    }
+
+    /** An {@link #open(String) opened} page signed in with this token, its role shown. */
+    Page openSignedIn(String hash, String token, String role) {
+        Page page = open(hash);
+        signIn(page, token, role);
+        return page;
     }
 
     @Override

@@ -7,6 +7,7 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import dev.detopt.service.ApiClient;
 import dev.detopt.service.ServiceTest;
+import dev.detopt.service.TestSpecs;
 import dev.detopt.service.TestTokens;
 import dev.detopt.service.TestWorker;
 import java.time.Duration;
@@ -24,25 +25,8 @@ import tools.jackson.databind.JsonNode;
  */
 @ServiceTest
 class CampaignDashboardBrowserTest {
-    /** Gaussian toy, σ priced: budgets trade physics loss for cost. */
-    static final String BASE = """
-            {
-              "name": "budget sweep",
-              "simulator": {"name": "gaussian", "config": {"center": 2.0}},
-              "parameters": [
-                {"name": "mu", "initial": -1.0, "lower": -5, "upper": 5},
-                {"name": "sigma", "initial": 1.0, "lower": 0.01, "upper": 3}
-              ],
-              "estimator": {"kind": "pathwise"},
-              "objective": {"type": "expected-loss"},
-              "cost": {"materialPrices": {"body": 1.0}, "budget": 0.5, "penalty": {"shape": "additive", "lambda": 1.0}},
-              "optimizer": {"type": "adam", "learningRate": 0.1},
-              "eventsPerStep": 64,
-              "eventsPerBatch": 32,
-              "maxSteps": 12,
-              "seed": 1
-            }
-            """;
+    /** The sweep's base spec: budgets trade physics loss for cost. */
+    static final String BASE = TestSpecs.budgetSweep("adam", 0.1, 12, 64, 32);
 
     @RegisterExtension
     static final BrowserSession browser = new BrowserSession();
@@ -65,9 +49,7 @@ class CampaignDashboardBrowserTest {
                             .asInt() == 12);
             JsonNode group = api.get("/api/v1/groups/" + groupId, TestTokens.VIEWER).json();
 
-            Page page = browser.open("#/groups");
-            BrowserSession.signIn(page, TestTokens.OPERATOR);
-            assertThat(page.getByTestId("session-role")).hasText("role: operator");
+            Page page = browser.openSignedIn("#/groups", TestTokens.OPERATOR, "operator");
             assertThat(page.locator("tr[data-group-id='" + groupId + "']")).containsText("cost.budget: 4 × seed: 3");
 
             // The group page: one band per budget, every best design in the scatter, the front marked.

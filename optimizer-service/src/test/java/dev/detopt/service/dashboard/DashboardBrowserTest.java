@@ -61,8 +61,7 @@ class DashboardBrowserTest {
     int port;
 
     private static void signIn(Page page, String token, String role) {
-        BrowserSession.signIn(page, token);
-        assertThat(page.getByTestId("session-role")).hasText("role: " + role);
+        BrowserSession.signIn(page, token, role);
         // The dialog closes right before the view is re-rendered for the new role.
         assertThat(page.locator("#login-dialog")).isHidden();
     }

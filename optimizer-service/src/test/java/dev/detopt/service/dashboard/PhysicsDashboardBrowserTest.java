@@ -73,10 +73,7 @@ class PhysicsDashboardBrowserTest {
     }
 
     private Page openStudy(String id) {
-        Page page = browser.open("#/studies/" + id);
-        BrowserSession.signIn(page, TestTokens.VIEWER);
-        assertThat(page.getByTestId("session-role")).hasText("role: viewer");
-        return page;
+        return browser.openSignedIn("#/studies/" + id, TestTokens.VIEWER, "viewer");
     }
 
     @Test

@@ -49,9 +49,7 @@ class SimulatorPickerBrowserTest {
         registration.put("name", "picker-shower").put("description", "registered for the picker test");
         assertThat(api.post("/api/v1/simulators", WireJson.write(registration), TestTokens.ADMIN).status()).isEqualTo(201);
 
-        Page page = browser.open("#/new");
-        BrowserSession.signIn(page, TestTokens.OPERATOR);
-        assertThat(page.getByTestId("session-role")).hasText("role: operator");
+        Page page = browser.openSignedIn("#/new", TestTokens.OPERATOR, "operator");
 
         assertThat(page.locator("#simulator-select option[value='picker-shower']")).hasText("picker-shower (registered program)");
         assertThat(page.locator("#simulator-select option[value='picker-shower']")).hasAttribute("data-source", "api");

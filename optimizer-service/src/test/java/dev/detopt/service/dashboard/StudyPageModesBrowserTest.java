@@ -76,10 +76,7 @@ class StudyPageModesBrowserTest {
     }
 
     private Page openStudy(String id) {
-        Page page = browser.open("#/studies/" + id);
-        BrowserSession.signIn(page, TestTokens.VIEWER);
-        assertThat(page.getByTestId("session-role")).hasText("role: viewer");
-        return page;
+        return browser.openSignedIn("#/studies/" + id, TestTokens.VIEWER, "viewer");
     }
 
     /** Waits until the drawn bar of mu holds this θ (JS and Java spell doubles differently, so compare numbers). */
