@@ -1,6 +1,5 @@
 package dev.detopt.model.stats;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.detopt.model.categorical.ScoreFunctionSums;
 
 import java.util.Arrays;
@@ -24,7 +23,7 @@ public record AccumulatorState(
         ExactSum.State[] sumYS2,
         ExactSum.State[] sumXX,
         ExactSum.State[] sumXY,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ScoreFunctionSums.State> choiceSums) {
+        List<ScoreFunctionSums.State> choiceSums) {
 
     public AccumulatorState {
         choiceSums = choiceSums == null ? List.of() : List.copyOf(choiceSums);

@@ -1,6 +1,5 @@
 package dev.detopt.model.stats;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.util.List;
 
@@ -15,7 +14,7 @@ import java.util.List;
  *                     without categoricals; the statistics then keep per-choice sums of every observable)
  */
 public record SampleLayout(int observables, int parameters, GradientForm gradientForm,
-                           @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Integer> choices) {
+                           List<Integer> choices) {
     public SampleLayout(int observables, int parameters, GradientForm gradientForm) {
         this(observables, parameters, gradientForm, List.of());
     }

@@ -1,6 +1,5 @@
 package dev.detopt.model.study.contract;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.detopt.model.categorical.SoftmaxChoice;
 import dev.detopt.model.sim.DesignPoint;
@@ -37,7 +36,7 @@ import java.util.Objects;
 public record BatchTask(int version, String studyId, int step, int batchIndex, List<Double> theta,
                         List<Integer> differentiated, long eventFrom, long eventTo, String simulator,
                         ObjectNode simulatorConfig, EstimatorSettings estimator, long seed, String checkpointKey,
-                        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Categorical> categoricals) {
+                        List<Categorical> categoricals) {
     public static final int VERSION = 1;
 
     /** A task without categorical parameters. */
