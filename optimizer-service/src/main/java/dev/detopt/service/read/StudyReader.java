@@ -195,10 +195,17 @@ public class StudyReader {
         Map<String, Double> finalTheta = state == null ? null : state.theta();
         List<StudyAnswer.ParameterAnswer> parameters = new ArrayList<>();
         List<StudyAnswer.CategoricalAnswer> categoricals = new ArrayList<>();
+        Map<String, String> chosen = new java.util.HashMap<>();
+        for (JsonNode p : spec.path("parameters")) {
+            if (p.has("choices")) {
+                StudyAnswer.CategoricalAnswer categorical = categoricalAnswer(p.path("name").asString(), p, state, newest);
+                categoricals.add(categorical);
+                chosen.put(categorical.name(), categorical.choice());
+            }
+        }
         for (JsonNode p : spec.path("parameters")) {
             String name = p.path("name").asString();
             if (p.has("choices")) {
-                categoricals.add(categoricalAnswer(name, p, state, newest));
                 continue;
             }
             Double value = finalTheta == null ? (Double) p.path("initial").asDouble() : finalTheta.get(name);
@@ -210,7 +217,7 @@ public class StudyReader {
             Double signalToNoise = gradient == null || gradientStderr == null || !(gradientStderr > 0) ? null
                     : Math.abs(gradient) / gradientStderr;
             parameters.add(new StudyAnswer.ParameterAnswer(name, p.path("unit").asString(null),
-                    PhysicsLabels.meaning(study.simulator(), name), p.path("frozen").asBoolean(false),
+                    PhysicsLabels.meaning(study.simulator(), name, chosen), p.path("frozen").asBoolean(false),
                     value == null ? Double.NaN : value, p.hasNonNull("lower") ? p.path("lower").asDouble() : null,
                     p.hasNonNull("upper") ? p.path("upper").asDouble() : null, target, finite(deviation),
                     finite(relative), finite(estimate.stderr().get(name)), finite(gradient), finite(gradientStderr),

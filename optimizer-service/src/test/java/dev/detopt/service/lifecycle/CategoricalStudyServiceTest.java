@@ -221,6 +221,9 @@ class CategoricalStudyServiceTest {
         assertThat(absorber.path("choice").asString()).isEqualTo(Material.ABSORBERS.get(best).label());
         assertThat(absorber.path("probability").asDouble()).isGreaterThan(0.9);
         assertThat(answer.path("parameters")).extracting(p -> p.path("name").asString()).containsExactly("e", "a", "g");
+        // the answer's label of the absorber thickness names the chosen material
+        assertThat(answer.path("parameters").path(1).path("meaning").asString())
+                .isEqualTo("absorber (" + Material.ABSORBERS.get(best).label() + ") thickness of each layer");
 
         JsonNode points = api.get("/api/v1/studies/" + id + "/series", TestTokens.VIEWER).json().path("points");
         JsonNode firstPoint = points.path(0).path("probabilities").path("absorber");
