@@ -159,6 +159,17 @@ class CategoricalStudyServiceTest {
         ReferenceFinalState.assertServiceMatches(api, id.toString(), reference.finalState());
         StepRecord first = reference.steps().getFirst();
         assertThat(first.categoricals().get("absorber").events().stream().mapToLong(Long::longValue).sum()).isEqualTo(4000);
+
+        // a fork after step 0 starts from the parent's logits and recomputes step 1 exactly
+        ApiClient.Response forked = api.post("/api/v1/studies/" + id + "/fork", "{\"fromStep\":0}", TestTokens.OPERATOR);
+        assertThat(forked.status()).as(forked.body()).isEqualTo(201);
+        UUID fork = UUID.fromString(forked.json().path("id").asString());
+        try (TestWorker worker = new TestWorker(api, "categorical-fork")) {
+            awaitStatus(fork, "COMPLETED");
+        }
+        assertThat(jdbc.queryForList("SELECT record::text FROM steps WHERE study_id = ? ORDER BY step", String.class, fork))
+                .containsExactlyElementsOf(reference.steps().stream().map(WireJson::write).toList());
+        ReferenceFinalState.assertServiceMatches(api, fork.toString(), reference.finalState());
     }
 
     /** σ/E of a 1 GeV shower with each absorber (lAr gaps, a = 2.3 mm, g = 5.7 mm), from the simulator directly. */
