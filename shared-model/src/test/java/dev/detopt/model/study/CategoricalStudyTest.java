@@ -108,6 +108,29 @@ class CategoricalStudyTest {
         assertThat(reference.finalState().logits()).containsOnlyKeys("absorber", "active");
     }
 
+    /** A worker's result without the per-choice sums, or with other choices, is refused naming what differs. */
+    @Test
+    void resultsWithoutTheChoiceSumsAreRefused() {
+        StudyEngine engine = new StudyEngine(StudySpecs.fromJson(MIXED));
+        BatchTask task = engine.tasks("s", engine.initialState()).getFirst();
+        BatchResult good = new BatchExecutor(1, "w").execute(task);
+        engine.checkShape(good);
+        dev.detopt.model.stats.AccumulatorState s = good.statistics();
+        BatchResult withoutSums = new BatchResult(good.version(), good.studyId(), good.step(), good.batchIndex(),
+                good.eventFrom(), good.eventTo(), new dev.detopt.model.stats.AccumulatorState(s.layout(), s.events(),
+                s.sumY(), s.sumY2(), s.sumG(), s.sumG2(), s.sumS(), s.sumS2(), s.sumYS2(), s.sumXX(), s.sumXY()),
+                good.events(), good.wallTimeMillis(), good.workerId());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.checkShape(withoutSums))
+                .hasMessageContaining("choiceSums has 0 entries");
+        BatchResult otherChoices = new BatchResult(good.version(), good.studyId(), good.step(), good.batchIndex(),
+                good.eventFrom(), good.eventTo(), new dev.detopt.model.stats.AccumulatorState(
+                s.layout().withChoices(List.of(3, 3)), s.events(), s.sumY(), s.sumY2(), s.sumG(), s.sumG2(), s.sumS(),
+                s.sumS2(), s.sumYS2(), s.sumXX(), s.sumXY(), s.choiceSums()),
+                good.events(), good.wallTimeMillis(), good.workerId());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.checkShape(otherChoices))
+                .hasMessageContaining("statistics.layout.choices is [3, 3]");
+    }
+
     /** The expected cost and penalty of the mixed study's first step, from the prices and the logistic shape. */
     @Test
     void costAndPenaltyAreExpectationsOverTheChoices() {
