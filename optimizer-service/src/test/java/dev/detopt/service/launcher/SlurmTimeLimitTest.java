@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,8 +31,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * the batch; the study still equals the reference runner's. On the real single-node Slurm
  * ({@link SingleNodeSlurm}). The running job's limit is shortened with {@code scontrol update} to
  * leave 70–130 s, inside slurmctld's warning window (grace plus its 30 s check period), so the
- * signal comes at its next check: the test waits at most half a minute for it instead of a whole
- * time limit. It takes two to five minutes (one batch of 150 M events, then the reference runner).
+ * signal comes at one of its next checks: the test waits for it instead of a whole time limit. It takes two to five minutes (one batch of 150 M events, then the reference runner).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SlurmTimeLimitTest {
@@ -79,6 +79,11 @@ class SlurmTimeLimitTest {
                 + Long.parseLong(runTime.group(2)) * 3600 + Long.parseLong(runTime.group(3)) * 60 + Long.parseLong(runTime.group(4));
     }
 
+    private static String workerLog(String job) throws Exception {
+        Path log = JOB_LOGS.resolve("worker-" + job + ".log");
+        return Files.exists(log) ? Files.readString(log) : "(no log at " + log + ")";
+    }
+
     @Test
     void aJobReachingItsTimeLimitGetsSigtermWithinTheGraceAndItsBatchResumesElsewhere() throws Exception {
         // One batch long enough (a minute or more on one core) to be running when the signal comes.
@@ -99,9 +104,18 @@ class SlurmTimeLimitTest {
         slurm.exec(List.of("/usr/bin/scontrol", "update", "JobId=" + job, "TimeLimit=" + minutes));
         assertThat(showJob(job)).contains(String.format("TimeLimit=00:%02d:00", minutes));
 
-        // SIGTERM comes at slurmctld's next check: the worker checkpoints, releases and exits 0.
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> jdbc.queryForObject(
-                "SELECT preemptions FROM tasks WHERE study_id = ?::uuid", Integer.class, id) == 1);
+        // SIGTERM comes at one of slurmctld's next checks (every 30 s): the worker checkpoints, releases
+        // and exits 0. The bound covers two checks and a loaded machine; the job's own limit comes later.
+        long updated = System.nanoTime();
+        try {
+            await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(100)).until(() -> jdbc.queryForObject(
+                    "SELECT preemptions FROM tasks WHERE study_id = ?::uuid", Integer.class, id) == 1);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("no preemption recorded; task " + jdbc.queryForMap("SELECT * FROM tasks WHERE study_id = ?::uuid", id)
+                    + "\njob: " + showJob(job) + "\nworker log:\n" + workerLog(job) + "\n" + slurm.logs(), e);
+        }
+        System.out.printf("time-limit signal handled %d s after the limit was shortened%n",
+                Duration.ofNanos(System.nanoTime() - updated).toSeconds());
         Map<String, Object> task = jdbc.queryForMap("SELECT checkpoint_next_event, failures FROM tasks WHERE study_id = ?::uuid", id);
         assertThat((Long) task.get("checkpoint_next_event")).isPositive().isLessThan(150_000_000L);
         assertThat(task.get("failures")).isEqualTo(0);
@@ -109,7 +123,7 @@ class SlurmTimeLimitTest {
                 .until(() -> SlurmJobEnd.TERMINAL.contains(slurm.jobs(JOB_NAME).get(job)));
         assertThat(slurm.jobs(JOB_NAME).get(job)).as("ended by the worker within the grace, not by the limit")
                 .isEqualTo("COMPLETED");
-        String log = Files.readString(JOB_LOGS.resolve("worker-" + job + ".log"));
+        String log = workerLog(job);
         assertThat(log).contains("stop requested", "preempted at event", "released task").doesNotContain("TIME LIMIT");
 
         // A replacement job resumes the batch from the checkpoint; the study equals the reference runner's.
