@@ -12,10 +12,9 @@ import dev.detopt.service.TestWorker;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
@@ -25,7 +24,8 @@ import tools.jackson.databind.JsonNode;
  */
 @ServiceTest
 class CategoricalDashboardBrowserTest {
-    private static HeadlessChromium chromium;
+    @RegisterExtension
+    static final BrowserSession browser = new BrowserSession();
 
     static final String SPEC = """
             {"name": "absorber choice on the page", "simulator": {"name": "calorimeter", "config": {"layers": 10}},
@@ -41,29 +41,9 @@ class CategoricalDashboardBrowserTest {
     @LocalServerPort
     int port;
 
-    private Page current;
-
-    @BeforeAll
-    static void launchBrowser() {
-        com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(30_000);
-        chromium = new HeadlessChromium();
-    }
-
-    @AfterAll
-    static void closeBrowser() {
-        if (chromium != null) {
-            chromium.close();
-        }
-    }
-
     @AfterEach
     void cleanUp() {
-        if (current != null && !current.isClosed()) {
-            HeadlessChromium.screenshot(current, "categorical");
-            current.context().close();
-        }
         new ApiClient(port).cancelActiveStudies();
-        assertThat(chromium.pageErrors).as("uncaught errors in the page").isEmpty();
     }
 
     @Test
@@ -87,13 +67,8 @@ class CategoricalDashboardBrowserTest {
             }
         }
 
-        current = chromium.newPage();
-        Page page = current;
-        page.navigate("http://127.0.0.1:" + port + "/#/studies/" + id);
-        page.waitForSelector("html[data-ready]");
-        page.evaluate("document.getElementById('login-dialog').open || document.getElementById('login-button').click()");
-        page.fill("#login-token", TestTokens.VIEWER);
-        page.press("#login-token", "Enter");
+        Page page = browser.open("#/studies/" + id);
+        BrowserSession.signIn(page, TestTokens.VIEWER);
 
         assertThat(page.getByTestId("categorical-panel")).isVisible();
         assertThat(page.getByTestId("categorical-choice-absorber")).containsText(
