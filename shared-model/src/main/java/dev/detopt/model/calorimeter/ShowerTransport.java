@@ -564,6 +564,18 @@ final class ShowerTransport {
         if (room < 1) {
             return;
         }
+        // most photons cannot cross a whole period: turn those away without dividing, with a margin
+        // far above rounding so that every call the exact test below accepts still reaches it
+        double margin = 1 - 1e-9;
+        for (int p = 0; p < CLOCKS; p++) {
+            if (clock[p] * absW < (a * clockSigma[p] + g * clockSigma[CLOCKS + p]) * margin) {
+                return;
+            }
+        }
+        double photoPerPeriod = a * photoSigma[0] + g * photoSigma[1];
+        if (photoPerPeriod > 0 && photoDepthLeft * absW < photoPerPeriod * margin) {
+            return;
+        }
         double periods = room;
         for (int p = 0; p < CLOCKS; p++) {
             double perPeriod = (a * clockSigma[p] + g * clockSigma[CLOCKS + p]) / absW;
