@@ -677,7 +677,11 @@ final class ShowerTransport {
                 cD[k] = dEpsilon / (epsilon * epsilon * kappa) + oneMinusCos * dKappa / kappa; // cos θγ
             }
         }
-        if (electron > 0 && (electron >= electronCut || residualRange)) {
+        if (electron > 0 && residualRange && electron <= electronCut && residualRangeEndsInRegionEitherWay(electron)) {
+            // pushElectron would deposit it here whatever its direction: skip the kinematics
+            rng += GOLDEN;
+            depositHere(electron, yD);
+        } else if (electron > 0 && (electron >= electronCut || residualRange)) {
             double momentum = Math.sqrt(electron * (electron + TWO_MASS));
             double numerator = t - scattered * cosPhoton;
             double cosElectron = numerator / momentum;
@@ -736,8 +740,16 @@ final class ShowerTransport {
 
     /** Whether the residual range (laid along ±z, the sign of the direction) ends before the region's edge. */
     private boolean residualRangeEndsInRegion(double energy, double direction) {
+        return residualRangeFits(energy, direction >= 0 ? edges[region + 1] - z : z - edges[region]);
+    }
+
+    /** Whether the residual range ends inside the region both forward and backward along z. */
+    private boolean residualRangeEndsInRegionEitherWay(double energy) {
+        return residualRangeFits(energy, Math.min(edges[region + 1] - z, z - edges[region]));
+    }
+
+    private boolean residualRangeFits(double energy, double room) {
         ChargedTable table = tables.electron[region & 1];
-        double room = direction >= 0 ? edges[region + 1] - z : z - edges[region];
         if (energy <= stopEnergy || room >= table.rangeAtTrackingCut) {
             return true; // tracking would stop it at once, or the longest residual range fits
         }
