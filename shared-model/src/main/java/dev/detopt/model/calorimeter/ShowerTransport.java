@@ -811,7 +811,7 @@ final class ShowerTransport {
                 double mfp0 = mfp[bin0] + (t - nodes[bin0]) * table.mfpSlope[p][bin0];
                 if (mfp0 > chargedClock[p]) {
                     double mfpAt = mfp0 - chargedClock[p];
-                    int bin = ChargedTable.binOfValue(mfp, mfpAt, bin0);
+                    int bin = ChargedTable.binOfValue(mfp, table.mfpGuide[p], mfpAt, bin0);
                     double tAt = nodes[bin] + (mfpAt - mfp[bin]) / table.mfpSlope[p][bin];
                     double distance = range0 - (table.range[bin] + (tAt - nodes[bin]) * table.rangeSlope[bin]);
                     if (distance < interaction) {
@@ -853,7 +853,7 @@ final class ShowerTransport {
             } else if (boundary < end) {
                 boundaryDistanceTangent(boundary);
                 double rangeAt = range0 - boundary;
-                int binB = ChargedTable.binOfValue(table.range, rangeAt, bin0);
+                int binB = ChargedTable.binOfValue(table.range, table.rangeGuide, rangeAt, bin0);
                 double tBoundary = nodes[binB] + (rangeAt - table.range[binB]) / table.rangeSlope[binB];
                 if (tangents) {
                     double invRangeSlope = 1 / table.rangeSlope[binB];
