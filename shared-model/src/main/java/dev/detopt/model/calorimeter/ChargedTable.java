@@ -28,6 +28,8 @@ final class ChargedTable {
     /** Mean free paths per process [process][node], and slopes per bin. */
     final double[][] mfp = new double[2][];
     final double[][] mfpSlope = new double[2][];
+    /** Search start for {@link #bin}. */
+    private final short[] energyGuide;
     /** Search starts for {@link #binOfValue} in range and in mfp[p]. */
     final short[] rangeGuide;
     final short[][] mfpGuide = new short[2][];
@@ -72,6 +74,7 @@ final class ChargedTable {
         rangeSlope = slopes(range);
         mfpSlope[BREMSSTRAHLUNG] = slopes(mfp[BREMSSTRAHLUNG]);
         mfpSlope[DELTA_RAY] = slopes(mfp[DELTA_RAY]);
+        energyGuide = guide(energy);
         rangeGuide = guide(range);
         mfpGuide[BREMSSTRAHLUNG] = guide(mfp[BREMSSTRAHLUNG]);
         mfpGuide[DELTA_RAY] = guide(mfp[DELTA_RAY]);
@@ -103,19 +106,14 @@ final class ChargedTable {
 
     /** Bin i with energy[i] ≤ t &lt; energy[i+1] (clamped to the table). */
     int bin(double t) {
-        int i = (int) ((Math.log(t) - lnLowest) * binsPerLn);
-        if (i < 0) {
+        // from the guide (no logarithm), up: at most one node per guide bucket
+        int key = guideKey(t) - GUIDE_LOWEST_KEY;
+        if (!(t > 0) || key < 0) {
             return 0;
         }
-        if (i > nodes - 2) {
-            return nodes - 2;
-        }
-        // guard against rounding of the logarithm at a node
-        if (t < energy[i] && i > 0) {
-            return i - 1;
-        }
-        if (i + 1 < nodes - 1 && t >= energy[i + 1]) {
-            return i + 1;
+        int i = energyGuide[Math.min(key, energyGuide.length - 1)];
+        while (i + 2 < nodes && t >= energy[i + 1]) {
+            i++;
         }
         return i;
     }
