@@ -12,6 +12,7 @@ import { operationsPanel } from './operations.js';
 import { studyCampaignPanel } from './study-campaign.js';
 import { mountInsights } from './insights.js';
 import { lossUnit, withUnit } from './physics.js';
+import { CategoricalView } from './categorical.js';
 
 const SERIES_POINTS = 1000;     // the service downsamples to about this many points
 const POLL_MS = 3000;           // without a stream
@@ -68,6 +69,7 @@ export function renderStudy(main, id) {
   const eventsList = h('ul', { class: 'events', 'aria-label': 'Event log' });
   const stepsLabel = h('span', { class: 'muted', 'data-testid': 'steps-plotted' });
   const ops = operationsPanel(id, reportError);
+  const categorical = new CategoricalView();
   // Campaigns: notes and tags, fork, extend (an extended study runs again: follow it).
   const campaign = studyCampaignPanel(answer => {
     renderHeader(answer);
@@ -96,6 +98,7 @@ export function renderStudy(main, id) {
       h('div', { class: 'chart-head' },
         h('h2', { id: 'params-h' }, 'Parameters (bounds dashed, target dotted)'),
         h('label', {}, 'show ', paramMode)), paramsBox),
+    categorical.element,
     h('div', { class: 'grid' },
       h('section', { class: 'panel', 'aria-labelledby': 'cost-h' }, h('h2', { id: 'cost-h' }, 'Cost and budget'), costBox),
       h('section', { class: 'panel', 'aria-labelledby': 'best-h' }, h('h2', { id: 'best-h' }, 'Best design so far'), bestBox)),
@@ -206,6 +209,7 @@ export function renderStudy(main, id) {
     if (hasCost) costChart.setData(xs, [rows.map(r => numeric(r.cost)), rows.map(() => budget)]);
     else costBox.innerHTML = '<div class="empty">This spec has no cost model.</div>';
     renderParameters(xs, info);
+    categorical.update(view?.spec, rows);
   }
 
   function renderParameters(xs, info) {

@@ -18,11 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -60,7 +58,8 @@ class DashboardFidelityBrowserTest {
             }
             """;
 
-    private static HeadlessChromium chromium;
+    @RegisterExtension
+    static final BrowserSession browser = new BrowserSession();
 
     @LocalServerPort
     int port;
@@ -68,29 +67,9 @@ class DashboardFidelityBrowserTest {
     @Autowired
     JdbcTemplate jdbc;
 
-    private Page current;
-
-    @BeforeAll
-    static void launchBrowser() {
-        com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(30_000);
-        chromium = new HeadlessChromium();
-    }
-
-    @AfterAll
-    static void closeBrowser() {
-        if (chromium != null) {
-            chromium.close();
-        }
-    }
-
     @AfterEach
-    void photographAndCheckScriptErrors(TestInfo test) {
-        if (current != null && !current.isClosed()) {
-            HeadlessChromium.screenshot(current, "fidelity-" + test.getTestMethod().orElseThrow().getName());
-            current.context().close();
-        }
+    void cancelTheStudies() {
         new ApiClient(port).cancelActiveStudies();
-        assertThat(chromium.pageErrors).as("uncaught errors in the page").isEmpty();
     }
 
     private String createAndStart(ApiClient api, int maxSteps) {
@@ -110,15 +89,8 @@ class DashboardFidelityBrowserTest {
         return api.get("/api/v1/studies/" + id, TestTokens.VIEWER).json();
     }
 
-    private Page openStudy(String id, String token, String role) {
-        current = chromium.newPage();
-        current.navigate("http://127.0.0.1:" + port + "/#/studies/" + id);
-        current.waitForSelector("html[data-ready]");
-        current.evaluate("document.getElementById('login-dialog').open || document.getElementById('login-button').click()");
-        current.fill("#login-token", token);
-        current.press("#login-token", "Enter");
-        assertThat(current.getByTestId("session-role")).hasText("role: " + role);
-        return current;
+    private static Page openStudy(String id, String token, String role) {
+        return browser.openSignedIn("#/studies/" + id, token, role);
     }
 
     /**
@@ -320,7 +292,7 @@ class DashboardFidelityBrowserTest {
         assertThat(page.getByTestId("detector-step")).hasText(String.valueOf(standing - 1));
 
         // The compare page's loss axes carry the studies' shared unit too.
-        page.navigate("http://127.0.0.1:" + port + "/#/compare?ids=" + id);
+        page.navigate(browser.url("#/compare?ids=" + id));
         assertThat(page.locator("[role=figure].chart canvas")).hasCount(2);
         List<String> compared = page.locator("[role=figure].chart").all().stream().map(c -> c.getAttribute("aria-label")).toList();
         assertThat(compared).allSatisfy(label -> assertThat(label).startsWith("total loss [cm²] by "));
