@@ -20,7 +20,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The study page of a categorical study in headless Chromium: the design-choice panel draws each
- * choice's probability over the steps and names the most probable choice, the one /answer gives.
+ * choice's probability over the steps and names the most probable choice, the one /answer gives; the
+ * detector drawing's legend names the absorber the drawn step most probably holds.
  */
 @ServiceTest
 class CategoricalDashboardBrowserTest {
@@ -79,5 +80,10 @@ class CategoricalDashboardBrowserTest {
         assertThat(page.locator("[data-categorical='absorber'] .u-legend .u-series")).hasCount(4);
         // no θ chart for a categorical
         assertThat(page.locator("[data-parameter='absorber']")).hasCount(0);
+        // the drawing names the absorber the newest step most probably holds, not the built-in PbWO4
+        assertThat(page.getByTestId("detector-step")).hasText(String.valueOf(points.path(points.size() - 1).path("step").asInt()));
+        assertThat(page.locator("[data-testid='detector-caption'] [data-material='absorber']")).containsText(
+                String.format(java.util.Locale.ROOT, "absorber (%s, p = %.3f)", lastBest, last.path(lastBest).asDouble()));
+        assertThat(page.locator("[data-testid='detector-caption'] [data-material='gap']")).containsText("liquid argon");
     }
 }
