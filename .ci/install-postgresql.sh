@@ -11,13 +11,5 @@ if compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && compgen -G "/usr/
   exit 0
 fi
 
-if [ "$(id -u)" -ne 0 ]; then
-  SUDO=sudo
-else
-  SUDO=
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q
-$SUDO apt-get install -y -q --no-install-recommends postgresql
+bash "$(dirname "$0")/apt-install.sh" postgresql
 echo "installed: $(dpkg-query -W postgresql | tr "\n" " ")"

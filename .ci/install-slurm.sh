@@ -11,13 +11,5 @@ if command -v sbatch >/dev/null && command -v slurmctld >/dev/null && command -v
   exit 0
 fi
 
-if [ "$(id -u)" -ne 0 ]; then
-  SUDO=sudo
-else
-  SUDO=
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q
-$SUDO apt-get install -y -q --no-install-recommends slurm-wlm munge
+bash "$(dirname "$0")/apt-install.sh" slurm-wlm munge
 echo "installed: $(dpkg-query -W slurm-wlm munge | tr "\n" " ")"

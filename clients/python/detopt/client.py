@@ -428,7 +428,8 @@ class Study:
 
     def rows(self) -> List[Dict[str, Any]]:
         """The steps as flat rows with the CSV export's columns (``theta.<p>``, ``gradient.<p>``, …,
-        ``theta_after.<p>``: the design after the step's update; the last row's is the final design)."""
+        ``theta_after.<p>``: the design after the step's update; the last row's is the final design;
+        ``probability.<categorical>.<choice>`` for categorical parameters)."""
         records = self.steps()
         final = ((self.refresh().info.get("state") or {}).get("theta")) if records else None
         observables = list(dict.fromkeys(name for r in records for name in (r.get("observables") or {})))
@@ -471,6 +472,10 @@ def step_row(record: Dict[str, Any], theta_after: Optional[Dict[str, float]] = N
     for column, key in (("observable_mean", "mean"), ("observable_stderr", "stderr")):
         for name in names:
             row[f"{column}.{_column(name)}"] = estimates[name][key] if name in estimates else None
+    # categorical parameters: the probability of each choice the step's events drew from
+    for name, estimate in (record.get("categoricals") or {}).items():
+        for choice, probability in zip(estimate["choices"], estimate["probabilities"]):
+            row[f"probability.{_column(name)}.{_column(choice)}"] = probability
     return row
 
 

@@ -52,6 +52,17 @@ class StepRowTest(unittest.TestCase):
         self.assertIsNone(step_row(record)["theta_after.mu"])
         self.assertIn("theta.a_b", step_row(dict(record, theta={"a b": 1.0}, gradient={}, gradientStderr={})))
 
+    def test_categorical_probabilities_follow_the_csv_columns(self):
+        record = {"step": 0, "theta": {"e": 1000.0}, "physics": 0.05, "physicsStderr": 0.01, "cost": 2.0,
+                  "penalty": 0.1, "total": 0.15, "gradient": {}, "gradientStderr": {}, "gradientNorm": 0.3,
+                  "events": 100, "eventsTotal": 100, "lambda": 0.05,
+                  "categoricals": {"absorber": {"choices": ["Pb", "Cu"], "probabilities": [0.25, 0.75],
+                                                "logits": [0.0, 1.0986], "gradient": [0.1, -0.1],
+                                                "gradientStderr": [0.02, 0.02], "events": [24, 76]}}}
+        row = step_row(record)
+        self.assertEqual(list(row)[-2:], ["probability.absorber.Pb", "probability.absorber.Cu"])
+        self.assertEqual((row["probability.absorber.Pb"], row["probability.absorber.Cu"]), (0.25, 0.75))
+
 
 class ProgressTest(unittest.TestCase):
     def test_one_line_redrawn_in_place(self):

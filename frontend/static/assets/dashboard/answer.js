@@ -64,7 +64,7 @@ export class AnswerView {
         h('div', { class: 'muted small' }, `“Best so far” is the ${best.label}.`)),
     ] : [];
     this.body.replaceChildren(
-      h('p', { class: 'muted' }, finished
+      h('p', { class: 'muted', 'data-testid': 'answer-steps', 'data-steps': answer.stepsCompleted }, finished
         ? `Final design: θ after the last update, after ${answer.stepsCompleted} steps.`
         : `Design now (after ${answer.stepsCompleted} steps); the study is ${String(answer.status).toLowerCase()}.`),
       h('div', { class: 'table-scroll' }, table),

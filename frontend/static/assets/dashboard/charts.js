@@ -15,10 +15,12 @@ const uPlotLoading = import('../vendor/uplot/1.6.30/dist/uPlot.esm.js')
 const STEP_INCREMENTS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6];
 
 /**
- * The Okabe–Ito palette (Okabe & Ito 2008, "Color Universal Design"): its colours stay distinct
- * under protanopia, deuteranopia and tritanopia; lines also differ by dash where they share a chart.
+ * The Okabe–Ito palette (Okabe & Ito 2008, "Color Universal Design") without its yellow, too pale on
+ * white, and Tol's wine (#882255) as the eighth colour: every pair stays ΔE00 ≥ 10 apart under
+ * simulated protanopia, deuteranopia and tritanopia (DashboardFidelityBrowserTest; docs/dashboard.md).
+ * Lines also differ by dash where they share a chart.
  */
-export const COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#56B4E9', '#E69F00', '#000000', '#B8A200'];
+export const COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#56B4E9', '#E69F00', '#000000', '#882255'];
 
 /**
  * A line chart that keeps its data so it can be rebuilt (log toggle) and resized with its panel.
@@ -35,6 +37,11 @@ export class LineChart {
     this.log = log;
     this.height = height;
     this.data = [[], ...series.map(() => [])];
+    // The colours this chart shows side by side (a band's translucent edges belong to their line),
+    // read by the colour-vision test.
+    const bandEdges = new Set(series.flatMap(s => s.band || []));
+    container.seriesColors = [...new Set(series.map((s, i) => (bandEdges.has(i) ? null : s.color || COLORS[i % COLORS.length]))
+      .filter(Boolean))];
     // The canvas has no text; the figure's label and uPlot's legend table describe it.
     container.setAttribute('role', 'figure');
     container.setAttribute('aria-label', `${yLabel || 'value'} by ${xLabel}: ${series.map(x => x.label).join(', ')}`);
@@ -77,6 +84,11 @@ export class LineChart {
       : column.map(v => (v != null && v > 0 ? v : null))));
   }
 
+  /** Taller on a 4K screen at scale 1 (style.css widens the page there), so wide charts are not flat strips. */
+  plotHeight() {
+    return window.matchMedia('(min-width: 2400px)').matches ? Math.round(this.height * 1.5) : this.height;
+  }
+
   width() {
     return Math.max(280, Math.floor(this.container.clientWidth || 400));
   }
@@ -106,7 +118,8 @@ export class LineChart {
     };
     const axes = [
       { label: this.xLabel, labelSize: 18, size: 36, incrs: this.xIncrements || undefined },
-      { label: this.yLabel, labelSize: 18, size: 64, values: (u, vals) => vals.map(formatTick) },
+      // Short charts (the residual strip) still get a few value ticks, not a lone 0.
+      { label: this.yLabel, labelSize: 18, size: 64, space: this.height < 200 ? 16 : 30, values: (u, vals) => vals.map(formatTick) },
     ];
     // A series with its own `scale` (e.g. cost in currency next to losses) gets a right-hand axis.
     for (const s of this.seriesSpec) {
@@ -120,7 +133,7 @@ export class LineChart {
     }
     const opts = {
       width: this.width(),
-      height: this.height,
+      height: this.plotHeight(),
       scales,
       axes,
       series: [
@@ -144,7 +157,7 @@ export class LineChart {
   }
 
   resize() {
-    if (this.plot) this.plot.setSize({ width: this.width(), height: this.height });
+    if (this.plot) this.plot.setSize({ width: this.width(), height: this.plotHeight() });
   }
 
   destroyPlot() {

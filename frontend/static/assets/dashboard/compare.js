@@ -1,5 +1,7 @@
 // Compare page: loss of several studies against step and against events simulated, and their designs.
+import { Api } from './api.js';
 import { CampaignApi } from './campaigns-api.js';
+import { lossUnit, withUnit } from './physics.js';
 import { COLORS, LineChart } from './charts.js';
 import { h, int, num, statusBadge } from './dom.js';
 import { reportError } from './session.js';
@@ -23,11 +25,17 @@ export function renderCompare(main, params) {
   }
   (async () => {
     try {
-      const c = await CampaignApi.compare(ids);
+      const [c, specs] = await Promise.all([CampaignApi.compare(ids),
+        Promise.all(ids.map(i => Api.study(i).then(s => s?.spec, () => null)))]);
       if (disposed) return;
-      const series = c.studies.map((s, i) => ({ label: s.name, color: COLORS[i % COLORS.length], width: 1.5 }));
-      const byStep = new LineChart(stepBox, { yLabel: 'total loss', series });
-      const byEvents = new LineChart(eventsBox, { yLabel: 'total loss', xLabel: 'events simulated', series });
+      // The loss axis has the studies' unit when they share one.
+      const units = new Set(specs.map(lossUnit));
+      const yLabel = units.size === 1 ? withUnit('total loss', [...units][0]) : 'total loss [units differ between studies]';
+      // Past eight studies the colours repeat: the repeats are dashed.
+      const series = c.studies.map((s, i) => ({ label: s.name, color: COLORS[i % COLORS.length], width: 1.5,
+        dash: i >= COLORS.length ? [6, 3] : undefined }));
+      const byStep = new LineChart(stepBox, { yLabel, series });
+      const byEvents = new LineChart(eventsBox, { yLabel, xLabel: 'events simulated', series });
       charts.push(byStep, byEvents);
       byStep.setData(c.byStep.x, c.studies.map(s => c.byStep.total[s.id]));
       byEvents.setData(c.byEvents.x, c.studies.map(s => c.byEvents.total[s.id]));

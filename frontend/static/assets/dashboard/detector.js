@@ -15,7 +15,7 @@ export const MATERIALS = {
 };
 const CALORIMETER_DEFAULTS = { layers: 50, transverseSizeMm: 400 };
 /** Okabe–Ito colours for the slabs of a declared drawing hint, in the order the hint lists them. */
-const SLAB_COLORS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'];
+export const SLAB_COLORS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'];
 const BUILT_IN_DRAWINGS = new Set(['calorimeter', 'branching']);
 
 /** The slabs of a drawing hint front to back: its layers `repeat` times, thicknesses from θ. */
@@ -40,6 +40,24 @@ function svg(tag, attrs = {}, ...children) {
   for (const [k, v] of Object.entries(attrs)) if (v != null) el.setAttribute(k, String(v));
   for (const c of children.flat()) if (c != null) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   return el;
+}
+
+/** Calorimeter categoricals (CalorimeterSimulator's choice names) and the layer kind each one fills. */
+const CALORIMETER_CHOICES = { absorber: 'absorber', active: 'gap' };
+
+/**
+ * The absorber's and gap's labels at a step: the fixed materials, or for a categorical study the
+ * most probable choice at that step with its probability.
+ */
+export function calorimeterLabels(row) {
+  const labels = { absorber: MATERIALS.absorber.label, gap: MATERIALS.gap.label };
+  for (const [choice, kind] of Object.entries(CALORIMETER_CHOICES)) {
+    const probabilities = row?.probabilities?.[choice];
+    if (!probabilities) continue;
+    const [best, p] = Object.entries(probabilities).reduce((a, b) => (b[1] > a[1] ? b : a));
+    labels[kind] = `${kind === "gap" ? "active gap" : "absorber"} (${best}, p = ${p.toFixed(3)})`;
+  }
+  return labels;
 }
 
 /** The calorimeter's layers front to back: absorber then gap, `layers` times, thicknesses from θ (mm). */
@@ -159,14 +177,14 @@ export class DetectorView {
     const name = this.spec?.simulator?.name;
     const overlay = this.bestToggle.checked ? this.best?.theta : null;
     let figure;
-    if (name === 'calorimeter') figure = this.drawCalorimeter(row.theta, overlay);
+    if (name === 'calorimeter') figure = this.drawCalorimeter(row.theta, overlay, calorimeterLabels(row));
     else if (name === 'branching') figure = this.drawAnnulus(row.theta, overlay);
     else if (this.hint) figure = this.drawStack(this.hint, row.theta, overlay);
     else figure = this.drawBars(row.theta, overlay);
     this.drawing.replaceChildren(figure);
   }
 
-  drawCalorimeter(theta, overlay) {
+  drawCalorimeter(theta, overlay, labels = calorimeterLabels(null)) {
     const config = { ...CALORIMETER_DEFAULTS, ...(this.spec?.simulator?.config || {}) };
     const layers = calorimeterLayers(config, theta);
     // One scale for every step (the deepest design of the trajectory), so the slider shows growth.
@@ -194,7 +212,7 @@ export class DetectorView {
         fill: MATERIALS[l.material].color, 'data-layer': l.layer, 'data-material': l.material,
         'data-thickness-mm': l.thickness,
       };
-      const rect = svg('rect', attrs, svg('title', {}, `layer ${l.layer} ${MATERIALS[l.material].label}: ${formatNumber(l.thickness)} mm`));
+      const rect = svg('rect', attrs, svg('title', {}, `layer ${l.layer} ${labels[l.material]}: ${formatNumber(l.thickness)} mm`));
       root.append(rect);
       if (l.material === 'absorber') root.append(svg('rect', { ...attrs, fill: 'url(#hatch)', 'data-layer': null, 'data-material': null, 'pointer-events': 'none' }));
     }
@@ -206,7 +224,7 @@ export class DetectorView {
       root.append(g);
     }
     root.append(axis(left, top + height + 4, maxDepth * scale, maxDepth, 'depth [mm]', scale));
-    this.legend(['absorber', 'gap'], `${config.layers} layers × (a = ${formatNumber(numeric(theta.a))} mm + g = `
+    this.legend(['absorber', 'gap'], labels, `${config.layers} layers × (a = ${formatNumber(numeric(theta.a))} mm + g = `
       + `${formatNumber(numeric(theta.g))} mm) = ${formatNumber(depth(theta))} mm deep; transverse ${config.transverseSizeMm} mm.`);
     return root;
   }
@@ -273,7 +291,7 @@ export class DetectorView {
         'stroke-dasharray': '4 3', 'data-overlay': 'best' }));
     }
     root.append(axis(c, size + 2, outer * scale, outer, 'radius [simulator length units]', scale));
-    this.legend(['annulus'], `inner radius θ = ${formatNumber(r)}, width ${BRANCHING_ANNULUS_WIDTH}.`);
+    this.legend(['annulus'], {}, `inner radius θ = ${formatNumber(r)}, width ${BRANCHING_ANNULUS_WIDTH}.`);
     return root;
   }
 
@@ -305,14 +323,14 @@ export class DetectorView {
       root.append(svg('text', { x: left, y: y + 30, 'font-size': 10, fill: '#5b6475' }, formatNumber(lo)));
       root.append(svg('text', { x: left + barW, y: y + 30, 'font-size': 10, fill: '#5b6475', 'text-anchor': 'end' }, formatNumber(hi)));
     });
-    this.legend([], 'Each parameter as a bar between its bounds (or the range the study visited).');
+    this.legend([], {}, 'Each parameter as a bar between its bounds (or the range the study visited).');
     return root;
   }
 
-  legend(materials, text) {
+  legend(materials, labels, text) {
     this.caption.replaceChildren(
-      ...materials.map(m => h('span', { class: 'legend-item' },
-        h('span', { class: 'legend-dot', style: `background:${MATERIALS[m].color}` }), MATERIALS[m].label, ' ')),
+      ...materials.map(m => h('span', { class: 'legend-item', 'data-material': m },
+        h('span', { class: 'legend-dot', style: `background:${MATERIALS[m].color}` }), labels[m] ?? MATERIALS[m].label, ' ')),
       text);
   }
 }

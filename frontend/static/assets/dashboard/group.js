@@ -4,6 +4,7 @@ import { CampaignApi } from './campaigns-api.js';
 import { COLORS, LineChart } from './charts.js';
 import { h, int, num, statusBadge, toast, when } from './dom.js';
 import { paretoScatter } from './pareto.js';
+import { lossUnit, withUnit } from './physics.js';
 import { reportError, session } from './session.js';
 
 const REFRESH_MS = 4000;
@@ -110,7 +111,7 @@ export function renderGroup(main, groupId) {
         h('h3', {}, `${valuesText(band.values) || 'all members'} · ${band.members.length} seed${band.members.length === 1 ? '' : 's'}`), box));
       const color = COLORS[i % COLORS.length];
       const chart = new LineChart(box, {
-        yLabel: 'total loss',
+        yLabel: withUnit('total loss', lossUnit(group.baseSpec)),
         series: [
           { label: 'median', color, width: 2 },
           { label: 'upper quartile', color: 'rgba(36,86,201,0.35)', width: 1 },
@@ -121,7 +122,8 @@ export function renderGroup(main, groupId) {
       chart.setData(band.steps.map(p => p.step), [band.steps.map(p => p.median), band.steps.map(p => p.upperQuartile),
         band.steps.map(p => p.lowerQuartile)]);
     });
-    frontBox.replaceChildren(paretoScatter(group.points.map(p => ({ ...p, label: names[p.studyId] || p.studyId }))));
+    frontBox.replaceChildren(paretoScatter(group.points.map(p => ({ ...p, label: names[p.studyId] || p.studyId })),
+      { lossUnit: lossUnit(group.baseSpec) }));
     frontTable.replaceChildren(...group.points.filter(p => p.onFront).map(p => h('tr', {},
       h('td', {}, h('a', { href: `#/studies/${encodeURIComponent(p.studyId)}` }, valuesText(p.values) || names[p.studyId])),
       h('td', { class: 'num' }, num(p.cost)), h('td', { class: 'num' }, num(p.physics)), h('td', { class: 'num' }, int(p.step)))));

@@ -74,7 +74,7 @@ export function mountInsights(id, { maxPoints }) {
     const free = Object.keys(rows.at(-1)?.gradient || {});
     spacePanel.hidden = free.length < 2;
     if (free.length >= 2) space.update(rows, info, free);
-    const tasks = [Api.answer(id).then(a => answer.update(a)), updateArtifacts()];
+    const tasks = [updateArtifacts()];
     if (physics instanceof ProfileView) tasks.push(physics.show(detector.selectedStep(), spec, state));
     if (physics instanceof ResolutionView) tasks.push(physics.update(spec, maxPoints));
     if (!observableNames && rows.length) {
@@ -102,6 +102,8 @@ export function mountInsights(id, { maxPoints }) {
       artifactsPanel,
     ],
     update,
+    /** The answer, refreshed by the page together with its charts. */
+    showAnswer: a => answer.update(a),
     chooseStep: step => detector.chooseStep(step),
     dispose,
     get rows() { return lastRows; },

@@ -173,6 +173,7 @@ export function parameterInfo(spec) {
   const target = spec?.objective?.target?.simulate?.parameters || {};
   const info = {};
   for (const p of spec?.parameters || []) {
+    if (Array.isArray(p.choices)) continue; // a categorical has no θ: categorical.js shows its probabilities
     info[p.name] = {
       unit: p.unit,
       lower: p.lower ?? null,

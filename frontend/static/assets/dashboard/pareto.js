@@ -1,7 +1,10 @@
 // A physics-vs-cost scatter in SVG: every member's best design, the Pareto front joined and marked.
 import { formatNumber } from './charts.js';
+import { withUnit } from './physics.js';
 
 const NS = 'http://www.w3.org/2000/svg';
+/** The front and the other designs (front points are also larger and joined by a dashed staircase). */
+export const PARETO_COLORS = { front: '#d9480f', other: '#2456c9' };
 
 function el(tag, attrs = {}, text) {
   const node = document.createElementNS(NS, tag);
@@ -10,8 +13,8 @@ function el(tag, attrs = {}, text) {
   return node;
 }
 
-/** points: [{studyId, physics, cost, onFront, label}]; returns an <svg>. */
-export function paretoScatter(points, { width = 560, height = 340 } = {}) {
+/** points: [{studyId, physics, cost, onFront, label}]; lossUnit: the physics loss's unit; returns an <svg>. */
+export function paretoScatter(points, { width = 560, height = 340, lossUnit = '' } = {}) {
   const m = { left: 70, right: 20, top: 16, bottom: 44 };
   const svg = el('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'data-testid': 'pareto-scatter',
     'aria-label': `physics loss against cost of ${points.length} best designs; ${points.filter(p => p.onFront).length} on the Pareto front` });
@@ -34,19 +37,19 @@ export function paretoScatter(points, { width = 560, height = 340 } = {}) {
     svg.append(el('text', { x: X(xv), y: height - m.bottom + 16, 'text-anchor': 'middle', 'font-size': 11 }, formatNumber(xv)));
     svg.append(el('text', { x: m.left - 6, y: Y(yv) + 4, 'text-anchor': 'end', 'font-size': 11 }, formatNumber(yv)));
   }
-  svg.append(el('text', { x: (m.left + width - m.right) / 2, y: height - 6, 'text-anchor': 'middle', 'font-size': 12 }, 'cost'));
+  svg.append(el('text', { x: (m.left + width - m.right) / 2, y: height - 6, 'text-anchor': 'middle', 'font-size': 12 }, 'cost [price units]'));
   svg.append(el('text', { x: 14, y: (m.top + height - m.bottom) / 2, 'text-anchor': 'middle', 'font-size': 12,
-    transform: `rotate(-90 14 ${(m.top + height - m.bottom) / 2})` }, 'physics loss'));
+    transform: `rotate(-90 14 ${(m.top + height - m.bottom) / 2})` }, withUnit('physics loss', lossUnit)));
   const front = points.filter(p => p.onFront).sort((a, b) => a.cost - b.cost);
   if (front.length > 1) {
     // The front as a staircase: no design between two front points does better than both.
     let d = `M ${X(front[0].cost)} ${Y(front[0].physics)}`;
     for (let i = 1; i < front.length; i++) d += ` H ${X(front[i].cost)} V ${Y(front[i].physics)}`;
-    svg.append(el('path', { d, fill: 'none', stroke: '#d9480f', 'stroke-width': 1.5, 'stroke-dasharray': '5 3' }));
+    svg.append(el('path', { d, fill: 'none', stroke: PARETO_COLORS.front, 'stroke-width': 1.5, 'stroke-dasharray': '5 3' }));
   }
   for (const p of points) {
     const circle = el('circle', { cx: X(p.cost), cy: Y(p.physics), r: p.onFront ? 6 : 4,
-      fill: p.onFront ? '#d9480f' : '#2456c9', 'fill-opacity': p.onFront ? 0.9 : 0.6,
+      fill: p.onFront ? PARETO_COLORS.front : PARETO_COLORS.other, 'fill-opacity': p.onFront ? 0.9 : 0.6,
       'data-on-front': p.onFront ? 'true' : 'false', 'data-study-id': p.studyId });
     circle.append(el('title', {}, `${p.label}: physics ${formatNumber(p.physics)}, cost ${formatNumber(p.cost)}${p.onFront ? ' (Pareto front)' : ''}`));
     svg.append(circle);

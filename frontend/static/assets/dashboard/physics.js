@@ -16,10 +16,22 @@ export function expandSelectors(selectors, names) {
   return out;
 }
 
-/** Unit of a built-in simulator's observable (calorimeter energies in MeV), '' when undeclared. */
-export function observableUnit(simulator, name) {
-  if (simulator !== 'calorimeter') return '';
-  return name.endsWith('.squared') ? 'MeV²' : 'MeV';
+/**
+ * Unit of a built-in simulator's observable, '' when undeclared: calorimeter energies in MeV; the
+ * Gaussian toy's y = μ + σz in μ's unit, y² and its loss (y − center)² in that unit squared.
+ */
+export function observableUnit(simulator, name, spec) {
+  if (simulator === 'calorimeter') return name.endsWith('.squared') ? 'MeV²' : 'MeV';
+  if (simulator === 'gaussian') {
+    const unit = spec?.parameters?.find(p => p.name === 'mu')?.unit;
+    return !unit ? '' : name === 'y' ? unit : `${unit}²`;
+  }
+  return '';
+}
+
+/** An axis label with its unit; an undeclared unit is said to be so rather than left out. */
+export function withUnit(label, unit) {
+  return `${label} [${unit || 'unit not declared'}]`;
 }
 
 /** The physics loss's unit for this spec (MeV² for a calorimeter profile match), '' when undeclared. */
@@ -27,15 +39,14 @@ export function lossUnit(spec) {
   const simulator = spec?.simulator?.name;
   switch (spec?.objective?.type) {
     case 'profile-match': {
-      const unit = observableUnit(simulator, spec.objective.observables?.[0] || '');
+      const unit = observableUnit(simulator, spec.objective.observables?.[0] || '', spec);
       return unit ? `${unit}²` : '';
     }
     case 'energy-resolution': return '1';
-    default: return observableUnit(simulator, spec?.objective?.observable || 'loss');
+    default: return observableUnit(simulator, spec?.objective?.observable || 'loss', spec);
   }
 }
 
-const withUnit = (label, unit) => (unit ? `${label} [${unit}]` : label);
 
 /** The profile at one step: points {name, mean, stderr, target, residual}. */
 export function profilePoints(spec, state, record) {
@@ -57,6 +68,7 @@ export class ProfileView {
     this.note = h('p', { class: 'muted', 'data-testid': 'profile-step' });
     const box = h('div', { class: 'chart', 'data-testid': 'profile-chart' });
     const residualBox = h('div', { class: 'chart', 'data-testid': 'profile-residual' });
+    this.boxes = [box, residualBox];
     this.table = h('table', { class: 'compact', 'data-testid': 'profile-table' });
     this.details = h('details', {}, h('summary', {}, 'Numbers'), h('div', { class: 'table-scroll' }, this.table));
     container.append(this.title, this.note, box, residualBox, this.details);
@@ -93,9 +105,15 @@ export class ProfileView {
       this.cache.set(step, record);
     }
     const points = profilePoints(spec, state, record);
-    const unit = observableUnit(spec?.simulator?.name, points[0]?.name || '');
-    this.chart.yLabel = withUnit('mean deposit', unit);
-    this.residual.yLabel = withUnit('residual', unit);
+    const unit = observableUnit(spec?.simulator?.name, points[0]?.name || '', spec);
+    // One compared observable makes no profile: a one-point line chart would look empty.
+    const single = points.length === 1;
+    this.title.textContent = single ? 'Compared observable against its target'
+      : spec?.simulator?.name === 'calorimeter' ? 'Deposit profile' : 'Profile against the target';
+    for (const box of this.boxes) box.hidden = single;
+    this.details.open = single;
+    this.chart.setYLabel(withUnit(spec?.simulator?.name === 'calorimeter' ? 'mean deposit' : 'mean', unit));
+    this.residual.setYLabel(withUnit('residual', unit));
     if (!points.length) {
       this.note.textContent = `Step ${step} recorded no observables (a study from before they were recorded).`;
       this.chart.setData([], []);
@@ -103,8 +121,15 @@ export class ProfileView {
       this.table.replaceChildren();
       return;
     }
-    this.note.textContent = `Step ${step}: ${points.length} compared observables (${points[0].name} … ${points.at(-1).name}), `
-      + 'mean ± 1 standard error against the target; residual strip beneath.';
+    if (single) {
+      const p = points[0];
+      const pulls = p.residual != null && p.stderr ? `, ${formatNumber(p.residual / p.stderr)} standard errors` : '';
+      this.note.textContent = `Step ${step}: ${p.name} = ${formatNumber(p.mean)} ± ${formatNumber(p.stderr)}${unit ? ` ${unit}` : ''} `
+        + `against the target ${formatNumber(p.target)}; mean − target = ${formatNumber(p.residual)}${unit ? ` ${unit}` : ''}${pulls}.`;
+    } else {
+      this.note.textContent = `Step ${step}: ${points.length} compared observables (${points[0].name} … ${points.at(-1).name}), `
+        + 'mean ± 1 standard error against the target; residual strip beneath.';
+    }
     const xs = points.map((_, i) => i);
     this.chart.setData(xs, [
       points.map(p => p.mean),
@@ -208,11 +233,7 @@ export class ObservableView {
     if (!name) return;
     const answer = await Api.seriesWith(this.studyId, this.maxPoints || 1000, [name]);
     const points = answer?.points || [];
-    const unit = observableUnit(this.spec?.simulator?.name, name);
-    if (this.chart.yLabel !== withUnit(name, unit)) {
-      this.chart.yLabel = withUnit(name, unit);
-      this.chart.rebuild();
-    }
+    this.chart.setYLabel(withUnit(name, observableUnit(this.spec?.simulator?.name, name, this.spec)));
     const m = points.map(p => numeric(p.observables?.[name]?.mean));
     const se = points.map(p => numeric(p.observables?.[name]?.stderr));
     this.chart.setData(points.map(p => p.step), [

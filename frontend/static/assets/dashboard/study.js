@@ -11,7 +11,8 @@ import { navigate, reportError, session } from './session.js';
 import { operationsPanel } from './operations.js';
 import { studyCampaignPanel } from './study-campaign.js';
 import { mountInsights } from './insights.js';
-import { lossUnit } from './physics.js';
+import { lossUnit, withUnit } from './physics.js';
+import { CategoricalView } from './categorical.js';
 
 const SERIES_POINTS = 1000;     // the service downsamples to about this many points
 const POLL_MS = 3000;           // without a stream
@@ -19,9 +20,12 @@ const SLOW_POLL_MS = 15000;     // with a stream: workers and anything the strea
 const STREAM_THROTTLE_MS = 800; // at most one refetch per this interval while steps stream in
 const STREAM_RETRY_MS = 10000;
 const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
-const TASK_COLORS = { QUEUED: '#8f9bb3', HELD: '#e67700', LEASED: '#2456c9', COMPLETED: '#2b8a3e', CANCELLED: '#c2255c' };
+/** Task states in the bar: grey and Okabe–Ito colours, distinct under colour-vision deficiencies. */
+export const TASK_COLORS = { QUEUED: '#8f9bb3', HELD: '#E69F00', LEASED: '#0072B2', COMPLETED: '#009E73', CANCELLED: '#D55E00' };
 const MAX_EVENTS = 500;
-const INSIGHTS_MS = 1500;        // the physics sections refetch at most this often
+const INSIGHTS_MS = 1500;
+/** c(θ) = Σ price × volume: in whatever currency the spec's prices are. */
+const COST_LABEL = 'cost [price units]';        // the physics sections refetch at most this often
 
 export function renderStudy(main, id) {
   let disposed = false;
@@ -65,6 +69,7 @@ export function renderStudy(main, id) {
   const eventsList = h('ul', { class: 'events', 'aria-label': 'Event log' });
   const stepsLabel = h('span', { class: 'muted', 'data-testid': 'steps-plotted' });
   const ops = operationsPanel(id, reportError);
+  const categorical = new CategoricalView();
   // Campaigns: notes and tags, fork, extend (an extended study runs again: follow it).
   const campaign = studyCampaignPanel(answer => {
     renderHeader(answer);
@@ -93,6 +98,7 @@ export function renderStudy(main, id) {
       h('div', { class: 'chart-head' },
         h('h2', { id: 'params-h' }, 'Parameters (bounds dashed, target dotted)'),
         h('label', {}, 'show ', paramMode)), paramsBox),
+    categorical.element,
     h('div', { class: 'grid' },
       h('section', { class: 'panel', 'aria-labelledby': 'cost-h' }, h('h2', { id: 'cost-h' }, 'Cost and budget'), costBox),
       h('section', { class: 'panel', 'aria-labelledby': 'best-h' }, h('h2', { id: 'best-h' }, 'Best design so far'), bestBox)),
@@ -109,7 +115,7 @@ export function renderStudy(main, id) {
       { label: 'total', color: COLORS[0], width: 2 },
       { label: 'physics', color: COLORS[1] },
       { label: 'penalty', color: COLORS[3] },
-      { label: 'cost c(θ)', color: COLORS[2], dash: [4, 3], scale: 'cost', scaleLabel: 'cost' },
+      { label: 'cost c(θ)', color: COLORS[2], dash: [4, 3], scale: 'cost', scaleLabel: COST_LABEL },
     ],
   });
   const gradChart = new LineChart(gradBox, {
@@ -121,7 +127,7 @@ export function renderStudy(main, id) {
     ],
   });
   const costChart = new LineChart(costBox, {
-    yLabel: 'cost',
+    yLabel: COST_LABEL,
     series: [
       { label: 'cost c(θ)', color: COLORS[2], width: 2 },
       { label: 'budget', color: COLORS[1], dash: [6, 4] },
@@ -173,10 +179,8 @@ export function renderStudy(main, id) {
     rows = stepRows(answer);
     const xs = rows.map(r => r.step);
     const unit = lossUnit(view?.spec);
-    if (unit && lossChart.yLabel === 'loss') {
-      lossChart.yLabel = `loss [${unit}]`;
-      gradChart.yLabel = `‖g‖ [${unit}]`;
-    }
+    lossChart.setYLabel(withUnit('loss', unit));
+    gradChart.setYLabel(withUnit('‖g‖', unit)); // ‖∂L/∂θ · scale‖: scale carries θ's unit
     if (!logChosen) {
       // A loss spanning more than two decades is read on a log axis.
       const positive = rows.map(r => r.total).filter(v => v != null && v > 0);
@@ -205,6 +209,7 @@ export function renderStudy(main, id) {
     if (hasCost) costChart.setData(xs, [rows.map(r => numeric(r.cost)), rows.map(() => budget)]);
     else costBox.innerHTML = '<div class="empty">This spec has no cost model.</div>';
     renderParameters(xs, info);
+    categorical.update(view?.spec, rows);
   }
 
   function renderParameters(xs, info) {
@@ -217,7 +222,7 @@ export function renderStudy(main, id) {
         paramsBox.append(h('section', { class: 'panel', 'aria-label': `parameter ${name}` },
           h('h2', {}, `${name}${p.unit ? ` [${p.unit}]` : ''}${p.frozen ? ' (frozen)' : ''}`), box));
         chart = new LineChart(box, {
-          yLabel: `${name}${p.unit ? ` [${p.unit}]` : ''}`, height: 180,
+          yLabel: withUnit(name, p.unit), height: 180,
           series: [
             { label: name, color: COLORS[0], width: 2 },
             { label: 'lower', color: '#8f9bb3', dash: [6, 4] },
@@ -230,7 +235,7 @@ export function renderStudy(main, id) {
       const mode = paramMode.value;
       const relative = mode === 'relative' && p.target;
       const theta = rows.map(r => numeric(r.theta?.[name]));
-      chart.setYLabel(relative ? `(${name} − ${name}*)/${name}* [1]` : `${name}${p.unit ? ` [${p.unit}]` : ''}`);
+      chart.setYLabel(relative ? `(${name} − ${name}*)/${name}* [1]` : withUnit(name, p.unit));
       chart.setData(xs, [
         relative ? theta.map(v => (v == null ? null : (v - p.target) / p.target)) : theta,
         rows.map(() => (mode === 'bounds' ? p.lower ?? null : null)),
@@ -345,11 +350,13 @@ export function renderStudy(main, id) {
       const study = await Api.study(id);
       if (disposed) return;
       view = studyView(study);
-      const [series, tasks, best] = await Promise.allSettled([
-        Api.series(id, SERIES_POINTS), Api.tasks(id), Api.best(id)]);
+      // The answer comes with the charts, not with the slower physics sections, so it never lags them.
+      const [series, tasks, best, answer] = await Promise.allSettled([
+        Api.series(id, SERIES_POINTS), Api.tasks(id), Api.best(id), Api.answer(id)]);
       if (disposed) return;
       if (series.status === 'fulfilled') renderSeries(series.value);
       renderHeader(study);
+      if (answer.status === 'fulfilled') insights.showAnswer(answer.value);
       if (tasks.status === 'fulfilled') renderTasks(tasks.value);
       if (best.status === 'fulfilled') renderBest(best.value);
       else if (best.reason instanceof ApiError && best.reason.status === 404) renderBest(null);

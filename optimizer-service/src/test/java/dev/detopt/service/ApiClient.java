@@ -8,6 +8,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 
 /** A small HTTP client for API tests: bearer token, JSON bodies, the wire mapper for reading. */
@@ -24,6 +27,13 @@ public final class ApiClient {
         public JsonNode json() {
             return WireJson.mapper().readTree(body);
         }
+
+        /** The fields named by an RFC 9457 problem's {@code errors}, in order. */
+        public List<String> problemFields() {
+            List<String> fields = new ArrayList<>();
+            json().path("errors").forEach(error -> fields.add(error.path("field").asString()));
+            return fields;
+        }
     }
 
     /**
@@ -36,6 +46,14 @@ public final class ApiClient {
                 post("/api/v1/studies/" + study.path("id").asString() + "/cancel", (String) null, TestTokens.OPERATOR);
             }
         }
+    }
+
+    /** The messages of a study's event log, as its first page lists them. */
+    public List<String> eventMessages(UUID study) {
+        List<String> messages = new ArrayList<>();
+        get("/api/v1/studies/" + study + "/events", TestTokens.VIEWER).json().path("items")
+                .forEach(event -> messages.add(event.path("message").asString()));
+        return messages;
     }
 
     public Response get(String path, String token) {

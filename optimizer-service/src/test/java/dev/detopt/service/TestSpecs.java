@@ -43,4 +43,30 @@ public final class TestSpecs {
                 }
                 """.formatted(eventsPerStep, eventsPerBatch, maxSteps, seed);
     }
+
+    /**
+     * Gaussian toy with its σ priced (cost = σ) and an additive budget penalty, for group sweeps over
+     * cost.budget: the budget trades physics loss for cost.
+     */
+    public static String budgetSweep(String optimizer, double learningRate, int maxSteps, long eventsPerStep,
+                                     long eventsPerBatch) {
+        return """
+                {
+                  "name": "budget sweep",
+                  "simulator": {"name": "gaussian", "config": {"center": 2.0}},
+                  "parameters": [
+                    {"name": "mu", "initial": -1.0, "lower": -5, "upper": 5},
+                    {"name": "sigma", "initial": 1.0, "lower": 0.01, "upper": 3}
+                  ],
+                  "estimator": {"kind": "pathwise"},
+                  "objective": {"type": "expected-loss"},
+                  "cost": {"materialPrices": {"body": 1.0}, "budget": 0.5, "penalty": {"shape": "additive", "lambda": 1.0}},
+                  "optimizer": {"type": "%s", "learningRate": %s},
+                  "eventsPerStep": %d,
+                  "eventsPerBatch": %d,
+                  "maxSteps": %d,
+                  "seed": 1
+                }
+                """.formatted(optimizer, learningRate, eventsPerStep, eventsPerBatch, maxSteps);
+    }
 }

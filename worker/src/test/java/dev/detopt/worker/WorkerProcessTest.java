@@ -6,17 +6,13 @@ import dev.detopt.model.sim.BatchRunner;
 import dev.detopt.model.study.contract.BatchExecutor;
 import dev.detopt.model.study.contract.BatchResult;
 import dev.detopt.model.study.contract.BatchTask;
-import dev.detopt.storage.ObjectStore;
-import dev.detopt.storage.S3ObjectStore;
-import dev.detopt.storage.embedded.EmbeddedS3Server;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The worker as its own process (the way launchers and Kubernetes run it): SIGTERM
@@ -25,27 +21,14 @@ import org.junit.jupiter.api.Test;
  * identical to an uninterrupted run.
  */
 class WorkerProcessTest {
-    private static EmbeddedS3Server s3;
-    private static ObjectStore objects;
-
-    @BeforeAll
-    static void startS3() {
-        s3 = EmbeddedS3Server.inMemory("127.0.0.1", 0, "test-access", "test-secret-key");
-        objects = new S3ObjectStore(s3.settings("worker-test"));
-        objects.ensureBucket();
-    }
-
-    @AfterAll
-    static void stopS3() {
-        objects.close();
-        s3.close();
-    }
+    @RegisterExtension
+    static final InMemoryS3 s3 = new InMemoryS3();
 
     private static Process startWorker(ContractServer server, String id, Path log) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName());
         Map<String, String> env = builder.environment();
-        env.putAll(WorkerTestEnvironment.of(server.url(), s3));
+        env.putAll(WorkerTestEnvironment.of(server.url(), s3.server()));
         env.put("DETOPT_WORKER_ID", id);
         env.put("DETOPT_CHECKPOINT_INTERVAL", "0.3");
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
@@ -80,10 +63,10 @@ class WorkerProcessTest {
             // (Finishing 400 M events here would be slow, so the second worker gets a shortened copy
             // of the task from the checkpoint on; events before it are the first worker's.)
             server.withdraw(id);
-            BatchRunner.Progress stored = new CheckpointStore(objects).read(key, task).orElseThrow();
+            BatchRunner.Progress stored = new CheckpointStore(s3.objects()).read(key, task).orElseThrow();
             assertThat(stored.nextEvent()).isEqualTo(checkpointed);
             BatchTask shortened = TestTasks.gaussian("sigterm", 0, 0, checkpointed + 5000);
-            new CheckpointStore(objects).write(CheckpointStore.key(shortened, 1),
+            new CheckpointStore(s3.objects()).write(CheckpointStore.key(shortened, 1),
                     dev.detopt.model.study.contract.BatchCheckpoint.of(shortened, stored));
             long resumedId = server.enqueue(shortened, 1, CheckpointStore.key(shortened, 1));
             Process second = startWorker(server, "second", logs.resolve("second.log"));

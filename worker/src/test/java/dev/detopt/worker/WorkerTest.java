@@ -6,9 +6,6 @@ import dev.detopt.model.sim.BatchRunner;
 import dev.detopt.model.study.contract.BatchCheckpoint;
 import dev.detopt.model.study.contract.BatchExecutor;
 import dev.detopt.model.study.contract.BatchTask;
-import dev.detopt.storage.ObjectStore;
-import dev.detopt.storage.S3ObjectStore;
-import dev.detopt.storage.embedded.EmbeddedS3Server;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -16,11 +13,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The worker loop in this JVM against the contract server and a real S3 protocol server: results
@@ -31,25 +27,13 @@ class WorkerTest {
     static final String TOKEN = WorkerTestEnvironment.TOKEN;
     static final Duration WAIT = Duration.ofSeconds(60);
 
-    private static EmbeddedS3Server s3;
-    private static ObjectStore objects;
+    @RegisterExtension
+    static final InMemoryS3 s3 = new InMemoryS3();
+
     private ContractServer server;
     private final AtomicLong simulated = new AtomicLong();
     private Worker worker;
     private CompletableFuture<Integer> exit;
-
-    @BeforeAll
-    static void startS3() {
-        s3 = EmbeddedS3Server.inMemory("127.0.0.1", 0, "test-access", "test-secret-key");
-        objects = new S3ObjectStore(s3.settings("worker-test"));
-        objects.ensureBucket();
-    }
-
-    @AfterAll
-    static void stopS3() {
-        objects.close();
-        s3.close();
-    }
 
     @BeforeEach
     void startServer() throws Exception {
@@ -66,13 +50,13 @@ class WorkerTest {
     }
 
     private void startWorker(Map<String, String> overrides, String token) {
-        Map<String, String> env = WorkerTestEnvironment.of(server.url(), s3);
+        Map<String, String> env = WorkerTestEnvironment.of(server.url(), s3.server());
         env.put("DETOPT_WORKER_TOKEN", token);
         env.putAll(overrides);
         WorkerConfig config = WorkerConfig.from(env::get);
         CompletableFuture<Void> stop = new CompletableFuture<>();
         worker = new Worker(config, new ServiceClient(config.serviceUrl(), config.token(), stop),
-                new CheckpointStore(objects), TestTasks.catalog(simulated), stop);
+                new CheckpointStore(s3.objects()), TestTasks.catalog(simulated), stop);
         exit = new CompletableFuture<>();
         Thread thread = new Thread(() -> exit.complete(worker.run()), "worker-under-test");
         thread.setDaemon(true);
@@ -117,14 +101,14 @@ class WorkerTest {
             }
         }
         assertThat(server.events()).anyMatch(e -> e.startsWith("checkpoint "));
-        assertThat(objects.list("studies/complete/")).isEmpty();
+        assertThat(s3.objects().list("studies/complete/")).isEmpty();
     }
 
     @Test
     void resumesFromTheCheckpointItLeasesAndSimulatesOnlyTheRest() throws Exception {
         BatchTask task = TestTasks.counting("resume", 0, 10_000, 14_000);
         String key = CheckpointStore.key(task, 1);
-        new CheckpointStore(objects).write(key, partial(task, 2, 300));
+        new CheckpointStore(s3.objects()).write(key, partial(task, 2, 300));
         long id = server.enqueue(task, 1, key);
 
         startWorker(Map.of(), TOKEN);
@@ -140,10 +124,10 @@ class WorkerTest {
     void restartsTheBatchWhenItsCheckpointIsCorrupt() throws Exception {
         BatchTask task = TestTasks.counting("corrupt", 0, 0, 4000);
         String key = CheckpointStore.key(task, 1);
-        new CheckpointStore(objects).write(key, partial(task, 2, 300));
-        byte[] stored = objects.get(key).orElseThrow();
+        new CheckpointStore(s3.objects()).write(key, partial(task, 2, 300));
+        byte[] stored = s3.objects().get(key).orElseThrow();
         String text = new String(stored, StandardCharsets.UTF_8).replace("\"nextEvent\":600", "\"nextEvent\":900");
-        objects.put(key, text.getBytes(StandardCharsets.UTF_8), "application/json");
+        s3.objects().put(key, text.getBytes(StandardCharsets.UTF_8), "application/json");
         long id = server.enqueue(task, 1, key);
 
         startWorker(Map.of(), TOKEN);
@@ -168,7 +152,7 @@ class WorkerTest {
         assertThat(release).isEqualTo("release " + id + " preempted checkpoint=" + key);
         ContractServer.Row row = server.row(id);
         assertThat(row.state).isEqualTo("QUEUED");
-        BatchRunner.Progress stored = new CheckpointStore(objects).read(key, endless).orElseThrow();
+        BatchRunner.Progress stored = new CheckpointStore(s3.objects()).read(key, endless).orElseThrow();
         assertThat(stored.nextEvent()).isEqualTo(row.checkpointNextEvent).isGreaterThan(0);
         // The stored statistics are exactly those of the events before the checkpoint.
         BatchTask before = TestTasks.gaussian("stop", 0, 0, stored.nextEvent());

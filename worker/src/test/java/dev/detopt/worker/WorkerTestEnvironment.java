@@ -7,6 +7,9 @@ import java.util.Map;
 /** Environment variables for a test worker talking to a contract server and an embedded S3 server. */
 final class WorkerTestEnvironment {
     static final String TOKEN = "worker-token-for-tests";
+    static final String S3_BUCKET = "worker-test";
+    static final String S3_ACCESS_KEY = "test-access";
+    static final String S3_SECRET_KEY = "test-secret-key";
 
     private WorkerTestEnvironment() {
     }
@@ -17,9 +20,9 @@ final class WorkerTestEnvironment {
         env.put("DETOPT_WORKER_TOKEN", TOKEN);
         env.put("DETOPT_WORKER_THREADS", "2");
         env.put("DETOPT_S3_ENDPOINT", s3.endpoint());
-        env.put("DETOPT_S3_BUCKET", "worker-test");
-        env.put("DETOPT_S3_ACCESS_KEY", "test-access");
-        env.put("DETOPT_S3_SECRET_KEY", "test-secret-key");
+        env.put("DETOPT_S3_BUCKET", S3_BUCKET);
+        env.put("DETOPT_S3_ACCESS_KEY", S3_ACCESS_KEY);
+        env.put("DETOPT_S3_SECRET_KEY", S3_SECRET_KEY);
         return env;
     }
 }

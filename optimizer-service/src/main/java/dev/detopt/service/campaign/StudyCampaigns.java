@@ -112,7 +112,9 @@ public class StudyCampaigns {
             throw InvalidInputException.of("simulator", "the fork's simulator has parameters " + names
                     + "; the parent's state has " + parent.theta().keySet());
         }
-        boolean sameFreeParameters = new StudyEngine(parentSpec, catalog).freeParameters().equals(engine.freeParameters());
+        boolean sameCategoricals = categoricals(parentSpec).equals(categoricals(spec));
+        boolean sameFreeParameters = new StudyEngine(parentSpec, catalog).freeParameters().equals(engine.freeParameters())
+                && sameCategoricals;
         boolean sameOptimizer = parentSpec.optimizer().getClass() == spec.optimizer().getClass();
         StudyState initial = null;
         OptimizerState optimizer = parent.optimizer();
@@ -140,8 +142,17 @@ public class StudyCampaigns {
         if (penalty != null && penalty.automaticLambda()) {
             penaltyScale = parent.penaltyScale() != null ? parent.penaltyScale() : new StudyState.PenaltyScale(0, 0.0, 0.0);
         }
+        // categorical logits continue when the fork keeps the same categoricals, else they start from the spec's
+        java.util.Map<String, List<Double>> logits = sameCategoricals ? parent.logits()
+                : (initial != null ? initial : engine.initialState()).logits();
         return new StudyState(StudyState.VERSION, parent.step(), parent.theta(), optimizer, penaltyScale, target,
-                parent.eventsSimulated(), parent.best(), parent.stepsWithoutImprovement(), null);
+                parent.eventsSimulated(), parent.best(), parent.stepsWithoutImprovement(), null, logits);
+    }
+
+    /** The categorical parameters of a spec: name, choices and whether frozen (what its logits mean). */
+    private static List<List<Object>> categoricals(StudySpec spec) {
+        return spec.parameters().stream().filter(dev.detopt.model.study.ParameterSpec::isCategorical)
+                .map(p -> List.<Object>of(p.name(), p.choices(), p.frozen())).toList();
     }
 
     /** Whether a state may take another step under a spec's step and event limits (as {@code StudyEngine} decides). */
@@ -204,7 +215,7 @@ public class StudyCampaigns {
             }
             StudyState continued = new StudyState(StudyState.VERSION, state.step(), state.theta(), state.optimizer(),
                     state.penaltyScale(), state.target(), state.eventsSimulated(), state.best(),
-                    state.stepsWithoutImprovement(), null);
+                    state.stepsWithoutImprovement(), null, state.logits());
             List<FieldProblem> limits = limitProblems(parsed.spec(), continued, "maxSteps", "maxEvents");
             if (!limits.isEmpty()) {
                 throw new InvalidInputException(limits);

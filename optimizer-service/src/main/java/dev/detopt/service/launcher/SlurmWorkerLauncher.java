@@ -89,27 +89,10 @@ public final class SlurmWorkerLauncher implements WorkerLauncher {
     static Map<String, String> environment(SlurmLauncherProperties slurm, DetoptProperties detopt, Environment spring,
                                            ObjectProvider<LocalCredentials> tokens) {
         Map<String, String> env = new LinkedHashMap<>();
-        String port = spring.getProperty("local.server.port", spring.getProperty("server.port", "8080"));
         env.put("DETOPT_SERVICE_URL", slurm.serviceUrl() != null && !slurm.serviceUrl().isBlank() ? slurm.serviceUrl()
-                : "http://" + hostName() + ":" + port);
-        String token = slurm.token();
-        if (token == null || token.isBlank()) {
-            LocalCredentials credentials = tokens.getIfAvailable();
-            token = credentials == null ? null : credentials.workerToken().orElse(null);
-        }
-        if (token == null || token.isBlank()) {
-            LOG.warn("no worker token for Slurm workers (no local credentials, detopt.workers.slurm.token unset)");
-        } else {
-            env.put("DETOPT_WORKER_TOKEN", token);
-        }
-        DetoptProperties.S3 s3 = detopt.s3();
-        if (s3.configured()) {
-            env.put("DETOPT_S3_ENDPOINT", s3.endpoint());
-            env.put("DETOPT_S3_REGION", s3.region());
-            env.put("DETOPT_S3_BUCKET", s3.bucket());
-            env.put("DETOPT_S3_ACCESS_KEY", s3.accessKey() == null ? "" : s3.accessKey());
-            env.put("DETOPT_S3_SECRET_KEY", s3.secretKey() == null ? "" : s3.secretKey());
-        }
+                : "http://" + hostName() + ":" + WorkerEnvironment.servicePort(spring));
+        WorkerEnvironment.putWorkerToken(env, slurm.token(), tokens, "Slurm workers", "detopt.workers.slurm.token");
+        WorkerEnvironment.putS3(env, detopt.s3());
         if (slurm.s3Endpoint() != null && !slurm.s3Endpoint().isBlank()) {
             env.put("DETOPT_S3_ENDPOINT", slurm.s3Endpoint());
         }

@@ -62,31 +62,14 @@ public class WorkerLauncherConfiguration {
     static Map<String, String> localEnvironment(WorkerLauncherProperties.Local local, DetoptProperties detopt,
                                                 Environment environment, ObjectProvider<LocalCredentials> tokens) {
         Map<String, String> env = new LinkedHashMap<>();
-        String port = environment.getProperty("local.server.port", environment.getProperty("server.port", "8080"));
-        env.put("DETOPT_SERVICE_URL", "http://127.0.0.1:" + port);
+        env.put("DETOPT_SERVICE_URL", "http://127.0.0.1:" + WorkerEnvironment.servicePort(environment));
         String simulators = environment.getProperty("detopt.simulators", "");
         if (!simulators.isBlank()) {
             // local workers run the registered programs of the same registry file
             env.put("DETOPT_SIMULATORS", java.nio.file.Path.of(simulators).toAbsolutePath().toString());
         }
-        String token = local.token();
-        if (token == null || token.isBlank()) {
-            LocalCredentials credentials = tokens.getIfAvailable();
-            token = credentials == null ? null : credentials.workerToken().orElse(null);
-        }
-        if (token == null || token.isBlank()) {
-            LOG.warn("no worker token for local workers (no local credentials, detopt.workers.local.token unset)");
-        } else {
-            env.put("DETOPT_WORKER_TOKEN", token);
-        }
-        DetoptProperties.S3 s3 = detopt.s3();
-        if (s3.configured()) {
-            env.put("DETOPT_S3_ENDPOINT", s3.endpoint());
-            env.put("DETOPT_S3_REGION", s3.region());
-            env.put("DETOPT_S3_BUCKET", s3.bucket());
-            env.put("DETOPT_S3_ACCESS_KEY", s3.accessKey() == null ? "" : s3.accessKey());
-            env.put("DETOPT_S3_SECRET_KEY", s3.secretKey() == null ? "" : s3.secretKey());
-        }
+        WorkerEnvironment.putWorkerToken(env, local.token(), tokens, "local workers", "detopt.workers.local.token");
+        WorkerEnvironment.putS3(env, detopt.s3());
         return env;
     }
 

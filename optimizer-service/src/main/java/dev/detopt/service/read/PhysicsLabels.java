@@ -24,6 +24,24 @@ final class PhysicsLabels {
         return MEANINGS.getOrDefault(simulator, Map.of()).get(parameter);
     }
 
+    /**
+     * The meaning with the calorimeter's materials as chosen (categorical name → the most probable
+     * choice), so a study that chose copper does not read "absorber (PbWO4)".
+     */
+    static String meaning(String simulator, String parameter, Map<String, String> chosen) {
+        String meaning = meaning(simulator, parameter);
+        if (meaning == null || !"calorimeter".equals(simulator)) {
+            return meaning;
+        }
+        if (chosen.containsKey("absorber")) {
+            meaning = meaning.replace("(PbWO4)", "(" + chosen.get("absorber") + ")");
+        }
+        if (chosen.containsKey("active")) {
+            meaning = meaning.replace("(liquid argon)", "(" + chosen.get("active") + ")");
+        }
+        return meaning;
+    }
+
     /** The unit of a calorimeter observable (deposits, leakage and visible energy in MeV), else null. */
     static String observableUnit(String simulator, String observable) {
         if (!"calorimeter".equals(simulator) || observable == null) {

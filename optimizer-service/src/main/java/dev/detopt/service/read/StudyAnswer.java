@@ -15,10 +15,23 @@ import java.util.UUID;
  * @param latest      the newest step
  * @param best        the step with the lowest single-step total
  * @param uncertainty how {@link ParameterAnswer#uncertainty()} was computed
+ * @param categoricals the categorical parameters' answers: the most probable choice (empty without categoricals)
  */
 public record StudyAnswer(UUID studyId, String status, int stepsCompleted, Map<String, Double> finalTheta,
                           String lossUnit, StepLoss latest, BestSoFar best, Uncertainty uncertainty,
-                          List<ParameterAnswer> parameters, Timing timing) {
+                          List<ParameterAnswer> parameters, Timing timing, List<CategoricalAnswer> categoricals) {
+
+    /**
+     * A categorical parameter of the answer: the final design is its most probable choice.
+     *
+     * @param choice        the most probable choice after the last update (the first on a tie)
+     * @param probability   its probability
+     * @param probabilities every choice's probability after the last update, in {@code choices} order
+     * @param gradient      ∂L/∂logit per choice at the newest step (null before the first step)
+     */
+    public record CategoricalAnswer(String name, String unit, boolean frozen, String choice, double probability,
+                                    List<String> choices, List<Double> probabilities, List<Double> gradient) {
+    }
 
     /** One step's losses; {@code physicsStderr} is the standard error of its physics loss estimate. */
     public record StepLoss(int step, Double total, Double physics, Double physicsStderr) {

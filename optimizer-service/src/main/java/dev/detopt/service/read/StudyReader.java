@@ -2,6 +2,7 @@ package dev.detopt.service.read;
 
 import dev.detopt.model.study.DesignUncertainty;
 import dev.detopt.model.study.HistoryCsv;
+import dev.detopt.model.categorical.SoftmaxChoice;
 import dev.detopt.model.study.StepRecord;
 import dev.detopt.model.study.StudySpec;
 import dev.detopt.model.study.StudyState;
@@ -124,9 +125,25 @@ public class StudyReader {
             points.add(new SeriesPoint(point.step(), finite(record.physics()), finite(record.cost()),
                     finite(record.penalty()), finite(record.total()), finite(record.gradientNorm()), point.eventsTotal(),
                     record.theta(), record.gradient(), record.gradientStderr(), finite(record.physicsStderr()),
-                    selected(record, observables)));
+                    selected(record, observables), probabilities(record)));
         }
         return new Series(id, all.size(), points.size(), points.size() < all.size(), points);
+    }
+
+    /** Each categorical's probability per choice (choice order kept), or null without categoricals. */
+    private static Map<String, Map<String, Double>> probabilities(StepRecord record) {
+        if (record.categoricals().isEmpty()) {
+            return null;
+        }
+        Map<String, Map<String, Double>> probabilities = new java.util.LinkedHashMap<>();
+        record.categoricals().forEach((name, estimate) -> {
+            Map<String, Double> perChoice = new java.util.LinkedHashMap<>();
+            for (int k = 0; k < estimate.choices().size(); k++) {
+                perChoice.put(estimate.choices().get(k), estimate.probabilities().get(k));
+            }
+            probabilities.put(name, perChoice);
+        });
+        return probabilities;
     }
 
     private static Map<String, StepRecord.ObservableEstimate> selected(StepRecord record, List<String> names) {
@@ -177,8 +194,20 @@ public class StudyReader {
 
         Map<String, Double> finalTheta = state == null ? null : state.theta();
         List<StudyAnswer.ParameterAnswer> parameters = new ArrayList<>();
+        List<StudyAnswer.CategoricalAnswer> categoricals = new ArrayList<>();
+        Map<String, String> chosen = new java.util.HashMap<>();
+        for (JsonNode p : spec.path("parameters")) {
+            if (p.has("choices")) {
+                StudyAnswer.CategoricalAnswer categorical = categoricalAnswer(p.path("name").asString(), p, state, newest);
+                categoricals.add(categorical);
+                chosen.put(categorical.name(), categorical.choice());
+            }
+        }
         for (JsonNode p : spec.path("parameters")) {
             String name = p.path("name").asString();
+            if (p.has("choices")) {
+                continue;
+            }
             Double value = finalTheta == null ? (Double) p.path("initial").asDouble() : finalTheta.get(name);
             Double target = targets.has(name) ? targets.path(name).asDouble() : null;
             Double deviation = target == null || value == null ? null : value - target;
@@ -188,7 +217,7 @@ public class StudyReader {
             Double signalToNoise = gradient == null || gradientStderr == null || !(gradientStderr > 0) ? null
                     : Math.abs(gradient) / gradientStderr;
             parameters.add(new StudyAnswer.ParameterAnswer(name, p.path("unit").asString(null),
-                    PhysicsLabels.meaning(study.simulator(), name), p.path("frozen").asBoolean(false),
+                    PhysicsLabels.meaning(study.simulator(), name, chosen), p.path("frozen").asBoolean(false),
                     value == null ? Double.NaN : value, p.hasNonNull("lower") ? p.path("lower").asDouble() : null,
                     p.hasNonNull("upper") ? p.path("upper").asDouble() : null, target, finite(deviation),
                     finite(relative), finite(estimate.stderr().get(name)), finite(gradient), finite(gradientStderr),
@@ -222,7 +251,27 @@ public class StudyReader {
         return new StudyAnswer(id, study.status().name(), (int) steps.count(id), finalTheta, lossUnit, latest, best,
                 new StudyAnswer.Uncertainty(estimate.method(), estimate.steps(), description), parameters,
                 new StudyAnswer.Timing(study.createdAt(), study.startedAt(), study.finishedAt(), "UTC", wallSeconds,
-                        study.eventsSimulated()));
+                        study.eventsSimulated()), categoricals);
+    }
+
+    /** A categorical's answer: the most probable choice at the logits after the last update. */
+    private static StudyAnswer.CategoricalAnswer categoricalAnswer(String name, JsonNode p, StudyState state,
+                                                                   StepRecord newest) {
+        List<String> choices = new ArrayList<>();
+        p.path("choices").forEach(c -> choices.add(c.asString()));
+        List<Double> logits = new ArrayList<>();
+        if (state != null && state.logits().containsKey(name)) {
+            logits.addAll(state.logits().get(name));
+        } else {
+            p.path("logits").forEach(l -> logits.add(l.asDouble()));
+        }
+        SoftmaxChoice distribution = new SoftmaxChoice(choices, logits.stream().mapToDouble(Double::doubleValue).toArray());
+        int best = distribution.mostProbable();
+        List<Double> gradient = newest == null || !newest.categoricals().containsKey(name) ? null
+                : newest.categoricals().get(name).gradient();
+        return new StudyAnswer.CategoricalAnswer(name, p.path("unit").asString(null), p.path("frozen").asBoolean(false),
+                choices.get(best), distribution.probability(best), choices,
+                java.util.Arrays.stream(distribution.probabilities()).boxed().toList(), gradient);
     }
 
     /** The study's stored snapshots, in step order, and how often they are taken. */

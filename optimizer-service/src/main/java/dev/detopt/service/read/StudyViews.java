@@ -20,12 +20,14 @@ public final class StudyViews {
 
     /**
      * One plotted step; {@code observables}: the estimates of the observables the request named
-     * (null when it named none, or for steps recorded before observables were).
+     * (null when it named none, or for steps recorded before observables were); {@code probabilities}: each
+     * categorical parameter's probabilities per choice at the step (null without categoricals).
      */
     public record SeriesPoint(int step, Double physics, Double cost, Double penalty, Double total, Double gradientNorm,
                               long eventsTotal, Map<String, Double> theta, Map<String, Double> gradient,
                               Map<String, Double> gradientStderr, Double physicsStderr,
-                              Map<String, StepRecord.ObservableEstimate> observables) {
+                              Map<String, StepRecord.ObservableEstimate> observables,
+                              Map<String, Map<String, Double>> probabilities) {
     }
 
     /** The plot series, downsampled. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.detopt.service.ApiClient;
 import dev.detopt.service.HttpTestClient;
+import dev.detopt.service.ServiceApiTestBase;
 import dev.detopt.service.ServiceTest;
 import dev.detopt.service.TestSpecs;
 import dev.detopt.service.TestTokens;
@@ -11,9 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -22,19 +21,7 @@ import tools.jackson.databind.JsonNode;
  * docs/security.md: the service is stateless (no session cookie).
  */
 @ServiceTest
-class FleetAndLogApiTest {
-
-    @LocalServerPort
-    int port;
-
-    ApiClient api;
-
-    @BeforeEach
-    void isolate() {
-        api = new ApiClient(port);
-        api.cancelActiveStudies();
-    }
-
+class FleetAndLogApiTest extends ServiceApiTestBase {
     @AfterEach
     void endStudies() {
         api.cancelActiveStudies();

@@ -5,37 +5,19 @@ import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import dev.detopt.service.ApiClient;
+import dev.detopt.service.ServiceApiTestBase;
 import dev.detopt.service.ServiceTest;
 import dev.detopt.service.TestSpecs;
 import dev.detopt.service.TestTokens;
 import dev.detopt.service.TestWorker;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 
 /** {@code eventsPerSecond} of the single-study view: events over durations of the last ten steps. */
 @ServiceTest
-class StudyThroughputTest {
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcTemplate jdbc;
-
-    ApiClient api;
-
-    @BeforeEach
-    void isolate() {
-        api = new ApiClient(port);
-        api.cancelActiveStudies();
-    }
-
+class StudyThroughputTest extends ServiceApiTestBase {
     @Test
     void eventsPerSecondCoversTheLastTenStepsOnly() throws Exception {
         ApiClient.Response created = api.post("/api/v1/studies", TestSpecs.gaussian(13, 32, 16, 31), TestTokens.OPERATOR);

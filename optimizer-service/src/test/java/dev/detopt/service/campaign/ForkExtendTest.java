@@ -11,6 +11,7 @@ import dev.detopt.model.study.StudyState;
 import dev.detopt.model.study.contract.WireJson;
 import dev.detopt.service.ApiClient;
 import dev.detopt.service.ReferenceFinalState;
+import dev.detopt.service.ServiceApiTestBase;
 import dev.detopt.service.ServiceTest;
 import dev.detopt.service.TestSpecs;
 import dev.detopt.service.TestTokens;
@@ -20,11 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -33,22 +30,7 @@ import tools.jackson.databind.JsonNode;
  * the single-process reference runner, value for value. Refusals change nothing.
  */
 @ServiceTest
-class ForkExtendTest {
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcTemplate jdbc;
-
-    ApiClient api;
-
-    @BeforeEach
-    void client() {
-        api = new ApiClient(port);
-        api.cancelActiveStudies();
-    }
-
+class ForkExtendTest extends ServiceApiTestBase {
     @Test
     void extendingMaxStepsContinuesExactlyAsTheLargerLimitFromTheStart() throws Exception {
         UUID id = create(TestSpecs.branching(3, 12, 4, 5));

@@ -4,16 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.detopt.service.ApiClient;
+import dev.detopt.service.ServiceApiTestBase;
 import dev.detopt.service.ServiceTest;
 import dev.detopt.service.TestSpecs;
 import dev.detopt.service.TestTokens;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -22,23 +19,9 @@ import tools.jackson.databind.JsonNode;
  * on demand 0.04, spot 0.01 per core-hour), plus a non-member study whose work must not be counted.
  */
 @ServiceTest
-class GroupAccountingTest {
+class GroupAccountingTest extends ServiceApiTestBase {
     private static final double ON_DEMAND = 0.04;
     private static final double SPOT = 0.01;
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcTemplate jdbc;
-
-    ApiClient api;
-
-    @BeforeEach
-    void isolate() {
-        api = new ApiClient(port);
-        api.cancelActiveStudies();
-    }
 
     @AfterEach
     void endStudies() {

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.detopt.service.ApiClient;
+import dev.detopt.service.ServiceApiTestBase;
 import dev.detopt.service.ServiceTest;
+import dev.detopt.service.TestSpecs;
 import dev.detopt.service.TestTokens;
 import dev.detopt.service.TestWorker;
 import java.time.Duration;
@@ -14,49 +16,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 
 /** Groups over REST: the sweep's members, group actions, seed bands, the Pareto front, compare, refusals. */
 @ServiceTest
-class GroupApiTest {
-    /** Gaussian toy with its σ priced (cost = σ), additive budget penalty: the budget trades physics for cost. */
-    static final String BASE = """
-            {
-              "name": "budget sweep",
-              "simulator": {"name": "gaussian", "config": {"center": 2.0}},
-              "parameters": [
-                {"name": "mu", "initial": -1.0, "lower": -5, "upper": 5},
-                {"name": "sigma", "initial": 1.0, "lower": 0.01, "upper": 3}
-              ],
-              "estimator": {"kind": "pathwise"},
-              "objective": {"type": "expected-loss"},
-              "cost": {"materialPrices": {"body": 1.0}, "budget": 0.5, "penalty": {"shape": "additive", "lambda": 1.0}},
-              "optimizer": {"type": "sgd", "learningRate": 0.05},
-              "eventsPerStep": 32,
-              "eventsPerBatch": 16,
-              "maxSteps": 4,
-              "seed": 1
-            }
-            """;
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcTemplate jdbc;
-
-    ApiClient api;
-
-    @BeforeEach
-    void client() {
-        api = new ApiClient(port);
-        api.cancelActiveStudies();
-    }
+class GroupApiTest extends ServiceApiTestBase {
+    /** The sweeps' base spec: the budget trades physics for cost. */
+    static final String BASE = TestSpecs.budgetSweep("sgd", 0.05, 4, 32, 16);
 
     @Test
     void aSweepRunsAsOneGroupWithSeedBandsAndAParetoFront() throws Exception {

@@ -7,15 +7,14 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import dev.detopt.service.ApiClient;
 import dev.detopt.service.ServiceTest;
+import dev.detopt.service.TestSpecs;
 import dev.detopt.service.TestTokens;
 import dev.detopt.service.TestWorker;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
@@ -26,58 +25,14 @@ import tools.jackson.databind.JsonNode;
  */
 @ServiceTest
 class CampaignDashboardBrowserTest {
-    /** Gaussian toy, σ priced: budgets trade physics loss for cost. */
-    static final String BASE = """
-            {
-              "name": "budget sweep",
-              "simulator": {"name": "gaussian", "config": {"center": 2.0}},
-              "parameters": [
-                {"name": "mu", "initial": -1.0, "lower": -5, "upper": 5},
-                {"name": "sigma", "initial": 1.0, "lower": 0.01, "upper": 3}
-              ],
-              "estimator": {"kind": "pathwise"},
-              "objective": {"type": "expected-loss"},
-              "cost": {"materialPrices": {"body": 1.0}, "budget": 0.5, "penalty": {"shape": "additive", "lambda": 1.0}},
-              "optimizer": {"type": "adam", "learningRate": 0.1},
-              "eventsPerStep": 64,
-              "eventsPerBatch": 32,
-              "maxSteps": 12,
-              "seed": 1
-            }
-            """;
+    /** The sweep's base spec: budgets trade physics loss for cost. */
+    static final String BASE = TestSpecs.budgetSweep("adam", 0.1, 12, 64, 32);
 
-    private static HeadlessChromium chromium;
+    @RegisterExtension
+    static final BrowserSession browser = new BrowserSession();
 
     @LocalServerPort
     int port;
-
-    private Page current;
-
-    @BeforeAll
-    static void launchBrowser() {
-        com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(30_000);
-        chromium = new HeadlessChromium();
-    }
-
-    @AfterAll
-    static void closeBrowser() {
-        if (chromium != null) {
-            chromium.close();
-        }
-    }
-
-    @AfterEach
-    void closeAndCheckScriptErrors() {
-        if (current != null && !current.isClosed()) {
-            HeadlessChromium.screenshot(current, "last-campaign");
-            current.context().close();
-        }
-        assertThat(chromium.pageErrors).as("uncaught errors in the page").isEmpty();
-    }
-
-    private String url(String hash) {
-        return "http://127.0.0.1:" + port + "/" + hash;
-    }
 
     @Test
     void groupCompareNotesExtendAndFork() throws Exception {
@@ -94,18 +49,11 @@ class CampaignDashboardBrowserTest {
                             .asInt() == 12);
             JsonNode group = api.get("/api/v1/groups/" + groupId, TestTokens.VIEWER).json();
 
-            current = chromium.newPage();
-            Page page = current;
-            page.navigate(url("#/groups"));
-            page.waitForSelector("html[data-ready]");
-            page.evaluate("document.getElementById('login-dialog').open || document.getElementById('login-button').click()");
-            page.fill("#login-token", TestTokens.OPERATOR);
-            page.press("#login-token", "Enter");
-            assertThat(page.getByTestId("session-role")).hasText("role: operator");
+            Page page = browser.openSignedIn("#/groups", TestTokens.OPERATOR, "operator");
             assertThat(page.locator("tr[data-group-id='" + groupId + "']")).containsText("cost.budget: 4 × seed: 3");
 
             // The group page: one band per budget, every best design in the scatter, the front marked.
-            page.navigate(url("#/groups/" + groupId));
+            page.navigate(browser.url("#/groups/" + groupId));
             assertThat(page.getByTestId("group-summary")).hasText("12 completed");
             assertThat(page.getByTestId("seed-band")).hasCount(4);
             assertThat(page.locator("[data-testid=seed-band] canvas")).hasCount(4);
@@ -121,7 +69,7 @@ class CampaignDashboardBrowserTest {
             // Compare two members from the list's checkboxes.
             String a = group.path("members").get(0).path("id").asString();
             String b = group.path("members").get(9).path("id").asString();
-            page.navigate(url("#/"));
+            page.navigate(browser.url("#/"));
             page.check("input[data-compare='" + a + "']");
             page.check("input[data-compare='" + b + "']");
             page.getByTestId("compare-chosen").click();
@@ -133,7 +81,7 @@ class CampaignDashboardBrowserTest {
 
             // Notes and tags from the study page, then the list filtered by the tag.
             String tag = "t" + UUID.randomUUID().toString().substring(0, 8);
-            page.navigate(url("#/studies/" + a));
+            page.navigate(browser.url("#/studies/" + a));
             assertThat(page.getByTestId("group-link")).isVisible();
             page.fill("#notes-description", "cheapest budget, first seed");
             page.fill("#notes-tags", tag + ", budget-scan");
@@ -160,7 +108,7 @@ class CampaignDashboardBrowserTest {
             assertThat(fork.path("parentId").asString()).isEqualTo(a);
             assertThat(fork.path("spec").path("optimizer").path("learningRate").asDouble()).isEqualTo(0.02);
 
-            page.navigate(url("#/?tag=" + tag));
+            page.navigate(browser.url("#/?tag=" + tag));
             Locator rows = page.locator("[data-testid=studies-table] tbody tr");
             assertThat(rows).hasCount(1);
             assertThat(rows.getByTestId("tags")).containsText(tag);

@@ -14,11 +14,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
@@ -57,53 +54,14 @@ class DashboardBrowserTest {
             }
             """;
 
-    private static HeadlessChromium chromium;
+    @RegisterExtension
+    static final BrowserSession browser = new BrowserSession();
 
     @LocalServerPort
     int port;
 
-    @BeforeAll
-    static void launchBrowser() {
-        // The machine is shared with other builds: give the page time, it is still a condition wait.
-        com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(30_000);
-        chromium = new HeadlessChromium();
-    }
-
-    @AfterAll
-    static void closeBrowser() {
-        if (chromium != null) {
-            chromium.close();
-        }
-    }
-
-    /** The page a test is on, photographed after the test whatever happened (for diagnosis). */
-    private Page current;
-
-    @AfterEach
-    void photographAndCheckScriptErrors(TestInfo test) {
-        if (current != null && !current.isClosed()) {
-            HeadlessChromium.screenshot(current, "last-" + test.getTestMethod().orElseThrow().getName());
-            current.context().close();
-        }
-        assertThat(chromium.pageErrors).as("uncaught errors in the page").isEmpty();
-    }
-
-    private Page newPage() {
-        current = chromium.newPage();
-        return current;
-    }
-
-    private String url(String hash) {
-        return "http://127.0.0.1:" + port + "/" + hash;
-    }
-
     private static void signIn(Page page, String token, String role) {
-        page.waitForSelector("html[data-ready]");
-        // Without a token the dashboard opens the dialog itself on the API's first 401; open it otherwise.
-        page.evaluate("document.getElementById('login-dialog').open || document.getElementById('login-button').click()");
-        page.fill("#login-token", token);
-        page.press("#login-token", "Enter");
-        assertThat(page.getByTestId("session-role")).hasText("role: " + role);
+        BrowserSession.signIn(page, token, role);
         // The dialog closes right before the view is re-rendered for the new role.
         assertThat(page.locator("#login-dialog")).isHidden();
     }
@@ -141,8 +99,7 @@ class DashboardBrowserTest {
         api.cancelActiveStudies();
         String studyId = null;
         try (TestWorker worker = new TestWorker(api, "dashboard-browser-worker")) {
-            Page page = newPage();
-            page.navigate(url("#/"));
+            Page page = browser.open("#/");
             signIn(page, TestTokens.OPERATOR, "operator");
 
             badSpecShowsTheFieldError(page);
@@ -190,7 +147,7 @@ class DashboardBrowserTest {
             assertThat(page.getByTestId("active-workers")).hasText("1");
             assertThat(page.getByTestId("workers-summary")).containsText("1 worker holding a lease");
 
-            page.navigate(url("#/"));
+            page.navigate(browser.url("#/"));
             Locator row = page.locator("tr[data-study-id='" + studyId + "']");
             assertThat(row.getByTestId("status")).hasText("running");
             assertThat(page.locator("[data-testid=studies-table] th", new Page.LocatorOptions().setHasText("Workers")))
@@ -214,7 +171,7 @@ class DashboardBrowserTest {
 
     @Test
     void withoutATokenNoRequestIsRefusedAndTheDialogSaysWhereTheLocalTokenIs() {
-        Page page = newPage();
+        Page page = browser.newPage();
         List<String> apiRequests = new CopyOnWriteArrayList<>();
         List<String> consoleErrors = new CopyOnWriteArrayList<>();
         page.onRequest(request -> {
@@ -227,7 +184,7 @@ class DashboardBrowserTest {
                 consoleErrors.add(message.text());
             }
         });
-        page.navigate(url("#/"));
+        page.navigate(browser.url("#/"));
         page.waitForSelector("html[data-ready]");
         assertThat(page.locator("#login-dialog")).isVisible();
         assertThat(page.getByTestId("login-local-hint")).containsText(".detopt/admin-token");
@@ -244,8 +201,7 @@ class DashboardBrowserTest {
         String id = created.json().path("id").asString();
         assertThat(api.post("/api/v1/studies/" + id + "/cancel", (String) null, TestTokens.OPERATOR).status()).isEqualTo(200);
 
-        Page page = newPage();
-        page.navigate(url("#/studies/" + id));
+        Page page = browser.open("#/studies/" + id);
         signIn(page, TestTokens.VIEWER, "viewer");
         assertThat(page.getByTestId("status")).hasText("cancelled");
         assertThat(page.getByTestId("live")).hasText("finished");
@@ -263,14 +219,14 @@ class DashboardBrowserTest {
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         String id = created.json().path("id").asString();
 
-        Page page = newPage();
+        Page page = browser.newPage();
         List<String> apiRequests = new CopyOnWriteArrayList<>();
         page.onRequest(request -> {
             if (request.url().contains("/api/")) {
                 apiRequests.add(request.method() + " " + request.url().replaceFirst("^https?://[^/]+", ""));
             }
         });
-        page.navigate(url("#/"));
+        page.navigate(browser.url("#/"));
         signIn(page, TestTokens.VIEWER, "viewer");
         Locator row = page.locator("tr[data-study-id='" + id + "']");
         assertThat(row).containsText("viewer sees this");
@@ -281,7 +237,7 @@ class DashboardBrowserTest {
         assertThat(apiRequests).contains("GET /api/v1/me");
         assertThat(apiRequests).allMatch(request -> request.startsWith("GET "));
 
-        page.navigate(url("#/studies/" + id));
+        page.navigate(browser.url("#/studies/" + id));
         assertThat(page.locator("#study-title")).hasText("viewer sees this");
         assertThat(page.locator("[data-action]")).hasCount(0);
         assertThat(page.getByText("Export JSON")).isVisible();
@@ -290,8 +246,7 @@ class DashboardBrowserTest {
 
     @Test
     void launchFormOffersTheExampleSpecs() {
-        Page page = newPage();
-        page.navigate(url("#/new"));
+        Page page = browser.open("#/new");
         page.waitForSelector("html[data-ready]");
         assertThat(page.locator("#example-select option[value='c-branching-radius.json']")).hasCount(1);
         page.selectOption("#example-select", "c-branching-radius.json");

@@ -11,10 +11,8 @@ import dev.detopt.service.TestTokens;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
@@ -25,34 +23,11 @@ import tools.jackson.databind.JsonNode;
  */
 @ServiceTest
 class OperationsDashboardBrowserTest {
-    private static HeadlessChromium chromium;
+    @RegisterExtension
+    static final BrowserSession browser = new BrowserSession();
 
     @LocalServerPort
     int port;
-
-    private Page current;
-
-    @BeforeAll
-    static void launchBrowser() {
-        com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(30_000);
-        chromium = new HeadlessChromium();
-    }
-
-    @AfterAll
-    static void closeBrowser() {
-        if (chromium != null) {
-            chromium.close();
-        }
-    }
-
-    @AfterEach
-    void photographAndCheckScriptErrors() {
-        if (current != null && !current.isClosed()) {
-            HeadlessChromium.screenshot(current, "last-operations");
-            current.context().close();
-        }
-        assertThat(chromium.pageErrors).as("uncaught errors in the page").isEmpty();
-    }
 
     @Test
     void aFailedStudyShowsItsLastErrorAccountingAndAttempts() {
@@ -79,25 +54,21 @@ class OperationsDashboardBrowserTest {
         }
         assertThat(api.get("/api/v1/studies/" + study, TestTokens.VIEWER).json().path("status").asString()).isEqualTo("FAILED");
 
-        current = chromium.newPage();
-        current.navigate("http://127.0.0.1:" + port + "/#/studies/" + study);
-        current.waitForSelector("html[data-ready]");
-        current.evaluate("document.getElementById('login-dialog').open || document.getElementById('login-button').click()");
-        current.fill("#login-token", TestTokens.VIEWER);
-        current.press("#login-token", "Enter");
-        assertThat(current.getByTestId("status")).hasText("failed");
+        Page page = browser.open("#/studies/" + study);
+        BrowserSession.signIn(page, TestTokens.VIEWER);
+        assertThat(page.getByTestId("status")).hasText("failed");
 
-        assertThat(current.getByTestId("last-error")).containsText("exited with code 139 (attempt 3)");
-        assertThat(current.getByTestId("last-error")).containsText("exit code 139");
-        assertThat(current.getByTestId("last-error-stderr")).containsText("Segmentation fault (core dumped)");
-        assertThat(current.getByTestId("incidents")).hasText("0 · 0 · 3");
-        assertThat(current.getByTestId("cpu-seconds")).hasText("7.5 CPU s");
-        assertThat(current.getByTestId("cpu-lost")).hasText("7.5 CPU s");
+        assertThat(page.getByTestId("last-error")).containsText("exited with code 139 (attempt 3)");
+        assertThat(page.getByTestId("last-error")).containsText("exit code 139");
+        assertThat(page.getByTestId("last-error-stderr")).containsText("Segmentation fault (core dumped)");
+        assertThat(page.getByTestId("incidents")).hasText("0 · 0 · 3");
+        assertThat(page.getByTestId("cpu-seconds")).hasText("7.5 CPU s");
+        assertThat(page.getByTestId("cpu-lost")).hasText("7.5 CPU s");
 
-        current.click("[data-task-id='" + taskId + "']");
-        assertThat(current.locator("[data-testid=attempts] tbody tr")).hasCount(3);
-        assertThat(current.locator("[data-testid=attempts] tr[data-outcome=failed]")).hasCount(3);
-        assertThat(current.getByTestId("attempts")).containsText("pool-spot-7");
-        HeadlessChromium.screenshot(current, "dashboard-failed-study");
+        page.click("[data-task-id='" + taskId + "']");
+        assertThat(page.locator("[data-testid=attempts] tbody tr")).hasCount(3);
+        assertThat(page.locator("[data-testid=attempts] tr[data-outcome=failed]")).hasCount(3);
+        assertThat(page.getByTestId("attempts")).containsText("pool-spot-7");
+        HeadlessChromium.screenshot(page, "dashboard-failed-study");
     }
 }

@@ -16,11 +16,8 @@ import dev.detopt.model.study.contract.WireJson;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
@@ -56,34 +53,11 @@ class PhysicsDashboardBrowserTest {
             }
             """.formatted(LAYERS);
 
-    private static HeadlessChromium chromium;
+    @RegisterExtension
+    static final BrowserSession browser = new BrowserSession();
 
     @LocalServerPort
     int port;
-
-    private Page current;
-
-    @BeforeAll
-    static void launchBrowser() {
-        com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(30_000);
-        chromium = new HeadlessChromium();
-    }
-
-    @AfterAll
-    static void closeBrowser() {
-        if (chromium != null) {
-            chromium.close();
-        }
-    }
-
-    @AfterEach
-    void photographAndCheckScriptErrors(TestInfo test) {
-        if (current != null && !current.isClosed()) {
-            HeadlessChromium.screenshot(current, "last-" + test.getTestMethod().orElseThrow().getName());
-            current.context().close();
-        }
-        assertThat(chromium.pageErrors).as("uncaught errors in the page").isEmpty();
-    }
 
     private String runToCompletion(ApiClient api, String spec) throws Exception {
         api.cancelActiveStudies();
@@ -99,14 +73,7 @@ class PhysicsDashboardBrowserTest {
     }
 
     private Page openStudy(String id) {
-        current = chromium.newPage();
-        current.navigate("http://127.0.0.1:" + port + "/#/studies/" + id);
-        current.waitForSelector("html[data-ready]");
-        current.evaluate("document.getElementById('login-dialog').open || document.getElementById('login-button').click()");
-        current.fill("#login-token", TestTokens.VIEWER);
-        current.press("#login-token", "Enter");
-        assertThat(current.getByTestId("session-role")).hasText("role: viewer");
-        return current;
+        return browser.openSignedIn("#/studies/" + id, TestTokens.VIEWER, "viewer");
     }
 
     @Test
@@ -220,7 +187,7 @@ class PhysicsDashboardBrowserTest {
 
         // The branching simulator's detector: its annulus at the newest θ, to scale.
         String branching = runToCompletion(api, dev.detopt.service.TestSpecs.branching(4, 40, 20, 3));
-        page.navigate("http://127.0.0.1:" + port + "/#/studies/" + branching);
+        page.navigate(browser.url("#/studies/" + branching));
         Locator annulus = page.locator("[data-testid=detector-svg] path[data-inner-radius]");
         assertThat(annulus).hasCount(1);
         double theta = api.get("/api/v1/studies/" + branching + "/steps?size=1&order=desc", TestTokens.VIEWER).json()

@@ -11,10 +11,9 @@ import dev.detopt.service.TestTokens;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -27,7 +26,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @ServiceTest
 class SimulatorPickerBrowserTest {
-    private static HeadlessChromium chromium;
+    @RegisterExtension
+    static final BrowserSession browser = new BrowserSession();
 
     @LocalServerPort
     int port;
@@ -35,30 +35,10 @@ class SimulatorPickerBrowserTest {
     @Autowired
     JdbcTemplate jdbc;
 
-    private Page current;
-
-    @BeforeAll
-    static void launchBrowser() {
-        com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(30_000);
-        chromium = new HeadlessChromium();
-    }
-
-    @AfterAll
-    static void closeBrowser() {
-        if (chromium != null) {
-            chromium.close();
-        }
-    }
-
     @AfterEach
     void cleanUp() {
-        if (current != null && !current.isClosed()) {
-            HeadlessChromium.screenshot(current, "simulator-picker");
-            current.context().close();
-        }
         new ApiClient(port).cancelActiveStudies();
         jdbc.update("DELETE FROM simulator_registrations");
-        assertThat(chromium.pageErrors).as("uncaught errors in the page").isEmpty();
     }
 
     @Test
@@ -69,14 +49,7 @@ class SimulatorPickerBrowserTest {
         registration.put("name", "picker-shower").put("description", "registered for the picker test");
         assertThat(api.post("/api/v1/simulators", WireJson.write(registration), TestTokens.ADMIN).status()).isEqualTo(201);
 
-        current = chromium.newPage();
-        Page page = current;
-        page.navigate("http://127.0.0.1:" + port + "/#/new");
-        page.waitForSelector("html[data-ready]");
-        page.evaluate("document.getElementById('login-dialog').open || document.getElementById('login-button').click()");
-        page.fill("#login-token", TestTokens.OPERATOR);
-        page.press("#login-token", "Enter");
-        assertThat(page.getByTestId("session-role")).hasText("role: operator");
+        Page page = browser.openSignedIn("#/new", TestTokens.OPERATOR, "operator");
 
         assertThat(page.locator("#simulator-select option[value='picker-shower']")).hasText("picker-shower (registered program)");
         assertThat(page.locator("#simulator-select option[value='picker-shower']")).hasAttribute("data-source", "api");

@@ -17,11 +17,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -39,7 +37,8 @@ class StudyPageModesBrowserTest {
     private static final double TARGET_E = 600;
     private static final double TARGET_A = 2.5;
 
-    private static HeadlessChromium chromium;
+    @RegisterExtension
+    static final BrowserSession browser = new BrowserSession();
 
     @LocalServerPort
     int port;
@@ -47,29 +46,9 @@ class StudyPageModesBrowserTest {
     @Autowired
     JdbcTemplate jdbc;
 
-    private Page current;
-
-    @BeforeAll
-    static void launchBrowser() {
-        com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(30_000);
-        chromium = new HeadlessChromium();
-    }
-
-    @AfterAll
-    static void closeBrowser() {
-        if (chromium != null) {
-            chromium.close();
-        }
-    }
-
     @AfterEach
-    void photographAndCheckScriptErrors(TestInfo test) {
-        if (current != null && !current.isClosed()) {
-            HeadlessChromium.screenshot(current, "modes-" + test.getTestMethod().orElseThrow().getName());
-            current.context().close();
-        }
+    void cancelTheTestsStudies() {
         new ApiClient(port).cancelActiveStudies();
-        assertThat(chromium.pageErrors).as("uncaught errors in the page").isEmpty();
     }
 
     private String createAndStart(ApiClient api, String spec) {
@@ -97,14 +76,7 @@ class StudyPageModesBrowserTest {
     }
 
     private Page openStudy(String id) {
-        current = chromium.newPage();
-        current.navigate("http://127.0.0.1:" + port + "/#/studies/" + id);
-        current.waitForSelector("html[data-ready]");
-        current.evaluate("document.getElementById('login-dialog').open || document.getElementById('login-button').click()");
-        current.fill("#login-token", TestTokens.VIEWER);
-        current.press("#login-token", "Enter");
-        assertThat(current.getByTestId("session-role")).hasText("role: viewer");
-        return current;
+        return browser.openSignedIn("#/studies/" + id, TestTokens.VIEWER, "viewer");
     }
 
     /** Waits until the drawn bar of mu holds this θ (JS and Java spell doubles differently, so compare numbers). */

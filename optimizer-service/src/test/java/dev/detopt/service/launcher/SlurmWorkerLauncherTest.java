@@ -8,7 +8,6 @@ import dev.detopt.model.study.StudyRunner;
 import dev.detopt.model.study.StudySpecs;
 import dev.detopt.model.study.contract.WireJson;
 import dev.detopt.service.ApiClient;
-import dev.detopt.service.OptimizerServiceApplication;
 import dev.detopt.service.TestSpecs;
 import dev.detopt.service.TestTokens;
 import io.micrometer.core.instrument.Counter;
@@ -19,16 +18,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -42,8 +39,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SlurmWorkerLauncherTest {
-    private static final String TOKENS = "admin:" + TestTokens.ADMIN + ",operator:" + TestTokens.OPERATOR + ",viewer:"
-            + TestTokens.VIEWER + ",worker:" + TestTokens.WORKER;
     private static final String JOB_NAME = "detopt-test-worker";
     /** Job output, kept after the test for inspection. */
     private static final Path JOB_LOGS = Path.of("target", "slurm-test", "jobs").toAbsolutePath();
@@ -51,6 +46,9 @@ class SlurmWorkerLauncherTest {
     @TempDir
     static Path directory;
 
+    /** Closed after the class's tests: the service, then the Slurm cluster. */
+    @AutoClose
+    SlurmModeService stack;
     SingleNodeSlurm slurm;
     ConfigurableApplicationContext service;
     ApiClient api;
@@ -58,57 +56,16 @@ class SlurmWorkerLauncherTest {
 
     @BeforeAll
     void startSlurmAndService() throws Exception {
-        slurm = new SingleNodeSlurm();
-        Files.createDirectories(JOB_LOGS);
-        try (var old = Files.list(JOB_LOGS)) {
-            for (Path file : old.toList()) {
-                Files.delete(file);
-            }
-        }
-        service = new SpringApplicationBuilder(OptimizerServiceApplication.class).run(
-                "--server.port=0",
-                "--detopt.embedded.directory=" + directory.resolve("stack"),
-                "--detopt.embedded.persistent=false",
-                "--detopt.embedded.s3-port=0",
-                "--detopt.loop.lease-seconds=10",
-                "--detopt.loop.heartbeat-seconds=1",
-                "--detopt.loop.sweep-interval=200ms",
-                "--detopt.security.static-tokens=" + TOKENS,
-                "--detopt.workers.mode=slurm",
-                "--detopt.workers.reconcile-interval=300ms",
-                "--detopt.workers.slurm.slurm-conf=" + slurm.conf,
-                "--detopt.workers.slurm.jobcomp-file=" + slurm.jobcomp,
-                "--detopt.workers.slurm.jar=" + WorkerJarOnClassPath.create(directory),
-                "--detopt.workers.slurm.java=" + Path.of(System.getProperty("java.home"), "bin", "java"),
-                "--detopt.workers.slurm.java-options=-Xmx192m,-XX:+UseSerialGC",
-                "--detopt.workers.slurm.job-name=" + JOB_NAME,
+        stack = SlurmModeService.start(directory, JOB_NAME, JOB_LOGS,
                 "--detopt.workers.slurm.partition=debug",
                 "--detopt.workers.slurm.account=detector-physics",
                 "--detopt.workers.slurm.qos=normal",
-                "--detopt.workers.slurm.time-limit=15m",
                 "--detopt.workers.slurm.grace=60s",
-                "--detopt.workers.slurm.cores-per-worker=1",
-                "--detopt.workers.slurm.memory=400M",
-                "--detopt.workers.slurm.max-workers=2",
-                "--detopt.workers.slurm.idle-timeout=4s",
-                "--detopt.workers.slurm.token=" + TestTokens.WORKER,
-                "--detopt.workers.slurm.checkpoint-interval=300ms",
-                "--detopt.workers.slurm.log-directory=" + JOB_LOGS);
-        api = new ApiClient(((WebServerApplicationContext) service).getWebServer().getPort());
-        jdbc = service.getBean(JdbcTemplate.class);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        try {
-            if (service != null) {
-                service.close();
-            }
-        } finally {
-            if (slurm != null) {
-                slurm.close();
-            }
-        }
+                "--detopt.workers.slurm.max-workers=2");
+        slurm = stack.slurm;
+        service = stack.service;
+        api = stack.api;
+        jdbc = stack.jdbc;
     }
 
     @BeforeEach

@@ -9,6 +9,7 @@ import dev.detopt.model.study.StudyRunner;
 import dev.detopt.model.study.StudySpecs;
 import dev.detopt.model.study.contract.WireJson;
 import dev.detopt.service.ApiClient;
+import dev.detopt.service.ServiceApiTestBase;
 import dev.detopt.service.ServiceTest;
 import dev.detopt.service.TestSpecs;
 import dev.detopt.service.TestTokens;
@@ -16,30 +17,11 @@ import dev.detopt.service.TestWorker;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /** A study run by in-test workers over HTTP reproduces the reference runner bit for bit. */
 @ServiceTest
-class DistributedLoopTest {
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcTemplate jdbc;
-
-    ApiClient api;
-
-    @BeforeEach
-    void client() {
-        api = new ApiClient(port);
-        api.cancelActiveStudies();
-    }
-
+class DistributedLoopTest extends ServiceApiTestBase {
     @Test
     void twoWorkersReproduceTheReferenceRunnerBitForBit() throws Exception {
         String spec = TestSpecs.branching(6, 12, 4, 7);

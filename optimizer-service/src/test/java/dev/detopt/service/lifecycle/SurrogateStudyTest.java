@@ -10,17 +10,14 @@ import dev.detopt.model.study.StudySpecs;
 import dev.detopt.model.study.contract.WireJson;
 import dev.detopt.service.ApiClient;
 import dev.detopt.service.ReferenceFinalState;
+import dev.detopt.service.ServiceApiTestBase;
 import dev.detopt.service.ServiceTest;
 import dev.detopt.service.TestTokens;
 import dev.detopt.service.TestWorker;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -29,8 +26,7 @@ import tools.jackson.databind.JsonNode;
  * runner's bit for bit, with batches of an odd size that split antithetic pairs.
  */
 @ServiceTest
-class SurrogateStudyTest {
-
+class SurrogateStudyTest extends ServiceApiTestBase {
     static final String SPEC = """
             {
               "name": "surrogate test",
@@ -48,20 +44,6 @@ class SurrogateStudyTest {
               "seed": 21
             }
             """;
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcTemplate jdbc;
-
-    ApiClient api;
-
-    @BeforeEach
-    void client() {
-        api = new ApiClient(port);
-        api.cancelActiveStudies();
-    }
 
     @Test
     void twoWorkersReproduceTheReferenceRunnerWithTheSurrogateEstimator() throws Exception {

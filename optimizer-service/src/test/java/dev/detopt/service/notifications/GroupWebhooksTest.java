@@ -2,34 +2,25 @@ package dev.detopt.service.notifications;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.detopt.model.study.contract.BatchExecutor;
 import dev.detopt.model.study.contract.BatchResult;
 import dev.detopt.model.study.contract.BatchTask;
 import dev.detopt.model.study.contract.WireJson;
 import dev.detopt.service.ApiClient;
+import dev.detopt.service.ServiceApiTestBase;
 import dev.detopt.service.ServiceTest;
 import dev.detopt.service.TestSpecs;
 import dev.detopt.service.TestTokens;
-import dev.detopt.service.study.StudyEventLog;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -39,17 +30,8 @@ import tools.jackson.databind.JsonNode;
  * targets outside the allowlist are refused by field.
  */
 @ServiceTest
-class GroupWebhooksTest {
+class GroupWebhooksTest extends ServiceApiTestBase {
     private static final BatchExecutor EXECUTOR = new BatchExecutor(1, "group-webhook-test");
-
-    record Received(String event, String signature, String body) {
-    }
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcTemplate jdbc;
 
     @Autowired
     WebhookRepository repository;
@@ -57,36 +39,17 @@ class GroupWebhooksTest {
     @Autowired
     Webhooks webhooks;
 
-    @Autowired
-    StudyEventLog events;
-
-    @Autowired
-    NotificationProperties properties;
-
-    ApiClient api;
-    HttpServer receiver;
-    final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
+    @RegisterExtension
+    final WebhookReceiver receiver = new WebhookReceiver("/group-hook");
 
     @BeforeEach
-    void setUp() throws Exception {
-        api = new ApiClient(port);
-        api.cancelActiveStudies();
+    void registerWorker() {
         assertThat(api.post("/api/v1/workers/register", Map.of("workerId", "group-hook-w", "threads", 1), TestTokens.WORKER)
                 .status()).isEqualTo(200);
-        receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        receiver.createContext("/group-hook", exchange -> {
-            received.add(new Received(exchange.getRequestHeaders().getFirst("X-Detopt-Event"),
-                    exchange.getRequestHeaders().getFirst("X-Detopt-Signature"),
-                    new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        receiver.start();
     }
 
     @AfterEach
     void tearDown() {
-        receiver.stop(0);
         api.cancelActiveStudies();
     }
 
@@ -96,7 +59,7 @@ class GroupWebhooksTest {
         String groupId = group.path("id").asString();
         UUID failing = UUID.fromString(group.path("members").get(0).path("id").asString());
         UUID completing = UUID.fromString(group.path("members").get(1).path("id").asString());
-        JsonNode hook = addWebhook(groupId, Map.of("url", hookUrl(), "events", List.of("completed", "failed", "stalled"),
+        JsonNode hook = addWebhook(groupId, Map.of("url", receiver.url(), "events", List.of("completed", "failed", "stalled"),
                 "stalledAfter", "PT30S"));
         assertThat(hook.path("secret").asString()).hasSize(64);
         assertThat(api.post("/api/v1/groups/" + groupId + "/start", (String) null, TestTokens.OPERATOR).status()).isEqualTo(200);
@@ -137,10 +100,10 @@ class GroupWebhooksTest {
                 TestTokens.WORKER).status()).isEqualTo(200);
         assertThat(status(completing)).isEqualTo("COMPLETED");
 
-        new WebhookDispatcher(repository, webhooks, events, properties).deliverDue();
+        receiver.newDispatcher().deliverDue();
         List<String> kinds = new ArrayList<>();
-        for (Received notice : received) {
-            assertThat(notice.signature()).isEqualTo("sha256=" + hmac(hook.path("secret").asString(), notice.body()));
+        for (WebhookReceiver.Notice notice : receiver.received()) {
+            assertThat(notice.signature()).isEqualTo(WebhookReceiver.signature(hook.path("secret").asString(), notice.body()));
             JsonNode body = WireJson.mapper().readTree(notice.body());
             assertThat(body.path("groupId").asString()).isEqualTo(groupId);
             assertThat(body.path("name").asString()).isEqualTo("hooked");
@@ -161,7 +124,8 @@ class GroupWebhooksTest {
             }
         }
         assertThat(kinds).containsExactlyInAnyOrder("stalled:" + failing, "failed:" + failing, "completed:" + completing);
-        assertThat(messages(completing)).anySatisfy(m -> assertThat(m).contains("completed notice delivered to 127.0.0.1"));
+        assertThat(api.eventMessages(completing))
+                .anySatisfy(m -> assertThat(m).contains("completed notice delivered to 127.0.0.1"));
         assertThat(repository.outboxOf(completing)).singleElement()
                 .satisfies(row -> assertThat(row.deliveredAt()).isNotNull());
     }
@@ -170,10 +134,10 @@ class GroupWebhooksTest {
     void aGroupCancelledAsAWholeSendsOneCompletedNotice() throws Exception {
         JsonNode group = createGroup(true);
         String groupId = group.path("id").asString();
-        addWebhook(groupId, Map.of("url", hookUrl(), "events", List.of("completed")));
+        addWebhook(groupId, Map.of("url", receiver.url(), "events", List.of("completed")));
         assertThat(api.post("/api/v1/groups/" + groupId + "/cancel", (String) null, TestTokens.OPERATOR).status()).isEqualTo(200);
-        new WebhookDispatcher(repository, webhooks, events, properties).deliverDue();
-        assertThat(received).singleElement().satisfies(notice -> {
+        receiver.newDispatcher().deliverDue();
+        assertThat(receiver.received()).singleElement().satisfies(notice -> {
             JsonNode body = WireJson.mapper().readTree(notice.body());
             assertThat(body.path("event").asString()).isEqualTo("completed");
             assertThat(body.path("statusSummary").path("CANCELLED").asInt()).isEqualTo(2);
@@ -187,19 +151,19 @@ class GroupWebhooksTest {
                 Map.of("url", "http://169.254.169.254/latest/meta-data", "events", List.of("completed")), TestTokens.OPERATOR);
         assertThat(foreign.status()).isEqualTo(422);
         assertThat(foreign.contentType()).startsWith("application/problem+json");
-        assertThat(fields(foreign)).containsExactly("url");
+        assertThat(foreign.problemFields()).containsExactly("url");
         ApiClient.Response badEvents = api.post("/api/v1/groups/" + groupId + "/webhooks",
-                Map.of("url", hookUrl(), "events", List.of("completed", "exploded", "stalled")), TestTokens.OPERATOR);
-        assertThat(fields(badEvents)).containsExactlyInAnyOrder("events[1]", "stalledAfter");
-        assertThat(api.post("/api/v1/groups/" + groupId + "/webhooks", Map.of("url", hookUrl(), "events", List.of("completed")),
+                Map.of("url", receiver.url(), "events", List.of("completed", "exploded", "stalled")), TestTokens.OPERATOR);
+        assertThat(badEvents.problemFields()).containsExactlyInAnyOrder("events[1]", "stalledAfter");
+        assertThat(api.post("/api/v1/groups/" + groupId + "/webhooks", Map.of("url", receiver.url(), "events", List.of("completed")),
                 TestTokens.VIEWER).status()).isEqualTo(403);
         ApiClient.Response unknown = api.post("/api/v1/groups/" + UUID.randomUUID() + "/webhooks",
-                Map.of("url", hookUrl(), "events", List.of("completed")), TestTokens.OPERATOR);
+                Map.of("url", receiver.url(), "events", List.of("completed")), TestTokens.OPERATOR);
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.contentType()).startsWith("application/problem+json");
         assertThat(api.get("/api/v1/groups/" + groupId + "/webhooks", TestTokens.VIEWER).json()).isEmpty();
 
-        long id = addWebhook(groupId, Map.of("url", hookUrl(), "events", List.of("failed"))).path("id").asLong();
+        long id = addWebhook(groupId, Map.of("url", receiver.url(), "events", List.of("failed"))).path("id").asLong();
         JsonNode listed = api.get("/api/v1/groups/" + groupId + "/webhooks", TestTokens.VIEWER).json();
         assertThat(listed).hasSize(1);
         assertThat(listed.get(0).has("secret")).isFalse();
@@ -218,16 +182,6 @@ class GroupWebhooksTest {
         return created.json();
     }
 
-    private String hookUrl() {
-        return "http://127.0.0.1:" + receiver.getAddress().getPort() + "/group-hook";
-    }
-
-    private static String hmac(String secret, String body) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-    }
-
     private JsonNode addWebhook(String groupId, Map<String, Object> request) {
         ApiClient.Response created = api.post("/api/v1/groups/" + groupId + "/webhooks", request, TestTokens.OPERATOR);
         assertThat(created.status()).as(created.body()).isEqualTo(201);
@@ -242,18 +196,5 @@ class GroupWebhooksTest {
         ApiClient.Response leased = api.post("/api/v1/workers/group-hook-w/lease?max=1", (String) null, TestTokens.WORKER);
         assertThat(leased.json().path("tasks")).as(leased.body()).hasSize(1);
         return leased.json().path("tasks").get(0);
-    }
-
-    private List<String> messages(UUID study) {
-        List<String> messages = new ArrayList<>();
-        api.get("/api/v1/studies/" + study + "/events", TestTokens.VIEWER).json().path("items")
-                .forEach(event -> messages.add(event.path("message").asString()));
-        return messages;
-    }
-
-    private static List<String> fields(ApiClient.Response response) {
-        List<String> fields = new ArrayList<>();
-        response.json().path("errors").forEach(error -> fields.add(error.path("field").asString()));
-        return fields;
     }
 }

@@ -3,36 +3,26 @@ package dev.detopt.service.notifications;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.detopt.model.study.contract.BatchExecutor;
 import dev.detopt.model.study.contract.BatchResult;
 import dev.detopt.model.study.contract.BatchTask;
 import dev.detopt.model.study.contract.WireJson;
 import dev.detopt.service.ApiClient;
+import dev.detopt.service.ServiceApiTestBase;
 import dev.detopt.service.ServiceTest;
 import dev.detopt.service.TestSpecs;
 import dev.detopt.service.TestTokens;
-import dev.detopt.service.study.StudyEventLog;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -43,17 +33,8 @@ import tools.jackson.databind.JsonNode;
  * refused by field. The test profile turns the background dispatcher off; tests deliver themselves.
  */
 @ServiceTest
-class StudyWebhooksTest {
+class StudyWebhooksTest extends ServiceApiTestBase {
     private static final BatchExecutor EXECUTOR = new BatchExecutor(1, "webhook-test");
-
-    record Received(String event, String delivery, String signature, String body) {
-    }
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcTemplate jdbc;
 
     @Autowired
     WebhookRepository repository;
@@ -61,48 +42,24 @@ class StudyWebhooksTest {
     @Autowired
     Webhooks webhooks;
 
-    @Autowired
-    StudyEventLog events;
-
-    @Autowired
-    NotificationProperties properties;
-
-    ApiClient api;
-    HttpServer receiver;
-    final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
-    final AtomicInteger failuresToAnswer = new AtomicInteger();
+    @RegisterExtension
+    final WebhookReceiver receiver = new WebhookReceiver("/hook");
 
     @BeforeEach
-    void setUp() throws Exception {
-        api = new ApiClient(port);
-        api.cancelActiveStudies();
+    void registerWorker() {
         assertThat(api.post("/api/v1/workers/register", Map.of("workerId", "hook-w", "threads", 1), TestTokens.WORKER)
                 .status()).isEqualTo(200);
-        receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        receiver.createContext("/hook", exchange -> {
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            int status = failuresToAnswer.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? 503 : 204;
-            if (status == 204) {
-                received.add(new Received(exchange.getRequestHeaders().getFirst("X-Detopt-Event"),
-                        exchange.getRequestHeaders().getFirst("X-Detopt-Delivery"),
-                        exchange.getRequestHeaders().getFirst("X-Detopt-Signature"), body));
-            }
-            exchange.sendResponseHeaders(status, -1);
-            exchange.close();
-        });
-        receiver.start();
     }
 
     @AfterEach
     void tearDown() {
-        receiver.stop(0);
         api.cancelActiveStudies();
     }
 
     @Test
     void aCompletedStudySendsASignedNoticeRetriedUntilTheReceiverTakesIt() throws Exception {
         UUID study = create(TestSpecs.gaussian(1, 8, 8, 21));
-        JsonNode hook = addWebhook(study, Map.of("url", hookUrl(), "events", List.of("completed", "failed")));
+        JsonNode hook = addWebhook(study, Map.of("url", receiver.url(), "events", List.of("completed", "failed")));
         assertThat(hook.path("secret").asString()).hasSize(64);
         assertThat(api.get("/api/v1/studies/" + study + "/webhooks", TestTokens.VIEWER).json().get(0).has("secret")).isFalse();
         start(study);
@@ -110,8 +67,8 @@ class StudyWebhooksTest {
         assertThat(api.get("/api/v1/studies/" + study, TestTokens.VIEWER).json().path("status").asString()).isEqualTo("COMPLETED");
 
         // The notice is in the outbox with the change; the first delivery meets a 503.
-        failuresToAnswer.set(1);
-        WebhookDispatcher first = new WebhookDispatcher(repository, webhooks, events, properties);
+        receiver.failNext(1);
+        WebhookDispatcher first = receiver.newDispatcher();
         assertThat(first.deliverDue()).isZero();
         assertThat(repository.outboxOf(study)).singleElement().satisfies(row -> {
             assertThat(row.attempts()).isEqualTo(1);
@@ -119,13 +76,13 @@ class StudyWebhooksTest {
             assertThat(row.deliveredAt()).isNull();
         });
         // Another dispatcher (as after a restart) delivers it once the backoff has passed.
-        WebhookDispatcher afterRestart = new WebhookDispatcher(repository, webhooks, events, properties);
+        WebhookDispatcher afterRestart = receiver.newDispatcher();
         await().atMost(Duration.ofSeconds(10)).until(() -> afterRestart.deliverDue() == 1);
 
-        assertThat(received).singleElement().satisfies(notice -> {
+        assertThat(receiver.received()).singleElement().satisfies(notice -> {
             assertThat(notice.event()).isEqualTo("completed");
             assertThat(notice.delivery()).isEqualTo(Long.toString(repository.outboxOf(study).getFirst().id()));
-            assertThat(notice.signature()).isEqualTo("sha256=" + hmac(hook.path("secret").asString(), notice.body()));
+            assertThat(notice.signature()).isEqualTo(WebhookReceiver.signature(hook.path("secret").asString(), notice.body()));
             JsonNode body = WireJson.mapper().readTree(notice.body());
             assertThat(body.path("event").asString()).isEqualTo("completed");
             assertThat(body.path("studyId").asString()).isEqualTo(study.toString());
@@ -133,14 +90,14 @@ class StudyWebhooksTest {
             assertThat(body.path("stopReason").asString()).isEqualTo("max-steps");
         });
         assertThat(afterRestart.deliverDue()).isZero();
-        assertThat(messages(study)).anySatisfy(m -> assertThat(m).contains("completed notice attempt 1 failed (HTTP 503)"))
+        assertThat(api.eventMessages(study)).anySatisfy(m -> assertThat(m).contains("completed notice attempt 1 failed (HTTP 503)"))
                 .anySatisfy(m -> assertThat(m).contains("completed notice delivered to 127.0.0.1 (HTTP 204, attempt 2)"));
     }
 
     @Test
     void aFailedStudyAndAStalledOneAreNoticedOnce() throws Exception {
         UUID failing = create(TestSpecs.gaussian(1, 8, 8, 22));
-        addWebhook(failing, Map.of("url", hookUrl(), "events", List.of("failed")));
+        addWebhook(failing, Map.of("url", receiver.url(), "events", List.of("failed")));
         start(failing);
         for (int attempt = 0; attempt < 3; attempt++) {
             JsonNode lease = lease();
@@ -151,17 +108,17 @@ class StudyWebhooksTest {
         assertThat(api.get("/api/v1/studies/" + failing, TestTokens.VIEWER).json().path("status").asString()).isEqualTo("FAILED");
 
         UUID stalling = create(TestSpecs.gaussian(2, 8, 8, 23));
-        addWebhook(stalling, Map.of("url", hookUrl(), "events", List.of("stalled", "completed"), "stalledAfter", "PT30S"));
+        addWebhook(stalling, Map.of("url", receiver.url(), "events", List.of("stalled", "completed"), "stalledAfter", "PT30S"));
         start(stalling);
         assertThat(webhooks.noticeStalls()).isZero();
         jdbc.update("UPDATE studies SET step_started_at = now() - interval '31 seconds' WHERE id = ?", stalling);
         assertThat(webhooks.noticeStalls()).isEqualTo(1);
         assertThat(webhooks.noticeStalls()).as("once per step").isZero();
 
-        WebhookDispatcher dispatcher = new WebhookDispatcher(repository, webhooks, events, properties);
+        WebhookDispatcher dispatcher = receiver.newDispatcher();
         assertThat(dispatcher.deliverDue()).isEqualTo(2);
         List<String> kinds = new ArrayList<>();
-        for (Received notice : received) {
+        for (WebhookReceiver.Notice notice : receiver.received()) {
             JsonNode body = WireJson.mapper().readTree(notice.body());
             kinds.add(body.path("event").asString() + ":" + body.path("studyId").asString());
             if (notice.event().equals("failed")) {
@@ -178,26 +135,26 @@ class StudyWebhooksTest {
     @Test
     void targetsOutsideTheAllowlistAndBadFieldsAreRefusedByField() {
         UUID study = create(TestSpecs.gaussian(1, 8, 8, 24));
-        for (String url : List.of("http://localhost:" + receiver.getAddress().getPort() + "/hook", "http://10.0.0.1/hook",
+        for (String url : List.of("http://localhost:" + receiver.port() + "/hook", "http://10.0.0.1/hook",
                 "http://169.254.169.254/latest/meta-data", "ftp://127.0.0.1/hook", "http://user:pw@127.0.0.1/hook",
                 "http://127.0.0.1.example.org/hook", "not a url", "")) {
             ApiClient.Response refused = api.post("/api/v1/studies/" + study + "/webhooks",
                     Map.of("url", url, "events", List.of("completed")), TestTokens.OPERATOR);
             assertThat(refused.status()).as(url).isEqualTo(422);
             assertThat(refused.contentType()).startsWith("application/problem+json");
-            assertThat(fields(refused)).as(url).containsExactly("url");
+            assertThat(refused.problemFields()).as(url).containsExactly("url");
         }
         ApiClient.Response badEvents = api.post("/api/v1/studies/" + study + "/webhooks",
-                Map.of("url", hookUrl(), "events", List.of("completed", "exploded", "stalled")), TestTokens.OPERATOR);
-        assertThat(fields(badEvents)).containsExactlyInAnyOrder("events[1]", "stalledAfter");
+                Map.of("url", receiver.url(), "events", List.of("completed", "exploded", "stalled")), TestTokens.OPERATOR);
+        assertThat(badEvents.problemFields()).containsExactlyInAnyOrder("events[1]", "stalledAfter");
         ApiClient.Response badDuration = api.post("/api/v1/studies/" + study + "/webhooks",
-                Map.of("url", hookUrl(), "events", List.of("stalled"), "stalledAfter", "soon"), TestTokens.OPERATOR);
-        assertThat(fields(badDuration)).containsExactly("stalledAfter");
-        assertThat(api.post("/api/v1/studies/" + study + "/webhooks", Map.of("url", hookUrl(), "events", List.of("completed")),
+                Map.of("url", receiver.url(), "events", List.of("stalled"), "stalledAfter", "soon"), TestTokens.OPERATOR);
+        assertThat(badDuration.problemFields()).containsExactly("stalledAfter");
+        assertThat(api.post("/api/v1/studies/" + study + "/webhooks", Map.of("url", receiver.url(), "events", List.of("completed")),
                 TestTokens.VIEWER).status()).isEqualTo(403);
         assertThat(api.get("/api/v1/studies/" + study + "/webhooks", TestTokens.VIEWER).json()).isEmpty();
 
-        long id = addWebhook(study, Map.of("url", hookUrl(), "events", List.of("completed"))).path("id").asLong();
+        long id = addWebhook(study, Map.of("url", receiver.url(), "events", List.of("completed"))).path("id").asLong();
         assertThat(api.get("/api/v1/studies/" + study + "/webhooks", TestTokens.VIEWER).json()).hasSize(1);
         assertThat(api.delete("/api/v1/studies/" + study + "/webhooks/" + id, TestTokens.OPERATOR).status()).isEqualTo(204);
         assertThat(api.get("/api/v1/studies/" + study + "/webhooks", TestTokens.VIEWER).json()).isEmpty();
@@ -205,16 +162,6 @@ class StudyWebhooksTest {
     }
 
     // --- helpers
-
-    private String hookUrl() {
-        return "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
-    }
-
-    private static String hmac(String secret, String body) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-    }
 
     private JsonNode addWebhook(UUID study, Map<String, Object> request) {
         ApiClient.Response created = api.post("/api/v1/studies/" + study + "/webhooks", request, TestTokens.OPERATOR);
@@ -247,18 +194,5 @@ class StudyWebhooksTest {
         body.put("result", result);
         assertThat(api.post("/api/v1/workers/hook-w/tasks/" + lease.path("taskId").asLong() + "/complete", body,
                 TestTokens.WORKER).status()).isEqualTo(200);
-    }
-
-    private List<String> messages(UUID study) {
-        List<String> messages = new ArrayList<>();
-        api.get("/api/v1/studies/" + study + "/events", TestTokens.VIEWER).json().path("items")
-                .forEach(event -> messages.add(event.path("message").asString()));
-        return messages;
-    }
-
-    private static List<String> fields(ApiClient.Response response) {
-        List<String> fields = new ArrayList<>();
-        response.json().path("errors").forEach(error -> fields.add(error.path("field").asString()));
-        return fields;
     }
 }

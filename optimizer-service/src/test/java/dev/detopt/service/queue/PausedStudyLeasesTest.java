@@ -8,6 +8,7 @@ import dev.detopt.model.study.contract.BatchExecutor;
 import dev.detopt.model.study.contract.BatchTask;
 import dev.detopt.model.study.contract.WireJson;
 import dev.detopt.service.ApiClient;
+import dev.detopt.service.ServiceApiTestBase;
 import dev.detopt.service.ServiceTest;
 import dev.detopt.service.TestSpecs;
 import dev.detopt.service.TestTokens;
@@ -19,9 +20,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -29,21 +27,11 @@ import tools.jackson.databind.JsonNode;
  * step's tasks are held" until resume.
  */
 @ServiceTest
-class PausedStudyLeasesTest {
+class PausedStudyLeasesTest extends ServiceApiTestBase {
     private static final BatchExecutor EXECUTOR = new BatchExecutor(1, "paused-leases-test");
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcTemplate jdbc;
-
-    ApiClient api;
-
     @BeforeEach
-    void isolate() {
-        api = new ApiClient(port);
-        api.cancelActiveStudies();
+    void registerWorkers() {
         for (String worker : List.of("pause-a", "pause-b")) {
             assertThat(api.post("/api/v1/workers/register", Map.of("workerId", worker, "host", "test", "threads", 1),
                     TestTokens.WORKER).status()).isEqualTo(200);

@@ -21,6 +21,9 @@ final class BremsstrahlungTable {
     private final int rows;
     /** F(s_j; t_i) at [i·(COLUMNS + 1) + j], 0 at j = 0 and 1 at j = COLUMNS. */
     private final double[] cdf;
+    /** Search start per row and u bucket: the largest column j with F(s_j; t_i) ≤ k/GUIDE_BUCKETS, at [i·(GUIDE_BUCKETS + 1) + k]. */
+    private final short[] guide;
+    static final int GUIDE_BUCKETS = 128;
 
     BremsstrahlungTable(ElectromagneticPhysics physics, double photonCut, double highestEnergy) {
         lnCut = Math.log(photonCut);
@@ -55,6 +58,17 @@ final class BremsstrahlungTable {
             }
             cdf[i * (COLUMNS + 1) + COLUMNS] = 1.0;
         }
+        guide = new short[rows * (GUIDE_BUCKETS + 1)];
+        for (int i = 0; i < rows; i++) {
+            int j = 0;
+            for (int k = 0; k <= GUIDE_BUCKETS; k++) {
+                double u = (double) k / GUIDE_BUCKETS;
+                while (j + 1 < COLUMNS && cdf[i * (COLUMNS + 1) + j + 1] <= u) {
+                    j++;
+                }
+                guide[i * (GUIDE_BUCKETS + 1) + k] = (short) j;
+            }
+        }
     }
 
     /**
@@ -69,17 +83,12 @@ final class BremsstrahlungTable {
         double f = x - i;
         int lo = i * (COLUMNS + 1);
         int hi = lo + COLUMNS + 1;
-        // largest column j with F_j ≤ u (F interpolated between the two rows), by bisection
-        int a = 0;
-        int b = COLUMNS;
-        while (b - a > 1) {
-            int m = (a + b) >>> 1;
-            double fm = cdf[lo + m] + f * (cdf[hi + m] - cdf[lo + m]);
-            if (fm <= u) {
-                a = m;
-            } else {
-                b = m;
-            }
+        // largest column j with F_j ≤ u (F interpolated between the two rows): F_j lies between the
+        // rows' values, so it is ≤ u at the column both rows' guides give for u's bucket; scan up from there
+        int bucket = (int) (u * GUIDE_BUCKETS);
+        int a = Math.min(guide[i * (GUIDE_BUCKETS + 1) + bucket], guide[(i + 1) * (GUIDE_BUCKETS + 1) + bucket]);
+        while (a + 1 < COLUMNS && cdf[lo + a + 1] + f * (cdf[hi + a + 1] - cdf[lo + a + 1]) <= u) {
+            a++;
         }
         double f0 = cdf[lo + a] + f * (cdf[hi + a] - cdf[lo + a]);
         double f1 = cdf[lo + a + 1] + f * (cdf[hi + a + 1] - cdf[lo + a + 1]);

@@ -38,6 +38,8 @@ public final class CalorimeterSimulator implements Simulator {
             EstimatorKind.SURROGATE);
 
     private final CalorimeterConfig config;
+    private final Material absorber;
+    private final Material gap;
     private final MaterialTables tables;
     private final List<String> observables;
 
@@ -52,6 +54,8 @@ public final class CalorimeterSimulator implements Simulator {
             throw new IllegalArgumentException("invalid calorimeter configuration: " + String.join("; ", problems));
         }
         this.config = config;
+        this.absorber = absorber;
+        this.gap = gap;
         this.tables = new MaterialTables(config, absorber, gap);
         List<String> names = new ArrayList<>();
         for (int i = 0; i < config.layers(); i++) {
@@ -91,6 +95,29 @@ public final class CalorimeterSimulator implements Simulator {
         return java.util.Map.of(
                 "absorber", Material.ABSORBERS.stream().map(Material::label).toList(),
                 "active", Material.ACTIVE_MEDIA.stream().map(Material::label).toList());
+    }
+
+    /** The same calorimeter with the chosen absorber ("absorber") and active medium ("active"). */
+    @Override
+    public Simulator withChoices(java.util.Map<String, String> chosen) {
+        Material newAbsorber = absorber;
+        Material newGap = gap;
+        for (var choice : chosen.entrySet()) {
+            List<Material> offered = switch (choice.getKey()) {
+                case "absorber" -> Material.ABSORBERS;
+                case "active" -> Material.ACTIVE_MEDIA;
+                default -> throw new IllegalArgumentException("the calorimeter has no categorical parameter '"
+                        + choice.getKey() + "'");
+            };
+            Material material = Material.byLabel(choice.getValue()).filter(offered::contains).orElseThrow(
+                    () -> new IllegalArgumentException("unknown " + choice.getKey() + " '" + choice.getValue() + "'"));
+            if (choice.getKey().equals("absorber")) {
+                newAbsorber = material;
+            } else {
+                newGap = material;
+            }
+        }
+        return newAbsorber == absorber && newGap == gap ? this : new CalorimeterSimulator(config, newAbsorber, newGap);
     }
 
     @Override

@@ -36,6 +36,11 @@ final class ChargedTable {
     final double[][] mfp = new double[2][];
     private final double[][] mfpSlope = new double[2][];
     private final double[][] mfpCurvature = new double[2][];
+    /** Search start for {@link #bin}. */
+    private final short[] energyGuide;
+    /** Search starts for {@link #binOfValue} in range and in mfp[p]. */
+    final short[] rangeGuide;
+    final short[][] mfpGuide = new short[2][];
     /** range(tracking cut): the residual range starts there. */
     final double rangeAtTrackingCut;
     final int trackingCutBin;
@@ -73,6 +78,10 @@ final class ChargedTable {
         rangeCurvature = integrate(range, rangeSlope);
         mfpCurvature[BREMSSTRAHLUNG] = integrate(mfp[BREMSSTRAHLUNG], mfpSlope[BREMSSTRAHLUNG]);
         mfpCurvature[DELTA_RAY] = integrate(mfp[DELTA_RAY], mfpSlope[DELTA_RAY]);
+        energyGuide = guide(energy);
+        rangeGuide = guide(range);
+        mfpGuide[BREMSSTRAHLUNG] = guide(mfp[BREMSSTRAHLUNG]);
+        mfpGuide[DELTA_RAY] = guide(mfp[DELTA_RAY]);
         int cutBin = bin(trackingCut);
         trackingCutBin = cutBin;
         rangeAtTrackingCut = rangeAt(cutBin, trackingCut);
@@ -146,31 +155,61 @@ final class ChargedTable {
 
     /** Bin i with energy[i] ≤ t &lt; energy[i+1] (clamped to the table). */
     int bin(double t) {
-        int i = (int) ((Math.log(t) - lnLowest) * binsPerLn);
-        if (i < 0) {
+        // from the guide (no logarithm), up: at most one node per guide bucket
+        int key = guideKey(t) - GUIDE_LOWEST_KEY;
+        if (!(t > 0) || key < 0) {
             return 0;
         }
-        if (i > nodes - 2) {
-            return nodes - 2;
-        }
-        // guard against rounding of the logarithm at a node
-        if (t < energy[i] && i > 0) {
-            return i - 1;
-        }
-        if (i + 1 < nodes - 1 && t >= energy[i + 1]) {
-            return i + 1;
+        int i = energyGuide[Math.min(key, energyGuide.length - 1)];
+        while (i + 2 < nodes && t >= energy[i + 1]) {
+            i++;
         }
         return i;
     }
 
-    /** The bin at or below {@code start} whose [values[i], values[i+1]) contains v (values increasing). */
-    static int binOfValue(double[] values, double v, int start) {
+    // A positive value is bucketed by the top bits of its IEEE-754 representation (exponent and six
+    // mantissa bits: 64 buckets per octave, in the order of the values); a guide holds, per bucket,
+    // the largest node whose value is at most the bucket's lowest value.
+    private static final int GUIDE_SHIFT = 46;
+    private static final int GUIDE_LOWEST_KEY = guideKey(1e-6);
+
+    private static int guideKey(double v) {
+        return (int) (Double.doubleToRawLongBits(v) >>> GUIDE_SHIFT);
+    }
+
+    private static short[] guide(double[] values) {
+        short[] guide = new short[Math.max(1, guideKey(values[values.length - 1]) - GUIDE_LOWEST_KEY + 1)];
+        int j = 0;
+        for (int k = 0; k < guide.length; k++) {
+            double lowest = Double.longBitsToDouble((long) (k + GUIDE_LOWEST_KEY) << GUIDE_SHIFT);
+            while (j + 2 < values.length && values[j + 1] <= lowest) {
+                j++;
+            }
+            guide[k] = (short) j;
+        }
+        return guide;
+    }
+
+    /**
+     * The bin at or below {@code start} whose [values[i], values[i+1]) contains v (values
+     * increasing; guide from {@link #guide} of the same values).
+     */
+    static int binOfValue(double[] values, short[] guide, double v, int start) {
         int i = start;
-        // usually v lies in the start bin or the one below; otherwise search the bins below
+        // usually v lies in the start bin or the one below; otherwise scan up from the guide's node
         if (i > 0 && v < values[i]) {
             if (v >= values[i - 1]) {
                 return i - 1;
             }
+            int key = guideKey(v) - GUIDE_LOWEST_KEY;
+            if (v > 0 && key >= 0) {
+                int j = guide[Math.min(key, guide.length - 1)];
+                while (j + 1 < i && values[j + 1] <= v) {
+                    j++;
+                }
+                return j;
+            }
+            // below the guides' range (values ≤ 1e-6): bisect
             int lo = 0;
             int hi = i - 1;  // values[hi] > v
             while (hi - lo > 1) {

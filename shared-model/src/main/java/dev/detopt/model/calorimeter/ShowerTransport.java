@@ -564,6 +564,18 @@ final class ShowerTransport {
         if (room < 1) {
             return;
         }
+        // most photons cannot cross a whole period: turn those away without dividing, with a margin
+        // far above rounding so that every call the exact test below accepts still reaches it
+        double margin = 1 - 1e-9;
+        for (int p = 0; p < CLOCKS; p++) {
+            if (clock[p] * absW < (a * clockSigma[p] + g * clockSigma[CLOCKS + p]) * margin) {
+                return;
+            }
+        }
+        double photoPerPeriod = a * photoSigma[0] + g * photoSigma[1];
+        if (photoPerPeriod > 0 && photoDepthLeft * absW < photoPerPeriod * margin) {
+            return;
+        }
         double periods = room;
         for (int p = 0; p < CLOCKS; p++) {
             double perPeriod = (a * clockSigma[p] + g * clockSigma[CLOCKS + p]) / absW;
@@ -665,7 +677,11 @@ final class ShowerTransport {
                 cD[k] = dEpsilon / (epsilon * epsilon * kappa) + oneMinusCos * dKappa / kappa; // cos θγ
             }
         }
-        if (electron > 0 && (electron >= electronCut || residualRange)) {
+        if (electron > 0 && residualRange && electron <= electronCut && residualRangeEndsInRegionEitherWay(electron)) {
+            // pushElectron would deposit it here whatever its direction: skip the kinematics
+            rng += GOLDEN;
+            depositHere(electron, yD);
+        } else if (electron > 0 && (electron >= electronCut || residualRange)) {
             double momentum = Math.sqrt(electron * (electron + TWO_MASS));
             double numerator = t - scattered * cosPhoton;
             double cosElectron = numerator / momentum;
@@ -724,8 +740,16 @@ final class ShowerTransport {
 
     /** Whether the residual range (laid along ±z, the sign of the direction) ends before the region's edge. */
     private boolean residualRangeEndsInRegion(double energy, double direction) {
+        return residualRangeFits(energy, direction >= 0 ? edges[region + 1] - z : z - edges[region]);
+    }
+
+    /** Whether the residual range ends inside the region both forward and backward along z. */
+    private boolean residualRangeEndsInRegionEitherWay(double energy) {
+        return residualRangeFits(energy, Math.min(edges[region + 1] - z, z - edges[region]));
+    }
+
+    private boolean residualRangeFits(double energy, double room) {
         ChargedTable table = tables.electron[region & 1];
-        double room = direction >= 0 ? edges[region + 1] - z : z - edges[region];
         if (energy <= stopEnergy || room >= table.rangeAtTrackingCut) {
             return true; // tracking would stop it at once, or the longest residual range fits
         }
@@ -783,7 +807,7 @@ final class ShowerTransport {
                 double mfp0 = table.mfpAt(p, bin0, t);
                 if (mfp0 > chargedClock[p]) {
                     double mfpAt = mfp0 - chargedClock[p];
-                    int bin = ChargedTable.binOfValue(table.mfp[p], mfpAt, bin0);
+                    int bin = ChargedTable.binOfValue(table.mfp[p], table.mfpGuide[p], mfpAt, bin0);
                     double tAt = table.energyAtMfp(p, bin, mfpAt);
                     double distance = range0 - table.rangeAt(bin, tAt);
                     if (distance < interaction) {
@@ -826,7 +850,7 @@ final class ShowerTransport {
             } else if (boundary < end) {
                 boundaryDistanceTangent(boundary);
                 double rangeAt = range0 - boundary;
-                int binB = ChargedTable.binOfValue(table.range, rangeAt, bin0);
+                int binB = ChargedTable.binOfValue(table.range, table.rangeGuide, rangeAt, bin0);
                 double tBoundary = table.energyAtRange(binB, rangeAt);
                 if (tangents) {
                     double invRangeSlope = 1 / table.rangeSlopeAt(binB, tBoundary);
@@ -975,7 +999,6 @@ final class ShowerTransport {
     // ---------------------------------------------------------------- sampling by inversion
 
     private static final int PAIR = 1;
-    private static final int COMPTON = 2;
     private static final int MOLLER = 3;
     private static final int BHABHA = 4;
 
@@ -987,9 +1010,8 @@ final class ShowerTransport {
     private double p4;
 
     /**
-     * The CDF being inverted as a function of the Newton variable v: v = ln ε for Compton (its
-     * density ~1/ε is nearly flat in ln ε, so Newton converges in a few steps), v = x otherwise.
-     * (Bremsstrahlung is sampled from {@link BremsstrahlungTable}.)
+     * The CDF being inverted as a function of the Newton variable v = x (Compton has its own
+     * inversion, {@link #invertCompton}; bremsstrahlung is sampled from {@link BremsstrahlungTable}).
      */
     private double cdf(int kind, double v) {
         evaluate(kind, v);
@@ -1006,12 +1028,6 @@ final class ShowerTransport {
             case PAIR -> {
                 cdfValue = v * (1 - v * (2.0 / 3.0 - 4.0 / 9.0 * v));
                 slopeValue = pairPdf(v);
-            }
-            case COMPTON -> {
-                double e = Math.exp(v);
-                double kappa = p0;
-                cdfValue = comptonCdf(v, e, kappa);
-                slopeValue = comptonPdf(e, kappa) * e;
             }
             case MOLLER -> {
                 cdfValue = p0 * v - 1 / v + 1 / (1 - v) + p1 * Math.log((1 - v) / v);
@@ -1108,14 +1124,11 @@ final class ShowerTransport {
 
     /** {@link #sampleCompton(double, double)} with ln κ known. */
     private double sampleCompton(double kappa, double lnKappa, double u) {
-        p0 = kappa;
         double e0 = 1 / (1 + 2 * kappa);
         double lnE0 = Math.log(e0);
         double f0 = comptonCdf(lnE0, e0, kappa);
         double f1 = comptonCdf(0.0, 1.0, kappa);
-        double lnEpsilon = invert(COMPTON, f0 + u * (f1 - f0), lnE0, 0.0, lnE0 * comptonGuess(lnKappa, u));
-        lastLogSample = lnEpsilon;
-        double e = Math.exp(lnEpsilon);
+        double e = invertCompton(kappa, f0 + u * (f1 - f0), lnE0, lnE0 * comptonGuess(lnKappa, u));
         if (tangents) {
             double dGdKappa = comptonCdfByKappa(e, kappa)
                     - (1 - u) * (comptonCdfByKappa(e0, kappa) + comptonPdf(e0, kappa) * (-2 * e0 * e0))
@@ -1127,10 +1140,57 @@ final class ShowerTransport {
         return e;
     }
 
+    /**
+     * Solves F(v) = target for v = ln ε on [lo, 0] (F the Compton CDF of {@link #comptonCdf}) by
+     * Householder's fourth-order iteration, which needs F′, F″ and F‴ (all cheap once e^v is
+     * known): from the tabulated guess (error ≤ 2e-4 in v) one step lands on the root to rounding,
+     * so a step of at most 1e-4 (error ~ step⁴) ends the search; larger steps repeat it, with
+     * bisection when a step leaves the bracket. Sets {@link #lastLogSample} to v and returns
+     * ε = e^v (from the last e^v by a series in the final step, exact to rounding).
+     */
+    private double invertCompton(double kappa, double target, double lo, double guess) {
+        double hi = 0.0;
+        double twoOverKappa = 2 / kappa;
+        double invKappa2 = 1 / (kappa * kappa);
+        double v = Math.min(hi, Math.max(lo, guess));
+        for (int iteration = 0; iteration < 200; iteration++) {
+            double e = Math.exp(v);
+            double inverse = 1 / e;
+            double e2 = e * e;
+            double residual = v + 0.5 * e2 - twoOverKappa * (v - e) + (-inverse - 2 * v + e) * invKappa2 - target;
+            if (residual > 0) {
+                hi = v;
+            } else if (residual < 0) {
+                lo = v;
+            } else {
+                lastLogSample = v;
+                return e;
+            }
+            double d1 = 1 + e2 - twoOverKappa * (1 - e) + (inverse - 2 + e) * invKappa2;
+            double d2 = 2 * e2 + twoOverKappa * e + (e - inverse) * invKappa2;
+            double d3 = 4 * e2 + twoOverKappa * e + (e + inverse) * invKappa2;
+            double step = -residual * (6 * d1 * d1 - 3 * residual * d2)
+                    / (6 * d1 * d1 * d1 - 6 * residual * d1 * d2 + residual * residual * d3);
+            double next = v + step;
+            if (Math.abs(step) <= 1e-4 * Math.max(1.0, Math.abs(v))) {
+                next = Math.min(hi, Math.max(lo, next));
+                lastLogSample = next;
+                double d = next - v;
+                return e * (1 + d * (1 + d * (0.5 + d * (1.0 / 6 + d * (1.0 / 24)))));
+            }
+            if (!(next > lo && next < hi)) {
+                next = 0.5 * (lo + hi);
+            }
+            v = next;
+        }
+        lastLogSample = v;
+        return Math.exp(v);
+    }
+
     // Starting points for the Compton inversion: ln ε(u; κ) / ln ε_min(κ), a number in [0, 1], on a
-    // grid in ln κ and u, interpolated bilinearly. Only Newton's starting point comes from here (the
+    // grid in ln κ and u, interpolated bilinearly. Only the inversion's starting point comes from here (the
     // sample is the root of the exact CDF), so the grid changes no result beyond the root tolerance;
-    // it saves most of the Newton steps, and the Compton sampling is the hottest routine of a shower.
+    // it saves most of the iteration steps, and the Compton sampling is the hottest routine of a shower.
     private static final double GUESS_LN_KAPPA_LOW = Math.log(0.01);
     private static final double GUESS_LN_KAPPA_HIGH = Math.log(1e8);
     private static final double GUESS_ROWS_PER_LN = 8;
@@ -1164,7 +1224,7 @@ final class ShowerTransport {
         return table;
     }
 
-    /** Interpolated ln ε / ln ε_min for the Compton inversion's first Newton step. */
+    /** Interpolated ln ε / ln ε_min for the Compton inversion's first step. */
     private static double comptonGuess(double lnKappa, double u) {
         double x = (lnKappa - GUESS_LN_KAPPA_LOW) * GUESS_ROWS_PER_LN;
         x = Math.max(0.0, Math.min(GUESS_ROWS - 1.000001, x));

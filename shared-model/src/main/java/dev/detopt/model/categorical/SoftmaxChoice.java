@@ -32,7 +32,7 @@ public final class SoftmaxChoice {
         double[] p = new double[logits.length];
         double total = 0;
         for (int k = 0; k < logits.length; k++) {
-            p[k] = Math.exp(logits[k] - max);
+            p[k] = StrictMath.exp(logits[k] - max); // StrictMath: the worker and the engine must agree bit for bit
             total += p[k];
         }
         for (int k = 0; k < p.length; k++) {

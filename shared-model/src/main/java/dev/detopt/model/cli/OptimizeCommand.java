@@ -1,5 +1,6 @@
 package dev.detopt.model.cli;
 
+import dev.detopt.model.categorical.SoftmaxChoice;
 import dev.detopt.model.external.ExternalSimulators;
 import dev.detopt.model.external.SimulatorFailure;
 import dev.detopt.model.study.HistoryCsv;
@@ -120,6 +121,13 @@ public final class OptimizeCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "stopped: %s after %d steps, %d events, %.1f s wall time%n", history.stopReason(),
                 history.steps().size(), last.eventsTotal(), seconds);
         out.println("final θ: " + theta(history.finalState().theta()));
+        history.finalState().logits().forEach((name, logits) -> {
+            SoftmaxChoice distribution = new SoftmaxChoice(study.parameter(name).choices(),
+                    logits.stream().mapToDouble(Double::doubleValue).toArray());
+            int best = distribution.mostProbable();
+            out.printf(Locale.ROOT, "final %s: %s (probability %.3f)%n", name, distribution.choices().get(best),
+                    distribution.probability(best));
+        });
         if (history.finalState().best() != null) {
             out.printf(Locale.ROOT, "best:    step %d, total %s, θ: %s%n", history.finalState().best().step(),
                     number(history.finalState().best().total()), theta(history.finalState().best().theta()));
@@ -140,7 +148,18 @@ public final class OptimizeCommand implements Callable<Integer> {
     static String line(StepRecord r) {
         return String.format(Locale.ROOT, "step %4d  total %-12s phys %-12s ± %-9s cost %-11s penalty %-11s |g| %-10s %s",
                 r.step(), number(r.total()), number(r.physics()), shortNumber(r.physicsStderr()), number(r.cost()),
-                number(r.penalty()), shortNumber(r.gradientNorm()), theta(r.theta()));
+                number(r.penalty()), shortNumber(r.gradientNorm()), theta(r.theta())) + choices(r);
+    }
+
+    /** Each categorical's most probable choice at the step and its probability (empty without categoricals). */
+    private static String choices(StepRecord r) {
+        StringBuilder out = new StringBuilder();
+        r.categoricals().forEach((name, estimate) -> {
+            String best = estimate.mostProbable();
+            out.append(String.format(Locale.ROOT, "  %s: %s %.3f", name, best,
+                    estimate.probabilities().get(estimate.choices().indexOf(best))));
+        });
+        return out.toString();
     }
 
     private static String theta(Map<String, Double> theta) {

@@ -32,6 +32,19 @@ public interface Simulator {
         return java.util.Map.of();
     }
 
+    /**
+     * This simulator with the given choice of some of its categorical parameters (name → choice), the
+     * others at their defaults.
+     *
+     * @throws IllegalArgumentException for a categorical or choice the simulator does not offer
+     */
+    default Simulator withChoices(java.util.Map<String, String> chosen) {
+        if (chosen.isEmpty()) {
+            return this;
+        }
+        throw new IllegalArgumentException("simulator '" + name() + "' has no categorical parameters");
+    }
+
     default int parameterIndex(String name) {
         int index = parameterNames().indexOf(name);
         if (index < 0) {

@@ -1,10 +1,15 @@
 package dev.detopt.model.stats;
 
+import dev.detopt.model.categorical.ScoreFunctionSums;
+
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Serial form of a {@link SampleAccumulator}: plain data, exact, JSON-friendly. {@code sumXX} and
- * {@code sumXY} are the surrogate estimator's least-squares sums (empty for the other estimators).
+ * {@code sumXY} are the surrogate estimator's least-squares sums (empty for the other estimators);
+ * {@code choiceSums} the per-choice sums of every observable for each categorical design parameter
+ * (categorical-major, j·m + i; absent without categoricals).
  */
 public record AccumulatorState(
         SampleLayout layout,
@@ -17,9 +22,11 @@ public record AccumulatorState(
         ExactSum.State[] sumS2,
         ExactSum.State[] sumYS2,
         ExactSum.State[] sumXX,
-        ExactSum.State[] sumXY) {
+        ExactSum.State[] sumXY,
+        List<ScoreFunctionSums.State> choiceSums) {
 
     public AccumulatorState {
+        choiceSums = choiceSums == null ? List.of() : List.copyOf(choiceSums);
         // states written before the surrogate estimator existed have no surrogate sums
         sumXX = sumXX == null ? new ExactSum.State[0] : sumXX;
         sumXY = sumXY == null ? new ExactSum.State[0] : sumXY;
@@ -29,7 +36,16 @@ public record AccumulatorState(
     public AccumulatorState(SampleLayout layout, long events, ExactSum.State[] sumY, ExactSum.State[] sumY2,
                             ExactSum.State[] sumG, ExactSum.State[] sumG2, ExactSum.State[] sumS,
                             ExactSum.State[] sumS2, ExactSum.State[] sumYS2) {
-        this(layout, events, sumY, sumY2, sumG, sumG2, sumS, sumS2, sumYS2, new ExactSum.State[0], new ExactSum.State[0]);
+        this(layout, events, sumY, sumY2, sumG, sumG2, sumS, sumS2, sumYS2, new ExactSum.State[0], new ExactSum.State[0],
+                List.of());
+    }
+
+    /** A state without categorical sums. */
+    public AccumulatorState(SampleLayout layout, long events, ExactSum.State[] sumY, ExactSum.State[] sumY2,
+                            ExactSum.State[] sumG, ExactSum.State[] sumG2, ExactSum.State[] sumS,
+                            ExactSum.State[] sumS2, ExactSum.State[] sumYS2, ExactSum.State[] sumXX,
+                            ExactSum.State[] sumXY) {
+        this(layout, events, sumY, sumY2, sumG, sumG2, sumS, sumS2, sumYS2, sumXX, sumXY, List.of());
     }
 
     @Override
@@ -38,7 +54,8 @@ public record AccumulatorState(
                 && Arrays.equals(sumY, s.sumY) && Arrays.equals(sumY2, s.sumY2)
                 && Arrays.equals(sumG, s.sumG) && Arrays.equals(sumG2, s.sumG2)
                 && Arrays.equals(sumS, s.sumS) && Arrays.equals(sumS2, s.sumS2)
-                && Arrays.equals(sumYS2, s.sumYS2) && Arrays.equals(sumXX, s.sumXX) && Arrays.equals(sumXY, s.sumXY);
+                && Arrays.equals(sumYS2, s.sumYS2) && Arrays.equals(sumXX, s.sumXX) && Arrays.equals(sumXY, s.sumXY)
+                && choiceSums.equals(s.choiceSums);
     }
 
     @Override

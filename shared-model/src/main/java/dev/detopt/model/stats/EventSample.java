@@ -13,6 +13,8 @@ public final class EventSample {
     public final double[] gradient;
     public final double[] score;
     public final double[] displacement;
+    /** The event's choice (index) of each categorical design parameter. */
+    public final int[] choices;
 
     public EventSample(SampleLayout layout) {
         this.layout = layout;
@@ -20,6 +22,7 @@ public final class EventSample {
         this.gradient = new double[layout.gradientEntries()];
         this.score = new double[layout.hasScore() ? layout.parameters() : 0];
         this.displacement = new double[layout.fitsSurrogate() ? layout.parameters() : 0];
+        this.choices = new int[layout.categoricals()];
     }
 
     public SampleLayout layout() {

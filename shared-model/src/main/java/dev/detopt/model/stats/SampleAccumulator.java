@@ -1,6 +1,10 @@
 package dev.detopt.model.stats;
 
+import dev.detopt.model.categorical.ScoreFunctionSums;
+
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Sufficient statistics of a run of events: the event count and exact sums of y, y², g, g² and,
@@ -24,6 +28,8 @@ public final class SampleAccumulator {
     /** Surrogate forms: Σ y_i·x_a, row-major (i·d + a). */
     private final ExactSum[] sumXY;
     private final double[] features;
+    /** Categorical parameters: per-choice sums of each observable, categorical-major (j·m + i). */
+    private final ScoreFunctionSums[] choiceSums;
 
     public SampleAccumulator(SampleLayout layout) {
         this.layout = layout;
@@ -41,6 +47,12 @@ public final class SampleAccumulator {
         sumXX = fresh(d * (d + 1) / 2);
         sumXY = fresh(m * d);
         features = new double[d];
+        choiceSums = new ScoreFunctionSums[layout.categoricals() * m];
+        for (int j = 0; j < layout.categoricals(); j++) {
+            for (int i = 0; i < m; i++) {
+                choiceSums[j * m + i] = new ScoreFunctionSums(layout.choices().get(j));
+            }
+        }
     }
 
     private static ExactSum[] fresh(int size) {
@@ -76,6 +88,11 @@ public final class SampleAccumulator {
         }
         if (layout.fitsSurrogate()) {
             addFeatures(sample.displacement, y);
+        }
+        for (int j = 0; j < sample.choices.length; j++) {
+            for (int i = 0; i < y.length; i++) {
+                choiceSums[j * y.length + i].add(sample.choices[j], y[i]);
+            }
         }
         if (layout.hasScore()) {
             double[] s = sample.score;
@@ -132,6 +149,9 @@ public final class SampleAccumulator {
         mergeAll(sumYS2, other.sumYS2);
         mergeAll(sumXX, other.sumXX);
         mergeAll(sumXY, other.sumXY);
+        for (int k = 0; k < choiceSums.length; k++) {
+            choiceSums[k].add(other.choiceSums[k]);
+        }
     }
 
     private static void mergeAll(ExactSum[] into, ExactSum[] from) {
@@ -143,7 +163,15 @@ public final class SampleAccumulator {
     /** Serial form of the statistics; {@link #restore} gives back an identical accumulator. */
     public AccumulatorState state() {
         return new AccumulatorState(layout, events, states(sumY), states(sumY2), states(sumG), states(sumG2),
-                states(sumS), states(sumS2), states(sumYS2), states(sumXX), states(sumXY));
+                states(sumS), states(sumS2), states(sumYS2), states(sumXX), states(sumXY), choiceStates());
+    }
+
+    private List<ScoreFunctionSums.State> choiceStates() {
+        List<ScoreFunctionSums.State> states = new ArrayList<>(choiceSums.length);
+        for (ScoreFunctionSums sums : choiceSums) {
+            states.add(sums.state());
+        }
+        return states;
     }
 
     private static ExactSum.State[] states(ExactSum[] sums) {
@@ -169,6 +197,25 @@ public final class SampleAccumulator {
         load(acc.sumYS2, state.sumYS2(), "sumYS2");
         load(acc.sumXX, state.sumXX(), "sumXX");
         load(acc.sumXY, state.sumXY(), "sumXY");
+        List<ScoreFunctionSums.State> choices = state.choiceSums();
+        if (choices.size() != acc.choiceSums.length) {
+            throw new IllegalArgumentException("choiceSums has " + choices.size() + " entries, the layout needs "
+                    + acc.choiceSums.length);
+        }
+        int m = state.layout().observables();
+        for (int k = 0; k < choices.size(); k++) {
+            ScoreFunctionSums restored = ScoreFunctionSums.fromState(choices.get(k));
+            int expected = state.layout().choices().get(k / m);
+            if (restored.choices() != expected) {
+                throw new IllegalArgumentException("choiceSums[" + k + "] has " + restored.choices() + " choices, the layout "
+                        + expected);
+            }
+            if (restored.events() != acc.events) {
+                throw new IllegalArgumentException("choiceSums[" + k + "] counts " + restored.events() + " events, the "
+                        + "statistics " + acc.events);
+            }
+            acc.choiceSums[k] = restored;
+        }
         return acc;
     }
 
@@ -180,6 +227,11 @@ public final class SampleAccumulator {
         for (int i = 0; i < into.length; i++) {
             into[i] = ExactSum.fromState(from[i]);
         }
+    }
+
+    /** The per-choice sums of observable {@code observable} for categorical {@code categorical}. */
+    public ScoreFunctionSums choiceSums(int categorical, int observable) {
+        return choiceSums[categorical * layout.observables() + observable];
     }
 
     public double sumObservable(int i) {

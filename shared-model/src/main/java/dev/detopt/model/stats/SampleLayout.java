@@ -1,5 +1,8 @@
 package dev.detopt.model.stats;
 
+
+import java.util.List;
+
 /**
  * Shape of the per-event samples of one run: m observables, n differentiated parameters, and
  * whether the estimator also reports a per-event score vector (score-function family).
@@ -7,9 +10,23 @@ package dev.detopt.model.stats;
  * @param observables  number of per-event observables y_i
  * @param parameters   number of differentiated design parameters θ_j
  * @param gradientForm how per-event gradient samples combine into the gradient of E[y]
+ * @param choices      the number of choices of each categorical design parameter the events draw (empty
+ *                     without categoricals; the statistics then keep per-choice sums of every observable)
  */
-public record SampleLayout(int observables, int parameters, GradientForm gradientForm) {
+public record SampleLayout(int observables, int parameters, GradientForm gradientForm,
+                           List<Integer> choices) {
+    public SampleLayout(int observables, int parameters, GradientForm gradientForm) {
+        this(observables, parameters, gradientForm, List.of());
+    }
+
     public SampleLayout {
+        // layouts written before categorical parameters existed have no choices
+        choices = choices == null ? List.of() : List.copyOf(choices);
+        for (int count : choices) {
+            if (count < 1) {
+                throw new IllegalArgumentException("every categorical needs at least one choice, was " + choices);
+            }
+        }
         if (observables <= 0) {
             throw new IllegalArgumentException("observables must be positive, was " + observables);
         }
@@ -40,6 +57,15 @@ public record SampleLayout(int observables, int parameters, GradientForm gradien
             case SURROGATE_QUADRATIC -> 1 + 2 * parameters;
             default -> 0;
         };
+    }
+
+    /** The same layout with the events' categorical choices (their counts per categorical). */
+    public SampleLayout withChoices(List<Integer> counts) {
+        return new SampleLayout(observables, parameters, gradientForm, counts);
+    }
+
+    public int categoricals() {
+        return choices.size();
     }
 
     public int gradientEntries() {

@@ -14,9 +14,8 @@ import java.util.Set;
  * {@code {"name": "absorber", "choices": ["PbWO4", "Pb"], "logits": [0, 0]}}. Its optimised variables
  * are the softmax logits (one per choice, default 0: equal probabilities), so numeric fields of a
  * continuous parameter (initial, lower, upper, scale) are errors. Every bad field is named.
- *
- * <p>The study engine does not run categorical parameters yet: a spec that is otherwise valid gets
- * one problem saying so, rather than being accepted and then run without its choice.
+ * The study engine draws each event's choice from the softmax of the logits and optimises the logits
+ * by the score function (docs/estimators.md, categorical design parameters).
  */
 final class CategoricalSpecs {
     private static final List<String> NUMERIC_FIELDS = List.of("initial", "lower", "upper", "scale");
@@ -24,10 +23,11 @@ final class CategoricalSpecs {
     private CategoricalSpecs() {
     }
 
-    /** Checks one categorical parameter; problems go to {@code f}'s list. */
-    static void categorical(JsonFields f, Simulator simulator, List<FieldProblem> problems) {
+    /** Checks one categorical parameter; problems go to {@code f}'s list. Null when it has problems. */
+    static ParameterSpec categorical(JsonFields f, Simulator simulator, List<FieldProblem> problems) {
+        int before = problems.size();
         String name = f.string("name", true);
-        f.string("unit", false);
+        String unit = f.string("unit", false);
         Boolean frozen = f.bool("frozen", false);
         Double learningRate = f.number("learningRate", false);
         if (learningRate != null && learningRate <= 0) {
@@ -73,20 +73,25 @@ final class CategoricalSpecs {
             }
         }
         List<JsonNode> logitNodes = f.array("logits", false);
+        List<Double> logits = new ArrayList<>();
         if (logitNodes != null) {
             if (choiceNodes != null && logitNodes.size() != choiceNodes.size()) {
                 f.problem("logits", "needs one logit per choice: " + choiceNodes.size() + " choices, "
                         + logitNodes.size() + " logits");
             }
             for (int j = 0; j < logitNodes.size(); j++) {
-                JsonFields.number(logitNodes.get(j), f.at("logits[" + j + "]"), problems);
+                logits.add(JsonFields.number(logitNodes.get(j), f.at("logits[" + j + "]"), problems));
             }
+        } else {
+            choices.forEach(choice -> logits.add(0.0));
         }
         f.finish();
         if (frozen != null && frozen && choices.size() > 1) {
             f.problem("frozen", "a frozen categorical parameter must list exactly one choice");
         }
-        f.problem(null, "categorical parameters are validated but not yet run by the study engine "
-                + "(issue 17; see docs/study-model.md)");
+        if (problems.size() > before) {
+            return null;
+        }
+        return ParameterSpec.categorical(name, unit, choices, logits, learningRate, frozen != null && frozen);
     }
 }

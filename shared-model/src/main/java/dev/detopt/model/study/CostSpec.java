@@ -17,12 +17,26 @@ import java.util.Map;
  * @param channelPrice   price per readout channel
  * @param budget         budget B in the same currency (null: no penalty, cost is only reported)
  * @param penalty        how the budget enters the loss (required when a budget is set)
+ * @param choicePrices   per categorical parameter, the price per unit volume of the region it fills, by
+ *                       choice (e.g. absorber → {Pb: 3, Cu: 0.8}); replaces that region's materialPrices entry.
+ *                       The cost is then the expectation under the choice distribution and a budget penalty
+ *                       the expectation of each choice's penalty
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"materialPrices", "channelPrice", "budget", "penalty"})
-public record CostSpec(Map<String, Double> materialPrices, double channelPrice, Double budget, Penalty penalty) {
+@JsonPropertyOrder({"materialPrices", "choicePrices", "channelPrice", "budget", "penalty"})
+public record CostSpec(Map<String, Double> materialPrices, double channelPrice, Double budget, Penalty penalty,
+                       @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Map<String, Double>> choicePrices) {
     public CostSpec {
         materialPrices = Collections.unmodifiableMap(new LinkedHashMap<>(materialPrices == null ? Map.of() : materialPrices));
+        Map<String, Map<String, Double>> copy = new LinkedHashMap<>();
+        if (choicePrices != null) {
+            choicePrices.forEach((name, prices) -> copy.put(name, Collections.unmodifiableMap(new LinkedHashMap<>(prices))));
+        }
+        choicePrices = Collections.unmodifiableMap(copy);
+    }
+
+    public CostSpec(Map<String, Double> materialPrices, double channelPrice, Double budget, Penalty penalty) {
+        this(materialPrices, channelPrice, budget, penalty, null);
     }
 
     /**

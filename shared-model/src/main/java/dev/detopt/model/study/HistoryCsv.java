@@ -17,6 +17,8 @@ import java.util.Set;
  * step's update. The last row's {@code theta_after} is the final design, the answer of the study.
  * Last, for the observables the records carry, {@code observable_mean.<o>} then
  * {@code observable_stderr.<o>}: a record made before observables were recorded leaves them empty.
+ * After them, for each categorical parameter and choice, {@code probability.<categorical>.<choice>}: the
+ * probability the step's events drew that choice with (absent without categoricals).
  */
 public final class HistoryCsv {
 
@@ -32,7 +34,9 @@ public final class HistoryCsv {
         Set<String> parameters = new LinkedHashSet<>();
         Set<String> free = new LinkedHashSet<>();
         Set<String> observables = new LinkedHashSet<>();
+        Map<String, java.util.List<String>> categoricals = new java.util.LinkedHashMap<>();
         for (StepRecord record : steps) {
+            record.categoricals().forEach((name, estimate) -> categoricals.putIfAbsent(name, estimate.choices()));
             parameters.addAll(record.theta().keySet());
             free.addAll(record.gradient().keySet());
             if (record.observables() != null) {
@@ -47,6 +51,8 @@ public final class HistoryCsv {
         parameters.forEach(name -> out.append(",theta_after.").append(columnName(name)));
         observables.forEach(name -> out.append(",observable_mean.").append(columnName(name)));
         observables.forEach(name -> out.append(",observable_stderr.").append(columnName(name)));
+        categoricals.forEach((name, choices) -> choices.forEach(choice ->
+                out.append(",probability.").append(columnName(name)).append('.').append(columnName(choice))));
         out.append('\n');
         for (int i = 0; i < steps.size(); i++) {
             StepRecord r = steps.get(i);
@@ -62,6 +68,12 @@ public final class HistoryCsv {
             Map<String, StepRecord.ObservableEstimate> estimates = r.observables() == null ? Map.of() : r.observables();
             observables.forEach(name -> out.append(',').append(estimates.containsKey(name) ? value(estimates.get(name).mean()) : ""));
             observables.forEach(name -> out.append(',').append(estimates.containsKey(name) ? value(estimates.get(name).stderr()) : ""));
+            categoricals.forEach((name, choices) -> {
+                StepRecord.CategoricalEstimate estimate = r.categoricals().get(name);
+                for (int k = 0; k < choices.size(); k++) {
+                    out.append(',').append(estimate == null ? "" : value(estimate.probabilities().get(k)));
+                }
+            });
             out.append('\n');
         }
         return out.toString();

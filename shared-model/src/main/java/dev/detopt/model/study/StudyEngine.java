@@ -1,5 +1,7 @@
 package dev.detopt.model.study;
 
+import dev.detopt.model.categorical.ScoreFunctionSums;
+import dev.detopt.model.categorical.SoftmaxChoice;
 import dev.detopt.model.random.RandomStreams;
 import dev.detopt.model.random.StreamPurpose;
 import dev.detopt.model.sim.BatchRunner;
@@ -53,9 +55,20 @@ public final class StudyEngine {
     private final EstimatorSettings estimator;
     private final int[] profileObservables;
     private final CostModel costModel;
+    /** The cost region each categorical fills (categorical name → material of the geometry). */
+    private final Map<String, String> catalogGeometryRegions;
     private final BudgetPenalty penalty;
     private final Optimizer optimizer;
     private final int targetThreads;
+    /** Categorical parameters in spec order (their position is their stream's substream). */
+    private final List<ParameterSpec> categoricals;
+    /** The optimised variables: the free numeric parameters, then the logits of each free categorical. */
+    private final double[] variableScale;
+    private final double[] variableLearningRate;
+    private final double[] variableLower;
+    private final double[] variableUpper;
+    /** Position of categorical j's first logit among the variables (−1 when frozen). */
+    private final int[] logitOffset;
 
     public StudyEngine(StudySpec spec) {
         this(spec, SimulatorCatalog.standard(), 1);
@@ -80,6 +93,7 @@ public final class StudyEngine {
         double[] fdSteps = new double[p];
         double[] surrogateWidths = new double[p];
         List<Integer> freeIndices = new ArrayList<>();
+        this.categoricals = spec.parameters().stream().filter(ParameterSpec::isCategorical).toList();
         for (int j = 0; j < p; j++) {
             ParameterSpec parameter = spec.parameter(parameterNames.get(j));
             initial[j] = parameter.initial();
@@ -109,8 +123,30 @@ public final class StudyEngine {
                 ? ObservableSelection.expand(match.observables(), simulator.observableNames()) : null;
         CostSpec cost = spec.cost();
         this.costModel = cost == null ? null : new CostModel(configured.geometry(), cost);
+        this.catalogGeometryRegions = configured.geometry().categoricalMaterials();
         this.penalty = cost == null || cost.budget() == null ? null : BudgetPenalty.of(cost.penalty(), cost.budget());
         this.optimizer = Optimizer.of(spec.optimizer());
+        this.logitOffset = new int[categoricals.size()];
+        int variables = free.length;
+        for (int j = 0; j < categoricals.size(); j++) {
+            logitOffset[j] = categoricals.get(j).frozen() ? -1 : variables;
+            variables += categoricals.get(j).frozen() ? 0 : categoricals.get(j).choices().size();
+        }
+        this.variableScale = Arrays.copyOf(scale, variables);
+        this.variableLearningRate = Arrays.copyOf(learningRate, variables);
+        this.variableLower = Arrays.copyOf(lower, variables);
+        this.variableUpper = Arrays.copyOf(upper, variables);
+        for (int j = 0; j < categoricals.size(); j++) {
+            ParameterSpec categorical = categoricals.get(j);
+            for (int k = 0; logitOffset[j] >= 0 && k < categorical.choices().size(); k++) {
+                int v = logitOffset[j] + k;
+                variableScale[v] = 1.0;
+                variableLearningRate[v] = categorical.learningRate() != null ? categorical.learningRate()
+                        : spec.optimizer().learningRate();
+                variableLower[v] = Double.NEGATIVE_INFINITY;
+                variableUpper[v] = Double.POSITIVE_INFINITY;
+            }
+        }
     }
 
     public StudySpec spec() {
@@ -135,8 +171,10 @@ public final class StudyEngine {
         CostSpec.Penalty penaltySpec = spec.cost() == null ? null : spec.cost().penalty();
         StudyState.PenaltyScale penaltyScale = penaltySpec != null && penaltySpec.automaticLambda()
                 ? new StudyState.PenaltyScale(0, 0.0, 0.0) : null;
-        return new StudyState(StudyState.VERSION, 0, byName(initial), optimizer.initialState(free.length), penaltyScale,
-                target, 0, null, 0, null);
+        Map<String, List<Double>> logits = new LinkedHashMap<>();
+        categoricals.forEach(c -> logits.put(c.name(), c.logits()));
+        return new StudyState(StudyState.VERSION, 0, byName(initial), optimizer.initialState(variableScale.length),
+                penaltyScale, target, 0, null, 0, null, logits);
     }
 
     /**
@@ -170,12 +208,36 @@ public final class StudyEngine {
         }
         List<Double> theta = Arrays.stream(thetaArray(state.theta())).boxed().toList();
         List<Integer> differentiated = Arrays.stream(free).boxed().toList();
+        List<BatchTask.Categorical> drawn = new ArrayList<>();
+        for (ParameterSpec categorical : categoricals) {
+            drawn.add(new BatchTask.Categorical(categorical.name(), categorical.choices(), logits(state, categorical)));
+        }
         List<BatchTask> tasks = new ArrayList<>();
         for (int b = 0; b < spec.batchesPerStep(); b++) {
             tasks.add(new BatchTask(BatchTask.VERSION, studyId, state.step(), b, theta, differentiated, eventFrom(b),
-                    eventTo(b), simulator.name(), simulatorConfig, estimator, spec.seed(), null));
+                    eventTo(b), simulator.name(), simulatorConfig, estimator, spec.seed(), null, drawn));
         }
         return tasks;
+    }
+
+    private static List<Double> logits(StudyState state, ParameterSpec categorical) {
+        List<Double> logits = state.logits().get(categorical.name());
+        if (logits == null || logits.size() != categorical.choices().size()) {
+            throw new IllegalArgumentException("state has no " + categorical.choices().size() + " logits for categorical '"
+                    + categorical.name() + "'");
+        }
+        return logits;
+    }
+
+    /** The distribution of each categorical at the state's logits, in spec order. */
+    private List<SoftmaxChoice> distributions(StudyState state) {
+        return categoricals.stream().map(c -> new SoftmaxChoice(c.choices(),
+                logits(state, c).stream().mapToDouble(Double::doubleValue).toArray())).toList();
+    }
+
+    /** Per-choice counts of the categoricals, as the statistics' layout carries them. */
+    private List<Integer> choiceCounts() {
+        return categoricals.stream().map(c -> c.choices().size()).toList();
     }
 
     private long eventFrom(int batch) {
@@ -202,18 +264,17 @@ public final class StudyEngine {
             throw new IllegalArgumentException("results differentiate " + statistics.layout().parameters()
                     + " parameters; this study has " + free.length + " free");
         }
+        if (!statistics.layout().choices().equals(choiceCounts())) {
+            throw new IllegalArgumentException("results draw categoricals with " + statistics.layout().choices()
+                    + " choices; this study has " + choiceCounts());
+        }
         SampleSummary summary = statistics.summary();
-        Objective.Evaluation physics = objective(state).evaluate(summary);
+        List<SoftmaxChoice> distributions = distributions(state);
+        Objective.Evaluation physics = objective(state).evaluate(withLogitGradients(summary, statistics, distributions));
         double[] theta = thetaArray(state.theta());
 
-        double cost = 0;
-        double[] costGradient = new double[theta.length];
-        if (costModel != null) {
-            cost = costModel.cost(theta, costGradient);
-        }
         StudyState.PenaltyScale penaltyScale = state.penaltyScale();
         Double lambda = null;
-        BudgetPenalty.Applied applied;
         if (penalty != null) {
             CostSpec.Penalty penaltySpec = spec.cost().penalty();
             if (penaltySpec.automaticLambda()) {
@@ -226,59 +287,217 @@ public final class StudyEngine {
             } else if (penaltySpec.shape() == CostSpec.PenaltyShape.ADDITIVE) {
                 lambda = penaltySpec.lambda();
             }
-            applied = penalty.apply(physics.value(), cost, lambda == null ? 0.0 : lambda);
-        } else {
-            applied = new BudgetPenalty.Applied(physics.value(), 0.0, 1.0, 0.0, 0.0);
         }
+        ExpectedLoss loss = expectedLoss(theta, physics.value(), lambda, distributions);
 
-        double[] gradient = new double[free.length];
-        double[] gradientStderr = new double[free.length];
+        int variables = variableScale.length;
+        double[] gradient = new double[variables];
+        double[] gradientStderr = new double[variables];
         double normSquared = 0;
-        boolean finite = Double.isFinite(applied.total());
-        for (int k = 0; k < free.length; k++) {
-            double dc = costGradient[free[k]];
-            gradient[k] = applied.dPhysics() * physics.gradient()[k] + applied.dCost() * dc;
-            double fromPhysics = applied.dPhysics() * physics.gradientStderr()[k];
-            double fromCostTerm = applied.dCostDPhysics() * dc * physics.valueStderr();
-            gradientStderr[k] = Math.sqrt(fromPhysics * fromPhysics + fromCostTerm * fromCostTerm);
-            double scaled = gradient[k] * scale[k];
+        boolean finite = Double.isFinite(loss.total);
+        for (int v = 0; v < variables; v++) {
+            gradient[v] = loss.dPhysics * physics.gradient()[v] + loss.direct[v];
+            double fromPhysics = loss.dPhysics * physics.gradientStderr()[v];
+            double fromCostTerm = loss.directDPhysics[v] * physics.valueStderr();
+            gradientStderr[v] = Math.sqrt(fromPhysics * fromPhysics + fromCostTerm * fromCostTerm);
+            double scaled = gradient[v] * variableScale[v];
             normSquared += scaled * scaled;
-            finite &= Double.isFinite(gradient[k]);
+            finite &= Double.isFinite(gradient[v]);
         }
         double gradientNorm = Math.sqrt(normSquared);
         long eventsTotal = state.eventsSimulated() + statistics.events();
-        StepRecord record = new StepRecord(state.step(), state.theta(), physics.value(), physics.valueStderr(), cost,
-                applied.penalty(), applied.total(), freeByName(gradient), freeByName(gradientStderr), gradientNorm,
-                statistics.events(), eventsTotal, lambda, observableEstimates(summary));
+        StepRecord record = new StepRecord(state.step(), state.theta(), physics.value(), physics.valueStderr(), loss.cost,
+                loss.penalty, loss.total, freeByName(gradient), freeByName(gradientStderr), gradientNorm,
+                statistics.events(), eventsTotal, lambda, observableEstimates(summary),
+                categoricalEstimates(state, distributions, statistics, gradient, gradientStderr));
 
         StudyState.Best best = state.best();
         int withoutImprovement = state.stepsWithoutImprovement();
         if (finite) {
             double tolerance = spec.stopping().plateau() == null ? 0.0 : spec.stopping().plateau().relativeTolerance();
-            boolean improved = best == null || applied.total() < best.total() - tolerance * Math.abs(best.total());
+            boolean improved = best == null || loss.total < best.total() - tolerance * Math.abs(best.total());
             withoutImprovement = improved ? 0 : withoutImprovement + 1;
-            if (best == null || applied.total() < best.total()) {
-                best = new StudyState.Best(state.step(), applied.total(), state.theta());
+            if (best == null || loss.total < best.total()) {
+                best = new StudyState.Best(state.step(), loss.total, state.theta());
             }
         }
 
         OptimizerState optimizerState = state.optimizer();
         double[] next = theta.clone();
+        Map<String, List<Double>> nextLogits = new LinkedHashMap<>(state.logits());
         if (finite) {
-            double[] freeTheta = new double[free.length];
+            double[] variable = new double[variables];
             for (int k = 0; k < free.length; k++) {
-                freeTheta[k] = theta[free[k]];
+                variable[k] = theta[free[k]];
             }
-            optimizerState = optimizer.step(optimizerState, freeTheta, gradient, scale, learningRate);
+            for (int j = 0; j < categoricals.size(); j++) {
+                List<Double> logits = logits(state, categoricals.get(j));
+                for (int k = 0; logitOffset[j] >= 0 && k < logits.size(); k++) {
+                    variable[logitOffset[j] + k] = logits.get(k);
+                }
+            }
+            optimizerState = optimizer.step(optimizerState, variable, gradient, variableScale, variableLearningRate);
             for (int k = 0; k < free.length; k++) {
-                next[free[k]] = Math.min(upper[k], Math.max(lower[k], freeTheta[k]));
+                next[free[k]] = Math.min(variableUpper[k], Math.max(variableLower[k], variable[k]));
+            }
+            for (int j = 0; j < categoricals.size(); j++) {
+                if (logitOffset[j] >= 0) {
+                    int from = logitOffset[j];
+                    nextLogits.put(categoricals.get(j).name(), Arrays.stream(variable, from,
+                            from + categoricals.get(j).choices().size()).boxed().toList());
+                }
             }
         }
 
         StopReason stop = stopReason(state, finite, gradientNorm, withoutImprovement, eventsTotal);
         StudyState nextState = new StudyState(StudyState.VERSION, state.step() + 1, byName(next), optimizerState,
-                penaltyScale, state.target(), eventsTotal, best, withoutImprovement, stop);
+                penaltyScale, state.target(), eventsTotal, best, withoutImprovement, stop, nextLogits);
         return new StepOutcome(record, nextState, stop);
+    }
+
+    /**
+     * The summary over all optimised variables: the estimator's ∂E[y]/∂θ for the free numeric parameters,
+     * then for each free categorical the score-function ∂E[y]/∂logit from the per-choice sums of y at the
+     * probabilities the events were drawn from.
+     */
+    private SampleSummary withLogitGradients(SampleSummary summary, SampleAccumulator statistics,
+                                             List<SoftmaxChoice> distributions) {
+        int variables = variableScale.length;
+        if (variables == free.length) {
+            return summary;
+        }
+        int m = summary.layout().observables();
+        int n = free.length;
+        double[] gradient = new double[m * variables];
+        double[] gradientStderr = new double[m * variables];
+        for (int i = 0; i < m; i++) {
+            for (int k = 0; k < n; k++) {
+                gradient[i * variables + k] = summary.gradient(i, k);
+                gradientStderr[i * variables + k] = summary.gradientStderr(i, k);
+            }
+            for (int j = 0; j < categoricals.size(); j++) {
+                if (logitOffset[j] < 0) {
+                    continue;
+                }
+                ScoreFunctionSums.Gradient score = statistics.choiceSums(j, i).gradient(distributions.get(j).probabilities());
+                for (int k = 0; k < score.estimate().length; k++) {
+                    gradient[i * variables + logitOffset[j] + k] = score.estimate()[k];
+                    gradientStderr[i * variables + logitOffset[j] + k] = score.standardError()[k];
+                }
+            }
+        }
+        return new SampleSummary(new SampleLayout(m, variables, SampleLayout.GradientForm.DIRECT), summary.events(),
+                summary.mean(), summary.meanStderr(), summary.secondMoment(), gradient, gradientStderr);
+    }
+
+    /**
+     * The loss as the expectation over the categoricals' choices: L = Σ_c P(c)·L(physics, cost_c), with the
+     * cost and the budget penalty of each choice combination c inside the expectation (docs/estimators.md).
+     * Without categoricals there is one combination of probability 1 and this is the plain loss.
+     *
+     * @param total          L
+     * @param penalty        expected penalty Σ P(c)·(L_c − L_phys)
+     * @param cost           expected cost Σ P(c)·cost_c
+     * @param dPhysics       ∂L/∂L_phys
+     * @param direct         ∂L/∂variable apart from the physics term (cost terms; for logits the score of the
+     *                       combinations' probabilities)
+     * @param directDPhysics ∂direct/∂L_phys (how noise in L_phys enters {@code direct})
+     */
+    private record ExpectedLoss(double total, double penalty, double cost, double dPhysics, double[] direct,
+                                double[] directDPhysics) {
+    }
+
+    private ExpectedLoss expectedLoss(double[] theta, double physics, Double lambda, List<SoftmaxChoice> distributions) {
+        int variables = variableScale.length;
+        // sums start at −0.0, the identity of floating-point addition, so one combination of probability 1
+        // gives bit for bit the loss without categoricals
+        double total = -0.0;
+        double cost = -0.0;
+        double expectedPenalty = -0.0;
+        double dPhysics = -0.0;
+        double[] direct = new double[variables];
+        double[] directDPhysics = new double[variables];
+        Arrays.fill(direct, -0.0);
+        Arrays.fill(directDPhysics, -0.0);
+        int[] combination = new int[categoricals.size()];
+        double[] costGradient = new double[theta.length];
+        do {
+            double probability = 1.0;
+            Map<String, Double> choicePrices = new LinkedHashMap<>();
+            for (int j = 0; j < combination.length; j++) {
+                probability *= distributions.get(j).probability(combination[j]);
+                ParameterSpec categorical = categoricals.get(j);
+                Map<String, Double> prices = spec.cost() == null ? null : spec.cost().choicePrices().get(categorical.name());
+                if (prices != null) {
+                    choicePrices.put(regionOf(categorical.name()), prices.get(categorical.choices().get(combination[j])));
+                }
+            }
+            double combinationCost = 0;
+            Arrays.fill(costGradient, 0.0);
+            if (costModel != null) {
+                combinationCost = costModel.cost(theta, costGradient, choicePrices);
+            }
+            BudgetPenalty.Applied applied = penalty != null
+                    ? penalty.apply(physics, combinationCost, lambda == null ? 0.0 : lambda)
+                    : new BudgetPenalty.Applied(physics, 0.0, 1.0, 0.0, 0.0);
+            total += probability * applied.total();
+            cost += probability * combinationCost;
+            expectedPenalty += probability * applied.penalty();
+            dPhysics += probability * applied.dPhysics();
+            for (int k = 0; k < free.length; k++) {
+                direct[k] += probability * applied.dCost() * costGradient[free[k]];
+                directDPhysics[k] += probability * applied.dCostDPhysics() * costGradient[free[k]];
+            }
+            // ∂P(c)/∂l_jk = P(c)(1[c_j = k] − p_jk); without a penalty L does not depend on c and this vanishes
+            for (int j = 0; penalty != null && j < combination.length; j++) {
+                if (logitOffset[j] < 0) {
+                    continue;
+                }
+                for (int k = 0; k < categoricals.get(j).choices().size(); k++) {
+                    double score = (combination[j] == k ? 1.0 : 0.0) - distributions.get(j).probability(k);
+                    direct[logitOffset[j] + k] += probability * applied.total() * score;
+                    directDPhysics[logitOffset[j] + k] += probability * applied.dPhysics() * score;
+                }
+            }
+        } while (nextCombination(combination));
+        return new ExpectedLoss(total, expectedPenalty, cost, dPhysics, direct, directDPhysics);
+    }
+
+    /** Advances an odometer over the categoricals' choices; false after the last combination. */
+    private boolean nextCombination(int[] combination) {
+        for (int j = combination.length - 1; j >= 0; j--) {
+            if (++combination[j] < categoricals.get(j).choices().size()) {
+                return true;
+            }
+            combination[j] = 0;
+        }
+        return false;
+    }
+
+    private String regionOf(String categorical) {
+        return catalogGeometryRegions.get(categorical);
+    }
+
+    /** Each categorical's distribution, logit gradient and per-choice event counts, by name. */
+    private Map<String, StepRecord.CategoricalEstimate> categoricalEstimates(StudyState state,
+            List<SoftmaxChoice> distributions, SampleAccumulator statistics, double[] gradient, double[] gradientStderr) {
+        Map<String, StepRecord.CategoricalEstimate> estimates = new LinkedHashMap<>();
+        for (int j = 0; j < categoricals.size(); j++) {
+            ParameterSpec categorical = categoricals.get(j);
+            int choices = categorical.choices().size();
+            List<Double> logitGradient = new ArrayList<>();
+            List<Double> logitStderr = new ArrayList<>();
+            List<Long> events = new ArrayList<>();
+            for (int k = 0; k < choices; k++) {
+                logitGradient.add(logitOffset[j] < 0 ? 0.0 : gradient[logitOffset[j] + k]);
+                logitStderr.add(logitOffset[j] < 0 ? 0.0 : gradientStderr[logitOffset[j] + k]);
+                events.add(statistics.choiceSums(j, 0).count(k));
+            }
+            estimates.put(categorical.name(), new StepRecord.CategoricalEstimate(categorical.choices(),
+                    Arrays.stream(distributions.get(j).probabilities()).boxed().toList(), logits(state, categorical),
+                    logitGradient, logitStderr, events));
+        }
+        return estimates;
     }
 
     /**
@@ -349,7 +568,12 @@ public final class StudyEngine {
             throw new IllegalArgumentException("statistics.layout.parameters is " + layout.parameters() + "; this study has "
                     + free.length + " free parameters");
         }
+        if (!layout.choices().equals(choiceCounts())) {
+            throw new IllegalArgumentException("statistics.layout.choices is " + layout.choices() + "; this study's "
+                    + "categorical parameters have " + choiceCounts() + " choices");
+        }
         SampleLayout.GradientForm form = switch (estimator.kind()) {
+
             case SCORE -> SampleLayout.GradientForm.SCORE;
             case SCORE_BASELINE -> SampleLayout.GradientForm.SCORE_BASELINE;
             case SURROGATE -> estimator.surrogateQuadratic()

@@ -147,6 +147,12 @@ public final class StudySpecs {
                     && estimator.kind() == EstimatorKind.SCORE_BASELINE) {
                 f.problem("eventsPerStep", "the score-baseline estimator needs at least 2 events per step");
             }
+            if (eventsPerStep != null && eventsPerStep < 2 && parameters != null
+                    && parameters.stream().anyMatch(p -> p.isCategorical() && !p.frozen())) {
+                f.problem("eventsPerStep", "a free categorical parameter needs at least 2 events per step "
+                        + "(its score-function gradient has a leave-one-out baseline)");
+            }
+            choicePrices(cost, parameters);
             Long maxSteps = positive(f, "maxSteps", true);
             if (maxSteps != null && maxSteps > Integer.MAX_VALUE) {
                 f.problem("maxSteps", "must be at most " + Integer.MAX_VALUE);
@@ -253,6 +259,9 @@ public final class StudySpecs {
                     problem("parameters[" + i + "].name", "parameter '" + p.name() + "' is listed twice");
                     complete = false;
                 }
+                if (p.isCategorical()) {
+                    continue; // its name and choices were checked against the simulator's categoricals
+                }
                 if (simulator != null && !simulator.parameterNames().contains(p.name())) {
                     problem("parameters[" + i + "].name", "simulator '" + simulator.name() + "' has no parameter '"
                             + p.name() + "'; it has " + String.join(", ", simulator.parameterNames()));
@@ -303,8 +312,7 @@ public final class StudySpecs {
                 return null;
             }
             if (node.has("choices")) {
-                CategoricalSpecs.categorical(f, simulator, problems);
-                return null;
+                return CategoricalSpecs.categorical(f, simulator, problems);
             }
             int before = problems.size();
             String name = f.string("name", true);
@@ -371,7 +379,7 @@ public final class StudySpecs {
             }
             Map<String, Double> completeSteps = new LinkedHashMap<>();
             if (kind == EstimatorKind.FINITE_DIFFERENCE && parameters != null) {
-                for (ParameterSpec p : parameters) {
+                for (ParameterSpec p : parameters.stream().filter(p -> !p.isCategorical()).toList()) {
                     completeSteps.put(p.name(), steps != null && steps.containsKey(p.name()) ? steps.get(p.name()) : 0.01 * p.scale());
                 }
             } else if (steps != null) {
@@ -379,7 +387,7 @@ public final class StudySpecs {
             }
             Map<String, Double> completeWidths = new LinkedHashMap<>();
             if (kind == EstimatorKind.SURROGATE && parameters != null) {
-                for (ParameterSpec p : parameters) {
+                for (ParameterSpec p : parameters.stream().filter(p -> !p.isCategorical()).toList()) {
                     completeWidths.put(p.name(), widths != null && widths.containsKey(p.name()) ? widths.get(p.name())
                             : EstimatorSpec.DEFAULT_SURROGATE_WIDTH * p.scale());
                 }
@@ -582,12 +590,69 @@ public final class StudySpecs {
             return new ObjectiveSpec.Target(null, new ObjectiveSpec.SimulatedTarget(parameters, events, seed));
         }
 
+        /**
+         * Prices per choice name a categorical parameter of the spec, price each of its choices, and
+         * replace the region's single price ({@code cost.choicePrices.<name>.<choice>}).
+         */
+        private void choicePrices(CostSpec cost, List<ParameterSpec> parameters) {
+            if (cost == null || parameters == null) {
+                return;
+            }
+            Map<String, String> regions = configured == null ? Map.of() : configured.geometry().categoricalMaterials();
+            for (Map.Entry<String, Map<String, Double>> entry : cost.choicePrices().entrySet()) {
+                String path = "cost.choicePrices." + entry.getKey();
+                ParameterSpec categorical = parameters.stream()
+                        .filter(p -> p.isCategorical() && p.name().equals(entry.getKey())).findFirst().orElse(null);
+                if (categorical == null) {
+                    problem(path, "the spec has no categorical parameter '" + entry.getKey() + "'");
+                    continue;
+                }
+                String region = regions.get(entry.getKey());
+                if (region == null) {
+                    problem(path, "simulator '" + simulator.name() + "' has no priced region for '" + entry.getKey() + "'");
+                    continue;
+                }
+                if (cost.materialPrices().containsKey(region)) {
+                    problem("cost.materialPrices." + region, "the " + region + " is priced per choice of '"
+                            + entry.getKey() + "' in cost.choicePrices." + entry.getKey() + "; remove this price");
+                }
+                for (String choice : entry.getValue().keySet()) {
+                    if (!categorical.choices().contains(choice)) {
+                        problem(path + "." + choice, "'" + choice + "' is not a choice of " + entry.getKey() + " ("
+                                + String.join(", ", categorical.choices()) + ")");
+                    }
+                }
+                for (String choice : categorical.choices()) {
+                    if (!entry.getValue().containsKey(choice)) {
+                        problem(path, "has no price for choice '" + choice + "'; price every choice");
+                    }
+                }
+            }
+        }
+
         private CostSpec cost(JsonFields f) {
             if (f == null) {
                 return null;
             }
             int before = problems.size();
             Map<String, Double> prices = numberMap(f, "materialPrices");
+            Map<String, Map<String, Double>> choicePrices = null;
+            JsonFields choiceNode = f.object("choicePrices", false);
+            if (choiceNode != null) {
+                choicePrices = new LinkedHashMap<>();
+                for (Map.Entry<String, JsonNode> entry : f.raw("choicePrices").properties()) {
+                    Map<String, Double> perChoice = numberMap(choiceNode, entry.getKey());
+                    if (perChoice == null) {
+                        continue;
+                    }
+                    perChoice.forEach((choice, price) -> {
+                        if (price < 0) {
+                            problem(choiceNode.at(entry.getKey()) + "." + choice, "must not be negative");
+                        }
+                    });
+                    choicePrices.put(entry.getKey(), perChoice);
+                }
+            }
             Double channelPrice = f.number("channelPrice", false);
             Double budget = f.number("budget", false);
             CostSpec.Penalty penalty = penalty(f.object("penalty", false));
@@ -620,7 +685,7 @@ public final class StudySpecs {
             if (problems.size() > before) {
                 return null;
             }
-            return new CostSpec(prices, channelPrice == null ? 0.0 : channelPrice, budget, penalty);
+            return new CostSpec(prices, channelPrice == null ? 0.0 : channelPrice, budget, penalty, choicePrices);
         }
 
         private CostSpec.Penalty penalty(JsonFields f) {

@@ -1,5 +1,6 @@
 package dev.detopt.model.study;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.detopt.model.study.optimizer.OptimizerState;
 
@@ -25,15 +26,31 @@ import java.util.Objects;
  * @param best                    best step so far by total loss (null before the first step)
  * @param stepsWithoutImprovement consecutive steps without improvement (plateau rule)
  * @param stopReason              why the study stopped, or null while it runs
+ * @param logits                  current logits of each categorical parameter, by name, one per choice in
+ *                                the spec's order (absent without categoricals)
  */
 @JsonPropertyOrder({"version", "step", "theta", "optimizer", "penaltyScale", "target", "eventsSimulated", "best",
-        "stepsWithoutImprovement", "stopReason"})
+        "stepsWithoutImprovement", "stopReason", "logits"})
 public record StudyState(int version, int step, Map<String, Double> theta, OptimizerState optimizer,
                          PenaltyScale penaltyScale, List<Double> target, long eventsSimulated, Best best,
-                         int stepsWithoutImprovement, StopReason stopReason) {
+                         int stepsWithoutImprovement, StopReason stopReason,
+                         @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, List<Double>> logits) {
     public static final int VERSION = 1;
 
+    /** A state without categorical parameters. */
+    public StudyState(int version, int step, Map<String, Double> theta, OptimizerState optimizer,
+                      PenaltyScale penaltyScale, List<Double> target, long eventsSimulated, Best best,
+                      int stepsWithoutImprovement, StopReason stopReason) {
+        this(version, step, theta, optimizer, penaltyScale, target, eventsSimulated, best, stepsWithoutImprovement,
+                stopReason, null);
+    }
+
     public StudyState {
+        Map<String, List<Double>> logitCopy = new LinkedHashMap<>();
+        if (logits != null) {
+            logits.forEach((name, values) -> logitCopy.put(name, List.copyOf(values)));
+        }
+        logits = Collections.unmodifiableMap(logitCopy);
         if (version != VERSION) {
             throw new IllegalArgumentException("study state version " + version + " is not supported");
         }
@@ -49,7 +66,7 @@ public record StudyState(int version, int step, Map<String, Double> theta, Optim
     /** This state, stopped for {@code reason} (a stop the service decides, such as a deadline). */
     public StudyState stoppedBy(StopReason reason) {
         return new StudyState(version, step, theta, optimizer, penaltyScale, target, eventsSimulated, best,
-                stepsWithoutImprovement, reason);
+                stepsWithoutImprovement, reason, logits);
     }
 
     public boolean finished() {

@@ -42,6 +42,25 @@ class OptimizeCommandTest {
     }
 
     @Test
+    void printsEachCategoricalsMostProbableChoiceAndItsProbabilityColumns(@TempDir Path dir) throws Exception {
+        String categorical = """
+                {"name": "cli choice", "simulator": {"name": "calorimeter", "config": {"layers": 8}},
+                 "parameters": [{"name": "e", "initial": 200, "frozen": true}, {"name": "a", "initial": 2.3, "frozen": true},
+                   {"name": "g", "initial": 5.7, "frozen": true}, {"name": "absorber", "choices": ["Pb", "Cu"], "logits": [2, 0]}],
+                 "estimator": {"kind": "pathwise"}, "objective": {"type": "energy-resolution"},
+                 "optimizer": {"type": "sgd", "learningRate": 0.01}, "eventsPerStep": 20, "maxSteps": 2, "seed": 5}
+                """;
+        Path spec = Files.writeString(dir.resolve("choice.json"), categorical);
+        Path csv = dir.resolve("choice.csv");
+        Outcome outcome = run("optimize", "--spec", spec.toString(), "--threads", "1", "--history-csv", csv.toString());
+        assertThat(outcome.exitCode()).as(outcome.err()).isZero();
+        // P(Pb) = e²/(e² + 1) = 0.881 at step 0; SGD at rate 0.01 moves the logits by far less than that
+        assertThat(outcome.out()).contains("absorber: Pb 0.881").containsPattern("final absorber: Pb \\(probability 0\\.88\\d\\)");
+        assertThat(Files.readString(csv).lines().findFirst().orElseThrow())
+                .endsWith(",probability.absorber.Pb,probability.absorber.Cu");
+    }
+
+    @Test
     void printsOneLinePerStepAndWritesTheReferenceHistory(@TempDir Path dir) throws Exception {
         Path spec = Files.writeString(dir.resolve("study.json"), SPEC);
         Path json = dir.resolve("history.json");

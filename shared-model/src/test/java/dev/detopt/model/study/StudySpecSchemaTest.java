@@ -56,6 +56,16 @@ class StudySpecSchemaTest {
     private static final String SURROGATE = LOSS_AND_VALUES.replace("{\"kind\": \"score\"}",
             "{\"kind\": \"surrogate\", \"surrogateWidths\": {\"mu\": 0.2}, \"surrogateQuadratic\": true}");
 
+    private static final String CATEGORICAL = """
+            {"name": "d", "simulator": {"name": "calorimeter", "config": {"layers": 10}},
+             "parameters": [{"name": "e", "initial": 1000, "frozen": true}, {"name": "a", "initial": 2.3},
+                            {"name": "g", "initial": 5.7, "frozen": true},
+                            {"name": "absorber", "choices": ["Pb", "Cu"], "logits": [0, 1]}],
+             "estimator": {"kind": "pathwise"}, "objective": {"type": "energy-resolution"},
+             "cost": {"materialPrices": {"gap": 0.01}, "choicePrices": {"absorber": {"Pb": 3, "Cu": 0.8}}},
+             "optimizer": {"type": "adam", "learningRate": 0.1}, "eventsPerStep": 64, "maxSteps": 3, "seed": 7}
+            """;
+
     private JsonNode schema;
     private final Set<String> written = new TreeSet<>();
 
@@ -63,7 +73,7 @@ class StudySpecSchemaTest {
     void schemaNamesExactlyTheFieldsTheSpecsHave() throws IOException {
         schema = WireJson.mapper().readTree(Files.readString(Path.of("..", "docs", "schemas", "study-spec.schema.json")));
         for (String json : new String[] {PROFILE_SGD_ADDITIVE, RESOLUTION_ADAM_LOGISTIC, LOSS_AND_VALUES, PROFILE_WITH_VALUES,
-                SURROGATE}) {
+                SURROGATE, CATEGORICAL}) {
             JsonNode spec = WireJson.mapper().readTree(StudySpecs.toJson(Specs.parse(json)));
             walk(spec, schema, "StudySpec");
         }

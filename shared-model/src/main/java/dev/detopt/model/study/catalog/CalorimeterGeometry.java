@@ -31,6 +31,12 @@ public final class CalorimeterGeometry implements DetectorGeometry {
         return List.of("absorber", "gap");
     }
 
+    /** The absorber material fills the absorber layers, the active medium the gaps. */
+    @Override
+    public java.util.Map<String, String> categoricalMaterials() {
+        return java.util.Map.of("absorber", "absorber", "active", "gap");
+    }
+
     @Override
     public String volumeUnit() {
         return "cm³";

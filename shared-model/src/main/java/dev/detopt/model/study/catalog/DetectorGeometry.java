@@ -10,6 +10,14 @@ public interface DetectorGeometry {
     /** Material names, e.g. ["absorber", "gap"]. */
     List<String> materials();
 
+    /**
+     * The region each categorical design parameter fills (categorical name → material name), whose price
+     * then depends on the choice (cost.choicePrices); none by default.
+     */
+    default java.util.Map<String, String> categoricalMaterials() {
+        return java.util.Map.of();
+    }
+
     /** Unit of {@link #volume}, for documentation (e.g. "cm³"). */
     String volumeUnit();
 

@@ -1,5 +1,6 @@
 package dev.detopt.model.study.contract;
 
+import dev.detopt.model.categorical.CategoricalSimulator;
 import dev.detopt.model.random.RandomStreams;
 import dev.detopt.model.sim.BatchRunner;
 import dev.detopt.model.sim.DesignPoint;
@@ -64,6 +65,13 @@ public final class BatchExecutor {
                    BooleanSupplier stopRequested) {
         long started = System.nanoTime();
         Simulator simulator = simulator(task);
+        if (!task.categoricals().isEmpty()) {
+            Simulator base = simulator;
+            String key = task.simulator() + '\n' + WireJson.write(task.simulatorConfig());
+            simulator = new CategoricalSimulator(base, task.categoricals().stream().map(BatchTask.Categorical::name).toList(),
+                    task.categoricals().stream().map(BatchTask.Categorical::distribution).toList(),
+                    chosen -> simulators.computeIfAbsent(key + '\n' + chosen, k -> base.withChoices(chosen)));
+        }
         DesignPoint point = task.designPoint();
         if (point.values().length != simulator.parameterNames().size()) {
             throw new IllegalArgumentException("task gives " + point.values().length + " parameter values but simulator '"

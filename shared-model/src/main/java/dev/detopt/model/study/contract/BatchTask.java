@@ -1,6 +1,7 @@
 package dev.detopt.model.study.contract;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.detopt.model.categorical.SoftmaxChoice;
 import dev.detopt.model.sim.DesignPoint;
 import dev.detopt.model.sim.EstimatorSettings;
 import tools.jackson.databind.node.ObjectNode;
@@ -27,15 +28,48 @@ import java.util.Objects;
  * @param estimator       gradient estimator and its options
  * @param seed            the study's master seed
  * @param checkpointKey   where the worker may store checkpoints of this batch (null: none)
+ * @param categoricals    the categorical design parameters each event draws its choice of (empty: none; absent
+ *                        from tasks written before they existed)
  */
 @JsonPropertyOrder({"version", "studyId", "step", "batchIndex", "theta", "differentiated", "eventFrom", "eventTo",
-        "simulator", "simulatorConfig", "estimator", "seed", "checkpointKey"})
+        "simulator", "simulatorConfig", "estimator", "seed", "checkpointKey", "categoricals"})
 public record BatchTask(int version, String studyId, int step, int batchIndex, List<Double> theta,
                         List<Integer> differentiated, long eventFrom, long eventTo, String simulator,
-                        ObjectNode simulatorConfig, EstimatorSettings estimator, long seed, String checkpointKey) {
+                        ObjectNode simulatorConfig, EstimatorSettings estimator, long seed, String checkpointKey,
+                        List<Categorical> categoricals) {
     public static final int VERSION = 1;
 
+    /** A task without categorical parameters. */
+    public BatchTask(int version, String studyId, int step, int batchIndex, List<Double> theta,
+                     List<Integer> differentiated, long eventFrom, long eventTo, String simulator,
+                     ObjectNode simulatorConfig, EstimatorSettings estimator, long seed, String checkpointKey) {
+        this(version, studyId, step, batchIndex, theta, differentiated, eventFrom, eventTo, simulator, simulatorConfig,
+                estimator, seed, checkpointKey, List.of());
+    }
+
+    /**
+     * A categorical design parameter of the task: its choices and their logits (the probabilities are
+     * their softmax, computed with StrictMath so the worker draws exactly what the engine expects).
+     * Event k's choice is drawn from its stream of purpose CATEGORICAL, substream = the position in the list.
+     */
+    @JsonPropertyOrder({"name", "choices", "logits"})
+    public record Categorical(String name, List<String> choices, List<Double> logits) {
+        public Categorical {
+            Objects.requireNonNull(name, "categoricals[].name");
+            choices = List.copyOf(choices);
+            logits = List.copyOf(logits);
+            if (choices.isEmpty() || choices.size() != logits.size()) {
+                throw new IllegalArgumentException("categorical '" + name + "' needs one logit per choice, and a choice");
+            }
+        }
+
+        public SoftmaxChoice distribution() {
+            return new SoftmaxChoice(choices, logits.stream().mapToDouble(Double::doubleValue).toArray());
+        }
+    }
+
     public BatchTask {
+        categoricals = categoricals == null ? List.of() : List.copyOf(categoricals);
         if (version != VERSION) {
             throw new IllegalArgumentException("batch task version " + version + " is not supported (this build speaks " + VERSION + ")");
         }
@@ -74,6 +108,6 @@ public record BatchTask(int version, String studyId, int step, int batchIndex, L
 
     public BatchTask withCheckpointKey(String key) {
         return new BatchTask(version, studyId, step, batchIndex, theta, differentiated, eventFrom, eventTo, simulator,
-                simulatorConfig, estimator, seed, key);
+                simulatorConfig, estimator, seed, key, categoricals);
     }
 }

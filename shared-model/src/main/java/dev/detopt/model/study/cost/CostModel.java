@@ -4,6 +4,7 @@ import dev.detopt.model.study.CostSpec;
 import dev.detopt.model.study.catalog.DetectorGeometry;
 
 import java.util.List;
+import java.util.Map;
 
 /** c(θ) = Σ_m price_m · volume_m(θ) + channelPrice · channels(θ), with its exact gradient. */
 public final class CostModel {
@@ -27,6 +28,23 @@ public final class CostModel {
 
     /** Cost at θ (all simulator parameters); writes ∂c/∂θ_j into {@code gradientOut}. */
     public double cost(double[] theta, double[] gradientOut) {
+        return cost(theta, gradientOut, prices);
+    }
+
+    /**
+     * Cost at θ of one choice of the categorical parameters: {@code choicePrices} gives, by material, the
+     * price of the chosen material of that region (cost.choicePrices); the other regions keep their price.
+     */
+    public double cost(double[] theta, double[] gradientOut, Map<String, Double> choicePrices) {
+        if (choicePrices.isEmpty()) {
+            return cost(theta, gradientOut, prices);
+        }
+        double[] chosen = prices.clone();
+        choicePrices.forEach((material, price) -> chosen[geometry.materials().indexOf(material)] = price);
+        return cost(theta, gradientOut, chosen);
+    }
+
+    private double cost(double[] theta, double[] gradientOut, double[] prices) {
         java.util.Arrays.fill(gradientOut, 0.0);
         double[] partial = new double[theta.length];
         double cost = 0;
