@@ -55,6 +55,16 @@ final class ShowerTransport {
     /** e± stop at this kinetic energy and deposit the rest at the end point. */
     private final double stopEnergy;
     private final int primaryType;
+    /** Optional multiple scattering of e± (config flag; off keeps the straight-track model). */
+    private final boolean multipleScattering;
+    /** Radiation length of each material in mm (absorber, gap). */
+    private final double[] radiationLengthMm = new double[2];
+    /** The tracked e±'s own substream for scattering angles (two uniforms per step, in step order). */
+    private long scatteringRng;
+    /** Kinetic energy at the start of the current e± step, with its tangents. */
+    private double stepStartEnergy;
+    private final double[] stepStartEnergyD;
+    private final double[] scatteringStepD;
 
     /** Tangent of e, a and g with respect to each differentiated parameter (unit vectors). */
     private final double[] seedE;
@@ -139,6 +149,10 @@ final class ShowerTransport {
         this.residualRange = config.residualRange();
         this.chargedProcesses = config.deltaRays() ? 2 : 1;
         this.stopEnergy = tables.electron[0].lowestEnergy;
+        this.multipleScattering = config.multipleScattering();
+        for (int m = 0; m < 2; m++) {
+            radiationLengthMm[m] = tables.physics[m].material().radiationLengthMm();
+        }
         this.primaryType = switch (config.particle()) {
             case "e-" -> ELECTRON;
             case "e+" -> POSITRON;
@@ -171,6 +185,8 @@ final class ShowerTransport {
         zD = new double[n];
         wD = new double[n];
         chargedClockD = new double[2 * n];
+        stepStartEnergyD = new double[n];
+        scatteringStepD = new double[n];
         clockD = new double[CLOCKS * n];
         edges = new double[regions + 1];
         edgeTangents = new double[(regions + 1) * n];
@@ -787,9 +803,15 @@ final class ShowerTransport {
             alignWithDepthAxis();
         }
         newChargedClocks();
+        if (multipleScattering) {
+            scatteringRng = mix(rng ^ SCATTERING_STREAM);
+        }
         // all e± tables share one energy grid: a bin found in one material holds in the other
         int knownBin = -1;
         while (true) {
+            if (multipleScattering) {
+                rememberStepStart();
+            }
             ChargedTable table = positron ? tables.positron[region & 1] : tables.electron[region & 1];
             // the track ends where the tracking cut is reached (then the residual range starts) or at the floor
             boolean aboveCut = residualRange && t > electronCut;
@@ -837,6 +859,9 @@ final class ShowerTransport {
                 depositHere(t - tInteraction, xD);
                 t = tInteraction;
                 z += w * interaction;
+                if (multipleScattering) {
+                    scatterAfterInteractionStep(interaction, rangeSlope0, table.rangeSlopeAt(binI, tInteraction));
+                }
                 if (fired == ChargedTable.BREMSSTRAHLUNG) {
                     bremsstrahlung();
                 } else {
@@ -878,7 +903,11 @@ final class ShowerTransport {
                 depositHere(t - tBoundary, xD);
                 t = tBoundary;
                 knownBin = binB;
+                int stepMaterial = region & 1;
                 crossBoundary();
+                if (multipleScattering) {
+                    scatter(boundary, sD, stepMaterial);
+                }
                 if (!enterNonEmptyRegion(positron ? POSITRON : ELECTRON)) {
                     return;
                 }
@@ -900,6 +929,98 @@ final class ShowerTransport {
                 return;
             }
         }
+    }
+
+    // ---------------------------------------------------------------- multiple scattering
+
+    /** Salt of the scattering substream, so that its draws never shift the particle's main stream. */
+    private static final long SCATTERING_STREAM = 0x3C6EF372FE94F82BL;
+    /** Highland's constant [MeV] (PDG Review "Passage of particles through matter", eq. 34.16). */
+    private static final double HIGHLAND_MEV = 13.6;
+    private static final double HIGHLAND_LOG = 0.038;
+
+    private void rememberStepStart() {
+        stepStartEnergy = t;
+        Tangents.copy(tD, 0, stepStartEnergyD, 0, n);
+    }
+
+    /** After a step of length range0 − range(t) ending in an interaction; its tangent follows from the range slopes. */
+    private void scatterAfterInteractionStep(double step, double rangeSlopeStart, double rangeSlopeEnd) {
+        if (tangents) {
+            for (int k = 0; k < n; k++) {
+                scatteringStepD[k] = rangeSlopeStart * stepStartEnergyD[k] - rangeSlopeEnd * tD[k];
+            }
+        }
+        scatter(step, scatteringStepD, region & 1);
+    }
+
+    /**
+     * Turns w by a multiple-scattering angle after a step of {@code step} mm (tangent stepD) in the
+     * given material. Gaussian small-angle model with the Highland width (PDG eq. 34.16, z = 1)
+     * θ0 = 13.6 MeV/(βcp)·√x·[1 + 0.038 ln(x/β²)], x = step/X0, at the step's mean kinetic energy.
+     * The angle is reparametrised: θ = θ0·√(−2 ln u1) and azimuth 2π·u2 (Box–Muller, so each
+     * projected angle is θ0 times a standard normal), with u1, u2 from the particle's scattering
+     * substream, two per step whether or not the step scatters; the tangent of w then flows through
+     * θ0's dependence on the energy and the step length. Steps below the tracking cut do not
+     * scatter (the residual range runs along the depth axis).
+     */
+    private void scatter(double step, double[] stepD, int material) {
+        double u1 = scatteringUniform();
+        double u2 = scatteringUniform();
+        if (!(step > 0) || stepStartEnergy <= electronCut) {
+            return;
+        }
+        double invX0 = 1 / radiationLengthMm[material];
+        double x = step * invX0;
+        double energy = 0.5 * (stepStartEnergy + t);
+        double total = energy + ELECTRON_MASS_MEV;
+        double momentum2 = energy * (energy + TWO_MASS);
+        double betaCp = momentum2 / total;
+        double beta2 = momentum2 / (total * total);
+        double bracket = 1 + HIGHLAND_LOG * Math.log(x / beta2);
+        if (!(bracket > 0)) {
+            return; // far below Highland's validity (x < 1e-11): no scattering
+        }
+        double theta0 = HIGHLAND_MEV / betaCp * Math.sqrt(x) * bracket;
+        double theta = theta0 * Math.sqrt(-2 * Math.log(u1));
+        double cosTheta = Math.cos(theta);
+        if (tangents) {
+            // d ln θ0 = (d ln θ0/dE)·dE + (d ln θ0/dx)·dx; d(βcp)/dE = 2 − β²
+            double byEnergy = -(2 - beta2) / betaCp
+                    - HIGHLAND_LOG * (1 / energy + 1 / (energy + TWO_MASS) - 2 / total) / bracket;
+            double byX = 0.5 / x + HIGHLAND_LOG / (x * bracket);
+            double byLogTheta0 = -Math.sin(theta) * theta;
+            for (int k = 0; k < n; k++) {
+                double dEnergy = 0.5 * (stepStartEnergyD[k] + tD[k]);
+                cD[k] = byLogTheta0 * (byEnergy * dEnergy + byX * stepD[k] * invX0);
+            }
+        }
+        w = rotate(cosTheta, cD, Math.cos(2 * Math.PI * u2), rotD);
+        Tangents.copy(rotD, 0, wD, 0, n);
+    }
+
+    /**
+     * w after one scattering step of stepMm at kinetic energy e from w = 1 (no energy loss, substream
+     * seed as given); {@link #lastSampleSlope} is then dw/de. For tests.
+     */
+    double scatteredDirection(double e, double stepMm, int material, long seed) {
+        t = e;
+        for (int k = 0; k < n; k++) {
+            tD[k] = k == 0 ? 1.0 : 0.0;
+        }
+        rememberStepStart();
+        w = 1;
+        Tangents.zero(wD, 0, n);
+        Tangents.zero(scatteringStepD, 0, n);
+        scatteringRng = seed;
+        scatter(stepMm, scatteringStepD, material);
+        sampleSlope = tangents ? wD[0] : 0.0;
+        return w;
+    }
+
+    private double scatteringUniform() {
+        scatteringRng += GOLDEN;
+        return ((mix(scatteringRng) >>> 11) + 0.5) * 0x1.0p-53;
     }
 
     /**
