@@ -61,10 +61,11 @@ final class ShowerTransport {
     private final double[] radiationLengthMm = new double[2];
     /** The tracked e±'s own substream for scattering angles (two uniforms per step, in step order). */
     private long scatteringRng;
-    /** Kinetic energy at the start of the current e± step, with its tangents. */
-    private double stepStartEnergy;
+    /** Radiation lengths left before the next deflection, with tangents. */
+    private double scatteringClock;
+    private final double[] scatteringClockD;
+    /** Tangent of the kinetic energy at the start of the current e± step. */
     private final double[] stepStartEnergyD;
-    private final double[] scatteringStepD;
 
     /** Tangent of e, a and g with respect to each differentiated parameter (unit vectors). */
     private final double[] seedE;
@@ -186,7 +187,7 @@ final class ShowerTransport {
         wD = new double[n];
         chargedClockD = new double[2 * n];
         stepStartEnergyD = new double[n];
-        scatteringStepD = new double[n];
+        scatteringClockD = new double[n];
         clockD = new double[CLOCKS * n];
         edges = new double[regions + 1];
         edgeTangents = new double[(regions + 1) * n];
@@ -804,13 +805,13 @@ final class ShowerTransport {
         }
         newChargedClocks();
         if (multipleScattering) {
-            scatteringRng = mix(rng ^ SCATTERING_STREAM);
+            startScatteringClock();
         }
         // all e± tables share one energy grid: a bin found in one material holds in the other
         int knownBin = -1;
         while (true) {
             if (multipleScattering) {
-                rememberStepStart();
+                Tangents.copy(tD, 0, stepStartEnergyD, 0, n);
             }
             ChargedTable table = positron ? tables.positron[region & 1] : tables.electron[region & 1];
             // the track ends where the tracking cut is reached (then the residual range starts) or at the floor
@@ -821,6 +822,15 @@ final class ShowerTransport {
             double rangeSlope0 = table.rangeSlopeAt(bin0, t);
             double range0 = table.rangeAt(bin0, t);
             double boundary = boundaryDistance();
+            // a deflection point before the boundary takes the boundary's place (its branch moves there)
+            boolean deflectionFirst = false;
+            if (multipleScattering && t > electronCut) {
+                double deflection = Math.max(0.0, scatteringClock) * radiationLengthMm[region & 1];
+                if (deflection < boundary) {
+                    boundary = deflection;
+                    deflectionFirst = true;
+                }
+            }
             double interaction = Double.POSITIVE_INFINITY;
             int fired = -1;
             int binI = 0;
@@ -860,7 +870,7 @@ final class ShowerTransport {
                 t = tInteraction;
                 z += w * interaction;
                 if (multipleScattering) {
-                    scatterAfterInteractionStep(interaction, rangeSlope0, table.rangeSlopeAt(binI, tInteraction));
+                    advanceScatteringClock(interaction, rangeSlope0, table.rangeSlopeAt(binI, tInteraction));
                 }
                 if (fired == ChargedTable.BREMSSTRAHLUNG) {
                     bremsstrahlung();
@@ -873,7 +883,11 @@ final class ShowerTransport {
                 }
                 newChargedClocks();
             } else if (boundary < end) {
-                boundaryDistanceTangent(boundary);
+                if (deflectionFirst) {
+                    deflectionDistanceTangent();
+                } else {
+                    boundaryDistanceTangent(boundary);
+                }
                 double rangeAt = range0 - boundary;
                 int binB = ChargedTable.binOfValue(table.range, table.rangeGuide, rangeAt, bin0);
                 double tBoundary = table.energyAtRange(binB, rangeAt);
@@ -903,11 +917,14 @@ final class ShowerTransport {
                 depositHere(t - tBoundary, xD);
                 t = tBoundary;
                 knownBin = binB;
-                int stepMaterial = region & 1;
-                crossBoundary();
-                if (multipleScattering) {
-                    scatter(boundary, sD, stepMaterial);
+                if (deflectionFirst) {
+                    deflectHere(boundary);
+                    continue;
                 }
+                if (multipleScattering) {
+                    advanceScatteringClock(boundary, sD);
+                }
+                crossBoundary();
                 if (!enterNonEmptyRegion(positron ? POSITRON : ELECTRON)) {
                     return;
                 }
@@ -938,61 +955,91 @@ final class ShowerTransport {
     /** Highland's constant [MeV] (PDG Review "Passage of particles through matter", eq. 34.16). */
     private static final double HIGHLAND_MEV = 13.6;
     private static final double HIGHLAND_LOG = 0.038;
+    /**
+     * Spacing of the deflection points in radiation lengths: inside Highland's range (x ≥ 1e-3) and
+     * several points per absorber layer. Highland is not additive: n steps of x give n·θ0(x)², which
+     * for x = 0.1 is 0.83 of θ0(n·x)² at n·x = 1 X0 (the log term; PDG notes the formula is for the
+     * whole slab).
+     */
+    static final double SCATTERING_STEP_X0 = 0.1;
 
-    private void rememberStepStart() {
-        stepStartEnergy = t;
-        Tangents.copy(tD, 0, stepStartEnergyD, 0, n);
+    /**
+     * Deflection points are spaced {@link #SCATTERING_STEP_X0} radiation lengths apart along the
+     * track, the first at a uniform fraction of that; the clock counts X0 like the interaction
+     * clocks count mean free paths, so the points move continuously with the boundaries, and the
+     * k-th deflection always uses the k-th pair of normals whatever the geometry.
+     */
+    private void startScatteringClock() {
+        scatteringRng = mix(rng ^ SCATTERING_STREAM);
+        scatteringClock = SCATTERING_STEP_X0 * scatteringUniform();
+        Tangents.zero(scatteringClockD, 0, n);
     }
 
-    /** After a step of length range0 − range(t) ending in an interaction; its tangent follows from the range slopes. */
-    private void scatterAfterInteractionStep(double step, double rangeSlopeStart, double rangeSlopeEnd) {
+    /** Tangent of the distance to the deflection point into sD: d(clock)·X0. */
+    private void deflectionDistanceTangent() {
+        double x0 = radiationLengthMm[region & 1];
+        for (int k = 0; k < n; k++) {
+            sD[k] = scatteringClockD[k] * x0;
+        }
+    }
+
+    /** After an interaction step range0 − range(t): the clock loses its X0; the step's tangent from the range slopes. */
+    private void advanceScatteringClock(double step, double rangeSlopeStart, double rangeSlopeEnd) {
+        double invX0 = 1 / radiationLengthMm[region & 1];
+        scatteringClock -= step * invX0;
+        for (int k = 0; k < n; k++) {
+            scatteringClockD[k] -= (rangeSlopeStart * stepStartEnergyD[k] - rangeSlopeEnd * tD[k]) * invX0;
+        }
+    }
+
+    /** After a step of length step (tangent stepD) in the current region: the clock loses its X0. */
+    private void advanceScatteringClock(double step, double[] stepD) {
+        double invX0 = 1 / radiationLengthMm[region & 1];
+        scatteringClock -= step * invX0;
+        for (int k = 0; k < n; k++) {
+            scatteringClockD[k] -= stepD[k] * invX0;
+        }
+    }
+
+    /** Moves the distance s (tangent sD) to the deflection point, turns w there and restarts the clock. */
+    private void deflectHere(double s) {
         if (tangents) {
             for (int k = 0; k < n; k++) {
-                scatteringStepD[k] = rangeSlopeStart * stepStartEnergyD[k] - rangeSlopeEnd * tD[k];
+                zD[k] += s * wD[k] + w * sD[k];
             }
         }
-        scatter(step, scatteringStepD, region & 1);
+        z += w * s;
+        scatter(SCATTERING_STEP_X0);
+        scatteringClock = SCATTERING_STEP_X0;
+        Tangents.zero(scatteringClockD, 0, n);
     }
 
     /**
-     * Turns w by a multiple-scattering angle after a step of {@code step} mm (tangent stepD) in the
-     * given material. Gaussian small-angle model with the Highland width (PDG eq. 34.16, z = 1)
-     * θ0 = 13.6 MeV/(βcp)·√x·[1 + 0.038 ln(x/β²)], x = step/X0, at the step's mean kinetic energy.
-     * The angle is reparametrised: θ = θ0·√(−2 ln u1) and azimuth 2π·u2 (Box–Muller, so each
-     * projected angle is θ0 times a standard normal), with u1, u2 from the particle's scattering
-     * substream, two per step whether or not the step scatters; the tangent of w then flows through
-     * θ0's dependence on the energy and the step length. Steps below the tracking cut do not
-     * scatter (the residual range runs along the depth axis).
+     * Turns w by a multiple-scattering angle for x radiation lengths at the current energy t.
+     * Gaussian small-angle model with the Highland width (PDG eq. 34.16, z = 1)
+     * θ0 = 13.6 MeV/(βcp)·√x·[1 + 0.038 ln(x/β²)]. Reparametrised: θ = θ0·√(−2 ln u1) at azimuth
+     * 2π·u2 (Box–Muller, so each projected angle is θ0 times a standard normal), u1, u2 from the
+     * particle's scattering substream; with x fixed the tangent of w flows through θ0(t) only.
      */
-    private void scatter(double step, double[] stepD, int material) {
+    private void scatter(double x) {
         double u1 = scatteringUniform();
         double u2 = scatteringUniform();
-        if (!(step > 0) || stepStartEnergy <= electronCut) {
-            return;
-        }
-        double invX0 = 1 / radiationLengthMm[material];
-        double x = step * invX0;
-        double energy = 0.5 * (stepStartEnergy + t);
+        double energy = t;
         double total = energy + ELECTRON_MASS_MEV;
         double momentum2 = energy * (energy + TWO_MASS);
         double betaCp = momentum2 / total;
         double beta2 = momentum2 / (total * total);
         double bracket = 1 + HIGHLAND_LOG * Math.log(x / beta2);
-        if (!(bracket > 0)) {
-            return; // far below Highland's validity (x < 1e-11): no scattering
-        }
         double theta0 = HIGHLAND_MEV / betaCp * Math.sqrt(x) * bracket;
         double theta = theta0 * Math.sqrt(-2 * Math.log(u1));
         double cosTheta = Math.cos(theta);
         if (tangents) {
-            // d ln θ0 = (d ln θ0/dE)·dE + (d ln θ0/dx)·dx; d(βcp)/dE = 2 − β²
+            // d ln θ0/dE, with d(βcp)/dE = 2 − β²
             double byEnergy = -(2 - beta2) / betaCp
                     - HIGHLAND_LOG * (1 / energy + 1 / (energy + TWO_MASS) - 2 / total) / bracket;
-            double byX = 0.5 / x + HIGHLAND_LOG / (x * bracket);
-            double byLogTheta0 = -Math.sin(theta) * theta;
+            double byEnergyOfCos = -Math.sin(theta) * theta * byEnergy;
             for (int k = 0; k < n; k++) {
-                double dEnergy = 0.5 * (stepStartEnergyD[k] + tD[k]);
-                cD[k] = byLogTheta0 * (byEnergy * dEnergy + byX * stepD[k] * invX0);
+                cD[k] = byEnergyOfCos * tD[k];
             }
         }
         w = rotate(cosTheta, cD, Math.cos(2 * Math.PI * u2), rotD);
@@ -1000,20 +1047,18 @@ final class ShowerTransport {
     }
 
     /**
-     * w after one scattering step of stepMm at kinetic energy e from w = 1 (no energy loss, substream
-     * seed as given); {@link #lastSampleSlope} is then dw/de. For tests.
+     * w after one deflection for x radiation lengths at kinetic energy e from w = 1, substream seed
+     * as given; {@link #lastSampleSlope} is then dw/de. For tests.
      */
-    double scatteredDirection(double e, double stepMm, int material, long seed) {
+    double scatteredDirection(double e, double x, long seed) {
         t = e;
         for (int k = 0; k < n; k++) {
             tD[k] = k == 0 ? 1.0 : 0.0;
         }
-        rememberStepStart();
         w = 1;
         Tangents.zero(wD, 0, n);
-        Tangents.zero(scatteringStepD, 0, n);
         scatteringRng = seed;
-        scatter(stepMm, scatteringStepD, material);
+        scatter(x);
         sampleSlope = tangents ? wD[0] : 0.0;
         return w;
     }
