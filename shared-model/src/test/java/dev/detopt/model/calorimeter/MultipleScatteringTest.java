@@ -9,6 +9,9 @@ import dev.detopt.model.stats.EventSample;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import dev.detopt.model.study.StudyHistory;
+import dev.detopt.model.study.StudyRunner;
+import dev.detopt.model.study.StudySpecs;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.util.Arrays;
@@ -160,5 +163,23 @@ class MultipleScatteringTest {
                         .isCloseTo(central, within(1e-5 * Math.abs(central) + 1e-12));
             }
         }
+    }
+
+    private static final String STUDY = """
+            {"name": "msc", "simulator": {"name": "calorimeter", "config": {"layers": 20, "multipleScattering": %s}},
+             "parameters": [{"name": "e", "initial": 300, "frozen": true}, {"name": "a", "initial": 2.3},
+               {"name": "g", "initial": 5.7}],
+             "estimator": {"kind": "pathwise"}, "objective": {"type": "energy-resolution"},
+             "optimizer": {"type": "sgd", "learningRate": 0.001}, "eventsPerStep": 30, "eventsPerBatch": 7,
+             "maxSteps": 2, "seed": 9}
+            """;
+
+    @Test
+    void aStudyWithMultipleScatteringIsBitIdenticalOnAnyNumberOfThreads() {
+        StudyHistory reference = new StudyRunner(StudySpecs.fromJson(STUDY.formatted("true")), 1).run(r -> { });
+        StudyHistory threaded = new StudyRunner(StudySpecs.fromJson(STUDY.formatted("true")), 3).run(r -> { });
+        assertThat(threaded.steps()).isEqualTo(reference.steps());
+        StudyHistory straight = new StudyRunner(StudySpecs.fromJson(STUDY.formatted("false")), 1).run(r -> { });
+        assertThat(straight.steps()).isNotEqualTo(reference.steps());
     }
 }
