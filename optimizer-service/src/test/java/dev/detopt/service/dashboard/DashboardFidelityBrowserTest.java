@@ -102,9 +102,12 @@ class DashboardFidelityBrowserTest {
     void theAnswerFollowsNewStepsEvenWhileThePhysicsViewsHang() throws Exception {
         ApiClient api = new ApiClient(port);
         String id = createAndStart(api, 10);
-        Page page = openStudy(id, TestTokens.VIEWER, "viewer");
+        // Hold the physics views' requests from the page's first one on (routed before it loads).
+        Page page = browser.newPage();
         List<Route> held = new CopyOnWriteArrayList<>();
         page.route(Pattern.compile(".*/series\\?.*observables=.*"), held::add);
+        page.navigate(browser.url("#/studies/" + id));
+        BrowserSession.signIn(page, TestTokens.VIEWER, "viewer");
 
         try (TestWorker worker = new TestWorker(api, "fidelity-answer-1")) {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> stepCount(id) >= 3);
@@ -114,7 +117,7 @@ class DashboardFidelityBrowserTest {
         assertThat(page.getByTestId("step")).hasText(standing + " / 10");
         assertThat(page.getByTestId("answer-steps")).hasAttribute("data-steps", String.valueOf(standing));
         assertThat(page.getByTestId("answer-steps")).containsText("after " + standing + " steps");
-        assertThat(held).as("the physics views' requests are hanging").isNotEmpty();
+        page.waitForCondition(() -> !held.isEmpty()); // the physics views asked, and hang
 
         try (TestWorker worker = new TestWorker(api, "fidelity-answer-2")) {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))

@@ -27,10 +27,12 @@ import java.util.List;
  *                               electron along its residual CSDA range on a straight line, so deposits
  *                               move continuously with the layer boundaries; false: it is deposited at
  *                               the point (Geant4-like), which biases pathwise geometry derivatives
+ * @param multipleScattering     e± direction changes by a Gaussian multiple-scattering angle of Highland
+ *                               width after every transport step (docs/simulation.md); default false
  */
 public record CalorimeterConfig(int layers, double transverseSizeMm, String particle, boolean deltaRays,
                                 double photonCutMev, double deltaCutMev, double electronTrackingCutMev,
-                                double photonTrackingCutMev, boolean residualRange) {
+                                double photonTrackingCutMev, boolean residualRange, boolean multipleScattering) {
 
     public static final List<String> PARTICLES = List.of("e-", "e+", "gamma");
     /** Lowest e± kinetic energy in the tables; with residualRange the last 10 keV are deposited at the end point. */
@@ -53,6 +55,14 @@ public record CalorimeterConfig(int layers, double transverseSizeMm, String part
      */
     public static final double GEANT4_PHOTON_CUT_MEV = 0.1;
 
+    /** Without multiple scattering (the model before it was added). */
+    public CalorimeterConfig(int layers, double transverseSizeMm, String particle, boolean deltaRays,
+                             double photonCutMev, double deltaCutMev, double electronTrackingCutMev,
+                             double photonTrackingCutMev, boolean residualRange) {
+        this(layers, transverseSizeMm, particle, deltaRays, photonCutMev, deltaCutMev, electronTrackingCutMev,
+                photonTrackingCutMev, residualRange, false);
+    }
+
     public static CalorimeterConfig defaults() {
         return new CalorimeterConfig(50, 400.0, "e-", true, GEANT4_PHOTON_CUT_MEV, GEANT4_ELECTRON_CUT_MEV, 1.0, 0.1, true);
     }
@@ -67,7 +77,8 @@ public record CalorimeterConfig(int layers, double transverseSizeMm, String part
                                       @JsonProperty("deltaCutMev") Double deltaCutMev,
                                       @JsonProperty("electronTrackingCutMev") Double electronTrackingCutMev,
                                       @JsonProperty("photonTrackingCutMev") Double photonTrackingCutMev,
-                                      @JsonProperty("residualRange") Boolean residualRange) {
+                                      @JsonProperty("residualRange") Boolean residualRange,
+                                      @JsonProperty("multipleScattering") Boolean multipleScattering) {
         CalorimeterConfig d = defaults();
         return new CalorimeterConfig(
                 layers != null ? layers : d.layers,
@@ -78,27 +89,33 @@ public record CalorimeterConfig(int layers, double transverseSizeMm, String part
                 deltaCutMev != null ? deltaCutMev : d.deltaCutMev,
                 electronTrackingCutMev != null ? electronTrackingCutMev : d.electronTrackingCutMev,
                 photonTrackingCutMev != null ? photonTrackingCutMev : d.photonTrackingCutMev,
-                residualRange != null ? residualRange : d.residualRange);
+                residualRange != null ? residualRange : d.residualRange,
+                multipleScattering != null ? multipleScattering : d.multipleScattering);
     }
 
     public CalorimeterConfig withLayers(int n) {
         return new CalorimeterConfig(n, transverseSizeMm, particle, deltaRays, photonCutMev, deltaCutMev,
-                electronTrackingCutMev, photonTrackingCutMev, residualRange);
+                electronTrackingCutMev, photonTrackingCutMev, residualRange, multipleScattering);
     }
 
     public CalorimeterConfig withParticle(String p) {
         return new CalorimeterConfig(layers, transverseSizeMm, p, deltaRays, photonCutMev, deltaCutMev,
-                electronTrackingCutMev, photonTrackingCutMev, residualRange);
+                electronTrackingCutMev, photonTrackingCutMev, residualRange, multipleScattering);
     }
 
     public CalorimeterConfig withResidualRange(boolean on) {
         return new CalorimeterConfig(layers, transverseSizeMm, particle, deltaRays, photonCutMev, deltaCutMev,
-                electronTrackingCutMev, photonTrackingCutMev, on);
+                electronTrackingCutMev, photonTrackingCutMev, on, multipleScattering);
     }
 
     public CalorimeterConfig withDeltaRays(boolean on) {
         return new CalorimeterConfig(layers, transverseSizeMm, particle, on, photonCutMev, deltaCutMev,
-                electronTrackingCutMev, photonTrackingCutMev, residualRange);
+                electronTrackingCutMev, photonTrackingCutMev, residualRange, multipleScattering);
+    }
+
+    public CalorimeterConfig withMultipleScattering(boolean on) {
+        return new CalorimeterConfig(layers, transverseSizeMm, particle, deltaRays, photonCutMev, deltaCutMev,
+                electronTrackingCutMev, photonTrackingCutMev, residualRange, on);
     }
 
     /** Human-readable problems; empty when the configuration is valid. */
