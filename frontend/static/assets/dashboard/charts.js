@@ -64,6 +64,11 @@ export class LineChart {
     if (this.plot) this.rebuild();
   }
 
+  /** Names for the x values 0, 1, … (e.g. the compared observables), shown by the hover readout. */
+  setXNames(names) {
+    this.xNames = names;
+  }
+
   /** xs: step numbers; columns: one array per series (null = gap). */
   setData(xs, columns) {
     this.data = [xs, ...columns];
@@ -137,7 +142,7 @@ export class LineChart {
       scales,
       axes,
       series: [
-        { label: this.xLabel },
+        { label: this.xLabel, value: (u, v) => (v == null ? '–' : this.xNames?.[v] ?? formatNumber(v)) },
         ...this.seriesSpec.map((s, i) => ({
           label: s.label,
           scale: s.scale || 'y',

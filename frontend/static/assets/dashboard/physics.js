@@ -131,6 +131,9 @@ export class ProfileView {
         + 'mean ± 1 standard error against the target; residual strip beneath.';
     }
     const xs = points.map((_, i) => i);
+    const names = points.map(p => p.name);
+    this.chart.setXNames(names);
+    this.residual.setXNames(names);
     this.chart.setData(xs, [
       points.map(p => p.mean),
       points.map(p => (p.mean != null && p.stderr != null ? p.mean + p.stderr : null)),

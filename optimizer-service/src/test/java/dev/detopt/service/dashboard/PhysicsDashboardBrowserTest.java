@@ -123,6 +123,14 @@ class PhysicsDashboardBrowserTest {
         }
         assertThat(page.locator("[data-testid=profile-chart] canvas")).hasCount(1);
         assertThat(page.locator("[data-testid=profile-residual] canvas")).hasCount(1);
+        // The hover readout names the compared observable under the cursor, not its index.
+        for (String chart : List.of("profile-chart", "profile-residual")) {
+            Locator box = page.getByTestId(chart);
+            box.scrollIntoViewIfNeeded();
+            box.locator(".u-over").hover();
+            assertThat(box.locator(".u-legend .u-series").first().locator(".u-value"))
+                    .hasText(java.util.regex.Pattern.compile("^(absorber|gap)\\.\\d+$"));
+        }
 
         // The answer: final θ, Gauss–Newton uncertainty with units, times with their zone.
         JsonNode answer = api.get("/api/v1/studies/" + id + "/answer", TestTokens.VIEWER).json();
