@@ -20,14 +20,11 @@ class MultipleScatteringFigures {
     @Test
     @EnabledIfSystemProperty(named = "detopt.fullStatistics", matches = "true")
     void profileAndDerivativesWithAndWithoutMultipleScattering() {
-        double energy = Double.parseDouble(System.getProperty("detopt.energy", "1000"));
-        int events = Integer.parseInt(System.getProperty("detopt.events", "4000"));
-        long seed = Long.parseLong(System.getProperty("detopt.seed", "42"));
-        String[] stepText = System.getProperty("detopt.steps", "10,0.05,0.1").split(",");
-        double[] steps = new double[3];
-        for (int k = 0; k < 3; k++) {
-            steps[k] = Double.parseDouble(stepText[k]);
-        }
+        FigureSettings settings = FigureSettings.fromProperties(1000, 4000, "10,0.05,0.1");
+        double energy = settings.energy();
+        int events = settings.events();
+        long seed = settings.seed();
+        double[] steps = settings.steps();
         double a = 2.3;
         double g = 5.7;
         CalorimeterConfig off = CalorimeterConfig.defaults();

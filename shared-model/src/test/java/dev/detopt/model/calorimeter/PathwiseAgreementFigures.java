@@ -21,14 +21,11 @@ class PathwiseAgreementFigures {
     @Test
     @EnabledIfSystemProperty(named = "detopt.fullStatistics", matches = "true")
     void pathwiseAgainstFiniteDifferences() {
-        double energy = Double.parseDouble(System.getProperty("detopt.energy", "10000"));
-        int events = Integer.parseInt(System.getProperty("detopt.events", "1500"));
-        long seed = Long.parseLong(System.getProperty("detopt.seed", "42"));
-        String[] stepText = System.getProperty("detopt.steps", "100,0.05,0.1").split(",");
-        double[] steps = new double[3];
-        for (int k = 0; k < 3; k++) {
-            steps[k] = Double.parseDouble(stepText[k]);
-        }
+        FigureSettings settings = FigureSettings.fromProperties(10000, 1500, "100,0.05,0.1");
+        double energy = settings.energy();
+        int events = settings.events();
+        long seed = settings.seed();
+        double[] steps = settings.steps();
         long start = System.nanoTime();
         PairedDerivatives r = new PairedDerivatives(CalorimeterConfig.defaults(), new double[] {energy, 2.3, 5.7}, steps,
                 true, events, seed);
@@ -67,7 +64,7 @@ class PathwiseAgreementFigures {
             table.append(" |\n");
         }
         System.out.printf(Locale.ROOT, "%n%.0f MeV, %d events, seed %d, steps %s, %.0f s; visible %.2f MeV, leakage %.2f MeV%n",
-                energy, events, seed, String.join(",", stepText), (System.nanoTime() - start) * 1e-9, visible,
+                energy, events, seed, settings.stepsText(), (System.nanoTime() - start) * 1e-9, visible,
                 r.mean(r.leakageIndex()));
         System.out.print(table);
         System.out.printf(Locale.ROOT, "outside both 5%% and 2 paired standard errors: %d of %d:%s%n", outside, compared, outsideList);
