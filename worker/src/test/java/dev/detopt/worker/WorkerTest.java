@@ -94,8 +94,9 @@ class WorkerTest {
             ContractServer.Row row = server.row(id);
             assertThat(row.result.statistics()).isEqualTo(reference.execute(row.task).statistics());
             assertThat(row.result.events()).isEqualTo(5000);
-            // The attempt's CPU time (process and children), measured by the worker and sent with the result.
-            assertThat(row.cpuSeconds).as("cpuSeconds of task %d", id).isNotNull().isPositive();
+            // The attempt's CPU time (process and children), measured by the worker and sent with the result;
+            // a 5,000-event toy batch can take less than the clock's resolution on a fast core, so 0 is possible.
+            assertThat(row.cpuSeconds).as("cpuSeconds of task %d", id).isNotNull().isNotNegative();
             if (row.checkpointCpuSeconds != null) {
                 assertThat(row.checkpointCpuSeconds).isBetween(0.0, row.cpuSeconds);
             }
