@@ -64,16 +64,14 @@ final class ChargedTable {
         mfpSlope[DELTA_RAY] = new double[nodes];
         for (int i = 0; i < nodes; i++) {
             double t = energy[i];
-            rangeSlope[i] = 1 / loss(physics, t, positron, config);
-            // No secondaries below the tracking cut, so Σ_p steps there. Interactions below the cut
-            // never happen (the track ends there), so a bin that reaches above the cut takes the
-            // rate just above it at its lower node: interpolating from 0 would make Σ_p/S → 0 at the
-            // cut, and the tangent of a clock firing there, ∝ 1/(Σ_p/S), unbounded.
-            boolean producing = i + 1 < nodes ? energy[i + 1] > trackingCut * (1 + 1e-9) : t > trackingCut;
-            double above = Math.max(t, trackingCut);
-            double lossAbove = loss(physics, above, positron, config);
-            mfpSlope[BREMSSTRAHLUNG][i] = producing ? discreteCrossSection(physics, above, positron, config, true) / lossAbove : 0.0;
-            mfpSlope[DELTA_RAY][i] = producing ? discreteCrossSection(physics, above, positron, config, false) / lossAbove : 0.0;
+            double loss = loss(physics, t, positron, config);
+            rangeSlope[i] = 1 / loss;
+            // Below the tracking cut the processes go on (the residual range is tracked along ±z):
+            // a rate that stopped at the cut would make the mean deposits jump where a clock runs
+            // out just above it (the end-of-track race, docs/simulation.md). Each rate falls to 0
+            // by itself, at the photon cut or at the delta-ray threshold.
+            mfpSlope[BREMSSTRAHLUNG][i] = discreteCrossSection(physics, t, positron, config, true) / loss;
+            mfpSlope[DELTA_RAY][i] = discreteCrossSection(physics, t, positron, config, false) / loss;
         }
         rangeCurvature = integrate(range, rangeSlope);
         mfpCurvature[BREMSSTRAHLUNG] = integrate(mfp[BREMSSTRAHLUNG], mfpSlope[BREMSSTRAHLUNG]);

@@ -694,7 +694,8 @@ final class ShowerTransport {
                 cD[k] = dEpsilon / (epsilon * epsilon * kappa) + oneMinusCos * dKappa / kappa; // cos θγ
             }
         }
-        if (electron > 0 && residualRange && electron <= electronCut && residualRangeEndsInRegionEitherWay(electron)) {
+        if (electron > 0 && residualRange && electron <= electronCut && residualRangeEndsInRegionEitherWay(electron)
+                && noInteractionOnResidualRange(electron)) {
             // pushElectron would deposit it here whatever its direction: skip the kinematics
             rng += GOLDEN;
             depositHere(electron, yD);
@@ -747,12 +748,36 @@ final class ShowerTransport {
      * depend on the shortcut.
      */
     private void pushElectron(double energy, double[] energyD, double direction, double[] directionD) {
-        if (residualRange && energy <= electronCut && residualRangeEndsInRegion(energy, direction)) {
+        if (residualRange && energy <= electronCut && residualRangeEndsInRegion(energy, direction)
+                && noInteractionOnResidualRange(energy)) {
             rng += GOLDEN;
             depositHere(energy, energyD);
         } else {
             pushSecondary(ELECTRON, energy, energyD, direction, directionD);
         }
+    }
+
+    /**
+     * Whether an electron of this energy below the tracking cut, pushed now, would reach the end of
+     * its residual range without a discrete interaction: its first clocks, the first uniforms of the
+     * substream {@link #pushSecondary} would give it, outlast the mean free paths left. Then
+     * depositing it here is exactly what tracking it would do.
+     */
+    private boolean noInteractionOnResidualRange(double energy) {
+        if (energy <= photonCut && (!deltaRays || energy <= deltaCut)) {
+            return true; // neither process can produce anything below its threshold
+        }
+        ChargedTable table = tables.electron[region & 1];
+        int bin = table.bin(energy);
+        long streamPosition = mix((rng + GOLDEN) ^ 0x5DEECE66DL);
+        for (int p = 0; p < chargedProcesses; p++) {
+            double mfpLeft = table.mfpAt(p, bin, energy);
+            streamPosition += GOLDEN;
+            if (mfpLeft > 0 && -Math.log(uniformAt(streamPosition)) < mfpLeft) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether the residual range (laid along ±z, the sign of the direction) ends before the region's edge. */
@@ -929,7 +954,19 @@ final class ShowerTransport {
                     return;
                 }
             } else if (aboveCut) {
-                // reached the tracking cut: no more secondaries; the residual range runs along the depth axis
+                // reached the tracking cut: the residual range runs along the depth axis; the clocks
+                // go on (their rates fall to 0 by themselves), so a clock running out just below
+                // the cut does what it would have done just above it
+                for (int p = 0; p < chargedProcesses; p++) {
+                    if (tangents) {
+                        double slope0 = table.mfpSlopeAt(p, bin0, t);
+                        int o = p * n;
+                        for (int k = 0; k < n; k++) {
+                            chargedClockD[o + k] -= slope0 * tD[k]; // the energy at the cut has no tangent
+                        }
+                    }
+                    chargedClock[p] -= table.mfpAt(p, bin0, t) - table.mfpAt(p, table.trackingCutBin, electronCut);
+                }
                 if (tangents) {
                     for (int k = 0; k < n; k++) {
                         zD[k] += end * wD[k] + w * rangeSlope0 * tD[k];
@@ -1486,7 +1523,11 @@ final class ShowerTransport {
     /** Uniform in (0, 1) from the current particle's SplitMix64 substream. */
     private double uniform() {
         rng += GOLDEN;
-        return ((mix(rng) >>> 11) + 0.5) * 0x1.0p-53;
+        return uniformAt(rng);
+    }
+
+    private static double uniformAt(long streamPosition) {
+        return ((mix(streamPosition) >>> 11) + 0.5) * 0x1.0p-53;
     }
 
     private void newChargedClocks() {
