@@ -52,6 +52,7 @@ final class ShowerTransport {
     private final double electronCut;
     private final double photonTrackingCut;
     private final boolean residualRange;
+    private final boolean residualRangeShortcuts;
     /** e± stop at this kinetic energy and deposit the rest at the end point. */
     private final double stopEnergy;
     private final int primaryType;
@@ -137,6 +138,15 @@ final class ShowerTransport {
     private double sampleSlope;
 
     ShowerTransport(CalorimeterConfig config, MaterialTables tables, int[] differentiated) {
+        this(config, tables, differentiated, true);
+    }
+
+    /**
+     * With {@code residualRangeShortcuts} false every sub-cut electron is stacked and tracked, never
+     * deposited at once: the tests compare the two, which must give the same deposits.
+     */
+    ShowerTransport(CalorimeterConfig config, MaterialTables tables, int[] differentiated, boolean residualRangeShortcuts) {
+        this.residualRangeShortcuts = residualRangeShortcuts;
         this.layers = config.layers();
         this.regions = 2 * layers;
         this.n = differentiated.length;
@@ -694,8 +704,8 @@ final class ShowerTransport {
                 cD[k] = dEpsilon / (epsilon * epsilon * kappa) + oneMinusCos * dKappa / kappa; // cos θγ
             }
         }
-        if (electron > 0 && residualRange && electron <= electronCut && residualRangeEndsInRegionEitherWay(electron)
-                && noInteractionOnResidualRange(electron)) {
+        if (electron > 0 && residualRangeShortcuts && residualRange && electron <= electronCut
+                && residualRangeEndsInRegionEitherWay(electron) && noInteractionOnResidualRange(electron)) {
             // pushElectron would deposit it here whatever its direction: skip the kinematics
             rng += GOLDEN;
             depositHere(electron, yD);
@@ -748,7 +758,7 @@ final class ShowerTransport {
      * depend on the shortcut.
      */
     private void pushElectron(double energy, double[] energyD, double direction, double[] directionD) {
-        if (residualRange && energy <= electronCut && residualRangeEndsInRegion(energy, direction)
+        if (residualRangeShortcuts && residualRange && energy <= electronCut && residualRangeEndsInRegion(energy, direction)
                 && noInteractionOnResidualRange(energy)) {
             rng += GOLDEN;
             depositHere(energy, energyD);

@@ -90,4 +90,51 @@ class ChargedTableTest {
             }
         }
     }
+
+    /**
+     * Below the tracking cut the clocks go on, so a clock running out just below the cut does what
+     * it would have done just above it (before, the rates stopped at the cut and the mean deposits
+     * jumped with every clock that crossed it). Each rate falls to zero at its own threshold: the
+     * photon cut for bremsstrahlung, the delta-ray cut for Bhabha scattering of positrons, twice
+     * the cut for Møller scattering, which is above the 1 MeV tracking cut.
+     */
+    @ParameterizedTest(name = "positron = {0}")
+    @ValueSource(booleans = {false, true})
+    void ratesRunOnBelowTheTrackingCutDownToTheirThresholds(boolean positron) {
+        double cut = CONFIG.electronTrackingCutMev();
+        double photonCut = CONFIG.photonCutMev();
+        for (Material material : MaterialTables.MATERIALS) {
+            ElectromagneticPhysics physics = new ElectromagneticPhysics(material);
+            ChargedTable table = table(positron, material);
+            DoubleUnaryOperator loss = t -> physics.continuousLoss(t, positron, CONFIG.deltaCutMev(), CONFIG.deltaRays(), photonCut);
+            DoubleUnaryOperator bremsstrahlung = t -> physics.bremsstrahlungCrossSection(t, photonCut) / loss.applyAsDouble(t);
+            int cutBin = table.bin(cut);
+            double justBelow = table.mfpSlopeAt(ChargedTable.BREMSSTRAHLUNG, table.bin(cut * (1 - 1e-9)), cut * (1 - 1e-9));
+            double justAbove = table.mfpSlopeAt(ChargedTable.BREMSSTRAHLUNG, cutBin, cut * (1 + 1e-9));
+            assertThat(justBelow).as("Σ_brems/S just below the cut, %s", material).isPositive()
+                    .isCloseTo(justAbove, within(1e-6 * justAbove));
+            for (double t : new double[] {0.2, 0.5, 0.9}) {
+                assertThat(table.mfpSlopeAt(ChargedTable.BREMSSTRAHLUNG, table.bin(t), t)).as("Σ_brems/S at %s MeV", t)
+                        .isCloseTo(bremsstrahlung.applyAsDouble(t), within(0.02 * bremsstrahlung.applyAsDouble(t)));
+            }
+            // the mean free paths between the photon cut and the tracking cut: the chance of a photon there
+            double below = integrate(bremsstrahlung, photonCut, cut);
+            double tabulated = table.mfpAt(ChargedTable.BREMSSTRAHLUNG, cutBin, cut)
+                    - table.mfpAt(ChargedTable.BREMSSTRAHLUNG, table.bin(photonCut), photonCut);
+            assertThat(below).isPositive();
+            assertThat(tabulated).as("Λ_brems from the photon cut to the tracking cut, %s", material)
+                    .isCloseTo(below, within(0.01 * below));
+            // nothing below the photon cut (the bin reaching across it excepted, where Σ/S is interpolated)
+            double wellBelow = 0.9 * photonCut;
+            assertThat(table.mfpSlopeAt(ChargedTable.BREMSSTRAHLUNG, table.bin(wellBelow), wellBelow)).isZero();
+            double deltaRateBelowCut = table.mfpSlopeAt(ChargedTable.DELTA_RAY, table.bin(0.95 * cut), 0.95 * cut);
+            if (positron) {
+                assertThat(deltaRateBelowCut).as("Bhabha above the delta-ray cut, below the tracking cut").isPositive();
+            } else {
+                assertThat(deltaRateBelowCut).as("Møller needs twice the delta-ray cut").isZero();
+            }
+            double belowDeltaCut = 0.9 * CONFIG.deltaCutMev();
+            assertThat(table.mfpSlopeAt(ChargedTable.DELTA_RAY, table.bin(belowDeltaCut), belowDeltaCut)).isZero();
+        }
+    }
 }
