@@ -783,8 +783,13 @@ final class ShowerTransport {
         for (int p = 0; p < chargedProcesses; p++) {
             double mfpLeft = table.mfpAt(p, bin, energy);
             streamPosition += GOLDEN;
-            if (mfpLeft > 0 && -Math.log(uniformAt(streamPosition)) < mfpLeft) {
-                return false;
+            if (mfpLeft > 0) {
+                // −ln u < Λ needs u > e^−Λ ≥ 1 − Λ: most uniforms are ruled out without the logarithm
+                // (the margin keeps every case the exact test decides on its side of the pre-test)
+                double u = uniformAt(streamPosition);
+                if (u > 1 - mfpLeft - 1e-9 && -Math.log(u) < mfpLeft) {
+                    return false;
+                }
             }
         }
         return true;
