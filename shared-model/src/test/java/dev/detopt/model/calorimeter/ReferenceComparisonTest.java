@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.Map;
 
@@ -159,8 +160,11 @@ class ReferenceComparisonTest {
         Check tightest = checks.stream().min(Comparator.comparingDouble(Check::marginInSigma)).orElseThrow();
         Check worstLayer = checks.stream().filter(c -> c.target() == LAYER_TARGET)
                 .max(Comparator.comparingDouble(c -> Math.abs(c.deviation().relative()))).orElseThrow();
-        System.out.printf("%d MeV, %d events (%.1f s): %d checks; tightest %s; largest layer deviation %s%n", energyMev, events,
-                (System.nanoTime() - start) * 1e-9, checks.size(), tightest, worstLayer);
+        DoubleSummaryStatistics layerWindows = checks.stream().filter(c -> c.target() == LAYER_TARGET)
+                .mapToDouble(Check::window).summaryStatistics();
+        System.out.printf("%d MeV, %d events (%.1f s): %d checks, layer windows ±%.2f%% to ±%.2f%%; tightest %s;"
+                        + " largest layer deviation %s%n", energyMev, events, (System.nanoTime() - start) * 1e-9, checks.size(),
+                100 * layerWindows.getMin(), 100 * layerWindows.getMax(), tightest, worstLayer);
         checks.stream().filter(c -> c.target() != LAYER_TARGET || c.deviation().observable().endsWith(".0")
                         || excluded.containsKey(c.deviation().observable()))
                 .forEach(c -> System.out.println("  " + c));
