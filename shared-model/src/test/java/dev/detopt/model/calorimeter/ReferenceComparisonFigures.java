@@ -43,9 +43,8 @@ class ReferenceComparisonFigures {
             return reference.deviation(detopt, names, observable);
         }
 
-        /** Reference events, from the file's README (the CSV holds only means and errors). */
         String referenceEvents() {
-            return reference.energyMev() == 10_000 ? "4,000" : "20,000";
+            return String.format("%,d", reference.events());
         }
     }
 

@@ -40,12 +40,20 @@ record ReferenceProfile(int energyMev, Map<String, Value> values) {
         }
     }
 
+    /** HepEmShow's event count per file (reference/README.md; the CSV holds only means and errors). */
+    private static final Map<Integer, Integer> EVENTS = Map.of(10_000, 4_000, 1000, 20_000);
+
+    /** The number of HepEmShow events behind this profile. */
+    int events() {
+        return EVENTS.get(energyMev);
+    }
+
     /** Reads reference/hepemshow-{energyMev}MeV.csv from the test class path. */
     static ReferenceProfile load(int energyMev) {
         String resource = "/reference/hepemshow-" + energyMev + "MeV.csv";
         Map<String, Value> values = new LinkedHashMap<>();
         try (InputStream in = ReferenceProfile.class.getResourceAsStream(resource)) {
-            if (in == null) {
+            if (in == null || !EVENTS.containsKey(energyMev)) {
                 throw new IllegalArgumentException("no reference profile " + resource);
             }
             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
