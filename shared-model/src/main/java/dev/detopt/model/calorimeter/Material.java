@@ -5,38 +5,39 @@ package dev.detopt.model.calorimeter;
  * Nuclear Properties of Materials" (Review of Particle Physics, PDG 2024, pdg.lbl.gov/AtomicNuclearProperties):
  * density, radiation length, mean excitation energy I, ⟨Z/A⟩ and the Rossi critical energy of
  * electrons. The PbWO4 density is the 8.28 g/cm³ of science.md (PDG 2024 lists 8.30; the length X0 =
- * 0.8903 cm is used as given). Photoelectric absorption is a power law μ_pe(E) = μ_pe(0.1 MeV)·(E/0.1 MeV)^−p
- * fitted by eye to NIST XCOM (Berger et al., NIST Standard Reference Database 8) between 0.1 and 1 MeV.
+ * 0.8903 cm is used as given). Photoelectric absorption sums the elements' cross sections by mass
+ * fraction ({@link PhotoelectricCrossSections}: Scofield's, which the Sandia parametrisation of
+ * Geant4 follows).
  */
 public enum Material {
     /** Lead tungstate: ρ 8.28 g/cm³, X0 0.8903 cm, I 600.7 eV, ⟨Z/A⟩ 0.41315, Ec(e−) 9.64 MeV. */
-    PBWO4("PbWO4", 8.28, 8.903, 600.7e-6, 0.41315, 76.0, 3.97, 2.44, 9.64,
+    PBWO4("PbWO4", 8.28, 8.903, 600.7e-6, 0.41315, 76.0, 9.64,
             new int[]{82, 74, 8}, new double[]{1, 1, 4}, 455.04),
     /** Liquid argon: ρ 1.396 g/cm³, X0 14.00 cm, I 188.0 eV, ⟨Z/A⟩ 0.45059, Ec(e−) 32.84 MeV. */
-    LIQUID_ARGON("lAr", 1.396, 140.0, 188.0e-6, 0.45059, 18.0, 0.035, 2.8, 32.84,
+    LIQUID_ARGON("lAr", 1.396, 140.0, 188.0e-6, 0.45059, 18.0, 32.84,
             new int[]{18}, new double[]{1}, 39.948),
     // Further absorbers and active media for categorical design choices (same PDG 2024 tables; X0 is the
-    // PDG length in cm ×10; photo-effect at 100 keV and its power law read off NIST XCOM, as above).
+    // PDG length in cm ×10).
     /** Lead: ρ 11.35 g/cm³, X0 0.5612 cm, I 823.0 eV, ⟨Z/A⟩ 0.39575, Ec(e−) 7.43 MeV. */
-    LEAD("Pb", 11.35, 5.612, 823.0e-6, 0.39575, 82.0, 5.23, 2.5, 7.43,
+    LEAD("Pb", 11.35, 5.612, 823.0e-6, 0.39575, 82.0, 7.43,
             new int[]{82}, new double[]{1}, 207.2),
     /** Tungsten: ρ 19.30 g/cm³, X0 0.3504 cm, I 727.0 eV, ⟨Z/A⟩ 0.40250, Ec(e−) 7.97 MeV. */
-    TUNGSTEN("W", 19.30, 3.504, 727.0e-6, 0.40250, 74.0, 4.04, 2.5, 7.97,
+    TUNGSTEN("W", 19.30, 3.504, 727.0e-6, 0.40250, 74.0, 7.97,
             new int[]{74}, new double[]{1}, 183.84),
     /** Copper: ρ 8.960 g/cm³, X0 1.436 cm, I 322.0 eV, ⟨Z/A⟩ 0.45636, Ec(e−) 19.42 MeV. */
-    COPPER("Cu", 8.960, 14.36, 322.0e-6, 0.45636, 29.0, 0.29, 2.8, 19.42,
+    COPPER("Cu", 8.960, 14.36, 322.0e-6, 0.45636, 29.0, 19.42,
             new int[]{29}, new double[]{1}, 63.546),
     /** Iron: ρ 7.874 g/cm³, X0 1.757 cm, I 286.0 eV, ⟨Z/A⟩ 0.46557, Ec(e−) 21.68 MeV. */
-    IRON("Fe", 7.874, 17.57, 286.0e-6, 0.46557, 26.0, 0.21, 2.8, 21.68,
+    IRON("Fe", 7.874, 17.57, 286.0e-6, 0.46557, 26.0, 21.68,
             new int[]{26}, new double[]{1}, 55.845),
     /** Silicon: ρ 2.329 g/cm³, X0 9.370 cm, I 173.0 eV, ⟨Z/A⟩ 0.49848, Ec(e−) 40.19 MeV. */
-    SILICON("Si", 2.329, 93.70, 173.0e-6, 0.49848, 14.0, 0.019, 3.0, 40.19,
+    SILICON("Si", 2.329, 93.70, 173.0e-6, 0.49848, 14.0, 40.19,
             new int[]{14}, new double[]{1}, 28.0855),
     /**
      * Plastic scintillator (polyvinyltoluene, C9H10): ρ 1.032 g/cm³, X0 42.54 cm, I 64.7 eV, ⟨Z/A⟩ 0.54141,
      * Ec(e−) 94.11 MeV; screening Z of carbon, which carries 92 % of the mass.
      */
-    PLASTIC_SCINTILLATOR("plastic", 1.032, 425.4, 64.7e-6, 0.54141, 6.0, 0.0012, 3.0, 94.11,
+    PLASTIC_SCINTILLATOR("plastic", 1.032, 425.4, 64.7e-6, 0.54141, 6.0, 94.11,
             new int[]{6, 1}, new double[]{9, 10}, 118.18);
 
     /** Absorber choices of a categorical calorimeter study. */
@@ -60,8 +61,6 @@ public enum Material {
     private final double meanExcitationMev;
     private final double zOverA;
     private final double screeningZ;
-    private final double photoelectricAt100KevCm2PerG;
-    private final double photoelectricPowerLaw;
     private final double criticalEnergyMev;
     /** Atomic numbers of the elements, their atoms per formula unit and the formula unit's molar mass (g/mol). */
     private final int[] elementZ;
@@ -69,7 +68,7 @@ public enum Material {
     private final double molarMassGPerMol;
 
     Material(String label, double densityGPerCm3, double radiationLengthMm, double meanExcitationMev, double zOverA,
-             double screeningZ, double photoelectricAt100KevCm2PerG, double photoelectricPowerLaw, double criticalEnergyMev,
+             double screeningZ, double criticalEnergyMev,
              int[] elementZ, double[] atomsPerUnit, double molarMassGPerMol) {
         this.label = label;
         this.densityGPerCm3 = densityGPerCm3;
@@ -77,8 +76,6 @@ public enum Material {
         this.meanExcitationMev = meanExcitationMev;
         this.zOverA = zOverA;
         this.screeningZ = screeningZ;
-        this.photoelectricAt100KevCm2PerG = photoelectricAt100KevCm2PerG;
-        this.photoelectricPowerLaw = photoelectricPowerLaw;
         this.criticalEnergyMev = criticalEnergyMev;
         this.elementZ = elementZ;
         this.atomsPerUnit = atomsPerUnit;
@@ -135,23 +132,16 @@ public enum Material {
         return densityGPerCm3 * PhysicsConstants.AVOGADRO * zOverA / 1000.0;
     }
 
-    /** Above this energy (MeV) the photo-effect falls more slowly, see {@link #photoelectricPerMm}. */
-    static final double PHOTOELECTRIC_KNEE_MEV = 1.0;
-    /** Power of the photo-effect's fall above the knee, fitted to NIST XCOM for Pb between 1 and 10 MeV. */
-    static final double PHOTOELECTRIC_HIGH_ENERGY_POWER = 1.6;
-
     /**
-     * Photoelectric macroscopic cross section in 1/mm at photon energy e (MeV): the fitted power law
-     * E^−p up to 1 MeV; above, E^−1.6. The photo-effect flattens from its non-relativistic E^−3…E^−2.5
-     * towards Sauter's high-energy E^−1 (Heitler, The Quantum Theory of Radiation, §21; NIST XCOM: Pb
-     * falls by ~40 between 1 and 10 MeV); continuing E^−2.44 above 1 MeV made it 4× too small at
-     * 5 MeV, where photons of the shower tail have their longest attenuation length.
+     * Photoelectric macroscopic cross section in 1/mm at photon energy e (MeV): the elements'
+     * μ_pe/ρ ({@link PhotoelectricCrossSections}) weighted by their mass fractions, times the density.
      */
     public double photoelectricPerMm(double energyMev) {
-        double atKnee = photoelectricAt100KevCm2PerG * densityGPerCm3 / 10.0 * Math.pow(PHOTOELECTRIC_KNEE_MEV / 0.1, -photoelectricPowerLaw);
-        if (energyMev > PHOTOELECTRIC_KNEE_MEV) {
-            return atKnee * Math.pow(energyMev / PHOTOELECTRIC_KNEE_MEV, -PHOTOELECTRIC_HIGH_ENERGY_POWER);
+        double cm2PerG = 0;
+        for (int i = 0; i < elementZ.length; i++) {
+            double massFraction = atomsPerUnit[i] * PhotoelectricCrossSections.atomicWeight(elementZ[i]) / molarMassGPerMol;
+            cm2PerG += massFraction * PhotoelectricCrossSections.cm2PerG(elementZ[i], energyMev);
         }
-        return photoelectricAt100KevCm2PerG * densityGPerCm3 / 10.0 * Math.pow(energyMev / 0.1, -photoelectricPowerLaw);
+        return cm2PerG * densityGPerCm3 / 10.0;
     }
 }
