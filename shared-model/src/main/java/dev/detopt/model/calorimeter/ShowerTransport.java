@@ -412,18 +412,21 @@ final class ShowerTransport {
                     }
                 }
                 absorbAlongSegment(m, interaction);
-                // the other clock needs no update: the photon converts, or both clocks are renewed
                 moveAlongTrack(interaction);
                 if (fired == PAIR_CLOCK) {
                     pairProduction();
                     return;
                 }
+                // The pair clock runs on through the scattering (memoryless, so its remainder is as
+                // good as a new draw): where it runs out just after the Compton clock the photon still
+                // converts about there, instead of a new pair clock deciding afresh, which made the
+                // race of the two clocks a large flip (docs/simulation.md, "Clocks that run on").
+                consumeClock(PAIR_CLOCK, m, interaction);
                 if (!comptonScattering()) {
                     return;
                 }
-                // new energy, new clocks (memoryless): no clock carries tangents across energies
                 photonCrossSections(lnPhotonEnergy + lastLogSample);
-                newClocks();
+                newComptonClock();
             } else {
                 boundaryDistanceTangent(boundary);
                 absorbAlongSegment(m, boundary);
@@ -556,6 +559,25 @@ final class ShowerTransport {
             }
         }
         weight *= q;
+    }
+
+    /** Flying a distance s (tangent in sD) through material m uses up Σ_p·s of clock p. */
+    private void consumeClock(int p, int m, double s) {
+        double sigma = clockSigma[m * CLOCKS + p];
+        if (tangents) {
+            double sigmaPerEnergy = clockSigmaPerEnergy[m * CLOCKS + p];
+            int o = p * n;
+            for (int k = 0; k < n; k++) {
+                clockD[o + k] -= sD[k] * sigma + s * sigmaPerEnergy * tD[k];
+            }
+        }
+        clock[p] -= s * sigma;
+    }
+
+    /** A fresh Compton clock after a scattering (the pair clock runs on). */
+    private void newComptonClock() {
+        clock[COMPTON_CLOCK] = -Math.log(uniform());
+        Tangents.zero(clockD, COMPTON_CLOCK * n, n);
     }
 
     /** Flying a distance s (tangent in sD) through material m uses up Σ_c·s of every clock c. */
