@@ -44,12 +44,18 @@ final class ChargedTable {
     final short[] rangeGuide;
     final short[][] mfpGuide = new short[PROCESSES][];
     /**
-     * Annihilation mean free paths from the lowest energy down to rest, Λ₀. Below the lowest node
-     * the tables stop; there Λ(t) = Λ₀ (t/t₀)^{3/2}, the non-relativistic limit (Heitler's σ → π
-     * r_e²/β, the stopping power ∝ 1/β², so Σ/S ∝ β ∝ √t, logarithms neglected), with Λ₀ = (2/3)
-     * t₀ Σ/S(t₀) so that the slope is continuous at t₀. 0 for electrons.
+     * Annihilation mean free paths from the lowest energy t₀ = 10 keV down to rest, Λ₀. Below the
+     * lowest node the tables stop; there Λ(t) = Λ₀ (t/t₀)^{3/2}, the non-relativistic limit
+     * (Heitler's σ → π r_e²/β, the stopping power ∝ 1/β², so Σ/S ∝ β ∝ √t, logarithms neglected),
+     * with Λ₀ = (2/3) t₀ Σ/S(t₀) so that the slope is continuous at t₀. 0 for electrons.
      */
     final double annihilationBelowLowest;
+    /**
+     * Without residual ranges the tables start at the tracking cut, but positrons below it still
+     * annihilate in flight: this positron table from 10 keV up to the cut carries their clock on
+     * (null with residual ranges, and for electrons).
+     */
+    final ChargedTable annihilationTail;
     /** range(tracking cut): the residual range starts there. */
     final double rangeAtTrackingCut;
     final int trackingCutBin;
@@ -90,6 +96,8 @@ final class ChargedTable {
             mfpGuide[p] = guide(mfp[p]);
         }
         annihilationBelowLowest = 2.0 / 3.0 * lowestEnergy * mfpSlope[ANNIHILATION][0];
+        annihilationTail = positron && lowestEnergy > CalorimeterConfig.RESIDUAL_RANGE_FLOOR_MEV
+                ? new ChargedTable(physics, true, config.withResidualRange(true), lowestEnergy) : null;
         energyGuide = guide(energy);
         rangeGuide = guide(range);
         int cutBin = bin(trackingCut);

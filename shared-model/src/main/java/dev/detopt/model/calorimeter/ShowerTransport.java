@@ -1195,15 +1195,56 @@ final class ShowerTransport {
 
     /**
      * The end of a positron at kinetic energy {@code energy} ≤ t₀ (the table's lowest), with
-     * {@code clockLeft} annihilation mean free paths left. Below t₀ the mean free paths to rest are
-     * Λ(T) = Λ₀ (T/t₀)^{3/2} ({@link ChargedTable#annihilationBelowLowest}): if the clock runs out
-     * at some T > 0 the positron annihilates in flight there, otherwise at rest, which is the same
+     * {@code clockLeft} annihilation mean free paths left. Below t₀ the clock runs on: without
+     * residual ranges first along {@link ChargedTable#annihilationTail} down to 10 keV, then along
+     * Λ(T) = Λ₀ (T/10 keV)^{3/2} ({@link ChargedTable#annihilationBelowLowest}). If it runs out at
+     * some T > 0 the positron annihilates in flight there, otherwise at rest, which is the same
      * process's T → 0 end (its photons are the in-flight ones' limit for the same uniforms), so
-     * nothing jumps where the clock runs out just before rest. The positron's remaining kinetic
-     * energy above T is deposited here (its range below t₀ is ≲ 1 µm).
+     * nothing jumps where the clock runs out just before rest. The positron's kinetic energy above
+     * T is deposited here (with residual ranges its range below t₀ is ≲ 1 µm; without them all of
+     * its energy below the cut is deposited at the point anyway).
      */
     private void positronEndsBelowTable(ChargedTable table, double energy, double[] energyD,
                                         double clockLeft, double[] clockLeftD) {
+        int p = ChargedTable.ANNIHILATION;
+        ChargedTable tail = table.annihilationTail;
+        if (tail != null) {
+            double mfpFromFloor = 0.0;
+            double slopeHere = 0.0;
+            int bin = 0;
+            if (energy > tail.lowestEnergy) {
+                bin = tail.bin(energy);
+                mfpFromFloor = tail.mfpAt(p, bin, energy);
+                slopeHere = tail.mfpSlopeAt(p, bin, energy);
+            }
+            double firesAt = mfpFromFloor - clockLeft;
+            if (firesAt > 0) {
+                int binI = ChargedTable.binOfValue(tail.mfp[p], tail.mfpGuide[p], firesAt, bin);
+                double annihilation = tail.energyAtMfp(p, binI, firesAt);
+                if (tangents) {
+                    double invSlope = 1 / tail.mfpSlopeAt(p, binI, annihilation);
+                    for (int k = 0; k < n; k++) {
+                        annihilationD[k] = (slopeHere * energyD[k] - clockLeftD[k]) * invSlope;
+                        xD[k] = tD[k] - annihilationD[k];
+                    }
+                }
+                depositHere(t - annihilation, xD);
+                annihilationsBelowTable++;
+                annihilateInFlight(annihilation, annihilationD);
+                return;
+            }
+            // on to 10 keV with -firesAt mean free paths left
+            if (tangents) {
+                for (int k = 0; k < n; k++) {
+                    clockLeftD[k] -= slopeHere * energyD[k];
+                    sD[k] = 0.0;
+                }
+            }
+            clockLeft = -firesAt;
+            energy = Math.min(energy, tail.lowestEnergy);
+            energyD = energy < tail.lowestEnergy ? energyD : sD;
+            table = tail;
+        }
         double lowest = table.lowestEnergy;
         double lambda0 = table.annihilationBelowLowest;
         double lambda = energy > 0 ? lambda0 * Math.pow(energy / lowest, 1.5) : 0.0;

@@ -104,8 +104,8 @@ class AnnihilationTest {
 
     /**
      * Positron primaries (at 30 MeV about one event in five has an annihilation in flight; without
-     * residual ranges the tables stop at the 1 MeV tracking cut, and ~2% of positrons annihilate
-     * in flight below it, {@link ChargedTable#annihilationBelowLowest}): on events where no discrete
+     * residual ranges the tables stop at the 1 MeV tracking cut, and ~5% of positrons annihilate
+     * in flight below it, {@link ChargedTable#annihilationTail}): on events where no discrete
      * decision flips inside θ ± h (central differences with steps h and h/10 agree), the tangents
      * with respect to e, a and g equal the (finer) central difference on every deposit and the
      * leakage. A missing term in the annihilation photons' energies or directions, or in the clock
@@ -150,9 +150,9 @@ class AnnihilationTest {
                 worst = Math.max(worst, eventWorst);
             }
         }
-        assertThat(smoothWithAnnihilation).as("smooth events with an annihilation in flight").isGreaterThanOrEqualTo(20); // measured 88 and 33
+        assertThat(smoothWithAnnihilation).as("smooth events with an annihilation in flight").isGreaterThanOrEqualTo(20); // measured 88 and 42
         if (!residualRange) {
-            assertThat(smoothBelowTable).as("smooth events with an annihilation below the tables (measured 5)").isGreaterThanOrEqualTo(3);
+            assertThat(smoothBelowTable).as("smooth events with an annihilation below the tables (measured 14)").isGreaterThanOrEqualTo(8);
         }
         assertThat(worst).as("largest |pathwise − central difference| / (1 + |central difference|)").isLessThan(1e-4);
     }
