@@ -120,6 +120,8 @@ final class ShowerTransport {
     /** The discrete processes of electrons and of positrons, in the order their clocks are drawn. */
     private final int[] electronProcesses;
     private final int[] positronProcesses;
+    /** The positron clocks drawn anew after a bremsstrahlung or delta ray (the annihilation clock runs on). */
+    private final int[] positronRedrawn;
     private final double[] tD;
     private final double[] zD;
     private final double[] wD;
@@ -176,6 +178,7 @@ final class ShowerTransport {
         this.positronProcesses = config.deltaRays()
                 ? new int[]{ChargedTable.BREMSSTRAHLUNG, ChargedTable.DELTA_RAY, ChargedTable.ANNIHILATION}
                 : new int[]{ChargedTable.BREMSSTRAHLUNG, ChargedTable.ANNIHILATION};
+        this.positronRedrawn = electronProcesses;
         this.stopEnergy = tables.electron[0].lowestEnergy;
         this.multipleScattering = config.multipleScattering();
         for (int m = 0; m < 2; m++) {
@@ -912,18 +915,32 @@ final class ShowerTransport {
             double end = range0 - rangeEnd;
             if (fired >= 0 && interaction <= boundary && interaction < end) {
                 // discrete interaction at tInteraction after `interaction` mm
+                // a positron's annihilation clock runs on through a bremsstrahlung or delta ray
+                // (memoryless, so its remainder is as good as a new draw): where it runs out just
+                // after the other clock the positron still annihilates there, rather than going on
+                // with a new clock, which made the race of the two clocks a large flip
+                int carried = positron && fired != ChargedTable.ANNIHILATION ? ChargedTable.ANNIHILATION : -1;
                 if (tangents) {
                     double mfpSlope0 = table.mfpSlopeAt(fired, bin0, t);
                     double invMfpSlope = 1 / table.mfpSlopeAt(fired, binI, tInteraction);
                     double rangeSlopeI = table.rangeSlopeAt(binI, tInteraction);
+                    double carriedSlope0 = carried >= 0 ? table.mfpSlopeAt(carried, bin0, t) : 0.0;
+                    double carriedSlopeI = carried >= 0 ? table.mfpSlopeAt(carried, binI, tInteraction) : 0.0;
                     int o = fired * n;
+                    int oc = Math.max(carried, 0) * n;
                     for (int k = 0; k < n; k++) {
                         double dT = (mfpSlope0 * tD[k] - chargedClockD[o + k]) * invMfpSlope;
                         double ds = rangeSlope0 * tD[k] - rangeSlopeI * dT;
+                        if (carried >= 0) {
+                            chargedClockD[oc + k] -= carriedSlope0 * tD[k] - carriedSlopeI * dT;
+                        }
                         xD[k] = tD[k] - dT;     // deposited
                         tD[k] = dT;
                         zD[k] += interaction * wD[k] + w * ds;
                     }
+                }
+                if (carried >= 0) {
+                    chargedClock[carried] -= table.mfpAt(carried, bin0, t) - table.mfpAt(carried, binI, tInteraction);
                 }
                 depositHere(t - tInteraction, xD);
                 t = tInteraction;
@@ -941,10 +958,15 @@ final class ShowerTransport {
                     deltaRay(positron);
                 }
                 if (t <= stopEnergy) {
-                    stopBelowTable(positron, processes);
+                    if (positron) {
+                        positronEndsBelowTable(tables.positron[region & 1], t, tD,
+                                chargedClock[ChargedTable.ANNIHILATION], chargedClockD, ChargedTable.ANNIHILATION * n);
+                    } else {
+                        depositHere(t, tD);
+                    }
                     return;
                 }
-                newChargedClocks(processes);
+                newChargedClocks(positron ? positronRedrawn : processes);
             } else if (boundary < end) {
                 if (deflectionFirst) {
                     deflectionDistanceTangent();
@@ -1178,7 +1200,7 @@ final class ShowerTransport {
             }
             Tangents.zero(sD, 0, n);
         }
-        positronEndsBelowTable(table, table.lowestEnergy, sD, clockLeft, clockLeftD);
+        positronEndsBelowTable(table, table.lowestEnergy, sD, clockLeft, clockLeftD, 0);
     }
 
     /** An e± at or below the table's lowest energy t₀ stops here; a positron draws its clocks first. */
@@ -1189,8 +1211,7 @@ final class ShowerTransport {
         }
         newChargedClocks(processes);
         ChargedTable table = tables.positron[region & 1];
-        Tangents.zero(clockLeftD, 0, n);
-        positronEndsBelowTable(table, t, tD, chargedClock[ChargedTable.ANNIHILATION], clockLeftD);
+        positronEndsBelowTable(table, t, tD, chargedClock[ChargedTable.ANNIHILATION], chargedClockD, ChargedTable.ANNIHILATION * n);
     }
 
     /**
@@ -1205,8 +1226,11 @@ final class ShowerTransport {
      * its energy below the cut is deposited at the point anyway).
      */
     private void positronEndsBelowTable(ChargedTable table, double energy, double[] energyD,
-                                        double clockLeft, double[] clockLeftD) {
+                                        double clockLeft, double[] clockTangents, int clockOffset) {
         int p = ChargedTable.ANNIHILATION;
+        if (tangents) {
+            Tangents.copy(clockTangents, clockOffset, clockLeftD, 0, n);
+        }
         ChargedTable tail = table.annihilationTail;
         if (tail != null) {
             double mfpFromFloor = 0.0;
@@ -1791,8 +1815,8 @@ final class ShowerTransport {
     private void newChargedClocks(int[] processes) {
         for (int p : processes) {
             chargedClock[p] = -Math.log(uniform());
+            Tangents.zero(chargedClockD, p * n, n);
         }
-        Tangents.zero(chargedClockD, 0, chargedClockD.length);
     }
 
     /** Pushes the current particle state (t, z, w, region) as a new particle with the given substream seed. */
