@@ -80,7 +80,7 @@ class PathwiseAgreementTest {
         ShowerTransport primal = new ShowerTransport(config, tables, new int[0]);
         int regions = tangent.deposit.length;
         SplittableRandom seeds = new SplittableRandom(42);
-        int events = 60;
+        int events = 40;
         int smooth = 0;
         double worst = 0;
         for (int event = 0; event < events; event++) {
@@ -106,9 +106,7 @@ class PathwiseAgreementTest {
                 worst = Math.max(worst, Math.abs(pathwise[i] - coarse[i]));
             }
         }
-        // measured 133 of 200 before positrons annihilated in flight, 111 of 200 since (their photons'
-        // energies and directions now move with e, so more thresholds and clock races can flip)
-        assertThat(smooth).as("events without a flip inside ±%s MeV (measured 111 of 200)", step).isGreaterThanOrEqualTo(events / 3);
+        assertThat(smooth).as("events without a flip inside ±%s MeV (measured 127 of 200; 133 before positrons annihilated in flight)", step).isGreaterThanOrEqualTo(events / 2);
         assertThat(worst).as("largest |pathwise − central difference| on those events").isLessThan(1e-4);
     }
 
