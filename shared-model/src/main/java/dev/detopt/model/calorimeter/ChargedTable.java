@@ -13,9 +13,9 @@ package dev.detopt.model.calorimeter;
  * <ul>
  *   <li>{@code range(t)}: path length (mm) from t down to the tracking cut, ∫ dt/S(t);</li>
  *   <li>{@code mfp[p](t)}: number of mean free paths of process p (0 bremsstrahlung, 1 delta
- *       rays) on that path, ∫ Σ_p(t)/S(t) dt. Where a discrete interaction happens follows from
- *       these alone, so it does not depend on how the track is split into steps (no step-limit
- *       artefacts).</li>
+ *       rays, 2 annihilation in flight, positrons only) on that path, ∫ Σ_p(t)/S(t) dt. Where a
+ *       discrete interaction happens follows from these alone, so it does not depend on how the
+ *       track is split into steps (no step-limit artefacts).</li>
  * </ul>
  */
 final class ChargedTable {
@@ -32,15 +32,30 @@ final class ChargedTable {
     private final double[] rangeCurvature;
     static final int BREMSSTRAHLUNG = 0;
     static final int DELTA_RAY = 1;
+    static final int ANNIHILATION = 2;
+    static final int PROCESSES = 3;
     /** Mean free paths per process [process][node], their slopes Σ_p/S at the nodes and curvatures per bin. */
-    final double[][] mfp = new double[2][];
-    private final double[][] mfpSlope = new double[2][];
-    private final double[][] mfpCurvature = new double[2][];
+    final double[][] mfp = new double[PROCESSES][];
+    private final double[][] mfpSlope = new double[PROCESSES][];
+    private final double[][] mfpCurvature = new double[PROCESSES][];
     /** Search start for {@link #bin}. */
     private final short[] energyGuide;
     /** Search starts for {@link #binOfValue} in range and in mfp[p]. */
     final short[] rangeGuide;
-    final short[][] mfpGuide = new short[2][];
+    final short[][] mfpGuide = new short[PROCESSES][];
+    /**
+     * Annihilation mean free paths from the lowest energy t₀ = 10 keV down to rest, Λ₀. Below the
+     * lowest node the tables stop; there Λ(t) = Λ₀ (t/t₀)^{3/2}, the non-relativistic limit
+     * (Heitler's σ → π r_e²/β, the stopping power ∝ 1/β², so Σ/S ∝ β ∝ √t, logarithms neglected),
+     * with Λ₀ = (2/3) t₀ Σ/S(t₀) so that the slope is continuous at t₀. 0 for electrons.
+     */
+    final double annihilationBelowLowest;
+    /**
+     * Without residual ranges the tables start at the tracking cut, but positrons below it still
+     * annihilate in flight: this positron table from 10 keV up to the cut carries their clock on
+     * (null with residual ranges, and for electrons).
+     */
+    final ChargedTable annihilationTail;
     /** range(tracking cut): the residual range starts there. */
     final double rangeAtTrackingCut;
     final int trackingCutBin;
@@ -53,15 +68,15 @@ final class ChargedTable {
         nodes = (int) Math.ceil((Math.log(highestEnergy) - lnLowest) * binsPerLn) + 2;
         energy = new double[nodes];
         range = new double[nodes];
-        mfp[BREMSSTRAHLUNG] = new double[nodes];
-        mfp[DELTA_RAY] = new double[nodes];
+        for (int p = 0; p < PROCESSES; p++) {
+            mfp[p] = new double[nodes];
+            mfpSlope[p] = new double[nodes];
+        }
         for (int i = 0; i < nodes; i++) {
             energy[i] = Math.exp(lnLowest + i / binsPerLn);
         }
         energy[0] = lowestEnergy;
         rangeSlope = new double[nodes];
-        mfpSlope[BREMSSTRAHLUNG] = new double[nodes];
-        mfpSlope[DELTA_RAY] = new double[nodes];
         for (int i = 0; i < nodes; i++) {
             double t = energy[i];
             double loss = loss(physics, t, positron, config);
@@ -69,17 +84,22 @@ final class ChargedTable {
             // Below the tracking cut the processes go on (the residual range is tracked along ±z):
             // a rate that stopped at the cut would make the mean deposits jump where a clock runs
             // out just above it (the end-of-track race, docs/simulation.md). Each rate falls to 0
-            // by itself, at the photon cut or at the delta-ray threshold.
+            // by itself, at the photon cut or at the delta-ray threshold; annihilation's at rest,
+            // below the table (annihilationBelowLowest).
             mfpSlope[BREMSSTRAHLUNG][i] = discreteCrossSection(physics, t, positron, config, true) / loss;
             mfpSlope[DELTA_RAY][i] = discreteCrossSection(physics, t, positron, config, false) / loss;
+            mfpSlope[ANNIHILATION][i] = positron ? physics.annihilationCrossSection(t) / loss : 0.0;
         }
         rangeCurvature = integrate(range, rangeSlope);
-        mfpCurvature[BREMSSTRAHLUNG] = integrate(mfp[BREMSSTRAHLUNG], mfpSlope[BREMSSTRAHLUNG]);
-        mfpCurvature[DELTA_RAY] = integrate(mfp[DELTA_RAY], mfpSlope[DELTA_RAY]);
+        for (int p = 0; p < PROCESSES; p++) {
+            mfpCurvature[p] = integrate(mfp[p], mfpSlope[p]);
+            mfpGuide[p] = guide(mfp[p]);
+        }
+        annihilationBelowLowest = 2.0 / 3.0 * lowestEnergy * mfpSlope[ANNIHILATION][0];
+        annihilationTail = positron && lowestEnergy > CalorimeterConfig.RESIDUAL_RANGE_FLOOR_MEV
+                ? new ChargedTable(physics, true, config.withResidualRange(true), lowestEnergy) : null;
         energyGuide = guide(energy);
         rangeGuide = guide(range);
-        mfpGuide[BREMSSTRAHLUNG] = guide(mfp[BREMSSTRAHLUNG]);
-        mfpGuide[DELTA_RAY] = guide(mfp[DELTA_RAY]);
         int cutBin = bin(trackingCut);
         trackingCutBin = cutBin;
         rangeAtTrackingCut = rangeAt(cutBin, trackingCut);

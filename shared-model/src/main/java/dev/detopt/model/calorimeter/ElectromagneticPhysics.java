@@ -1,5 +1,6 @@
 package dev.detopt.model.calorimeter;
 
+import static dev.detopt.model.calorimeter.PhysicsConstants.CLASSICAL_ELECTRON_RADIUS_MM;
 import static dev.detopt.model.calorimeter.PhysicsConstants.ELECTRON_MASS_MEV;
 import static dev.detopt.model.calorimeter.PhysicsConstants.TWO_PI_RE2_MC2;
 
@@ -190,6 +191,26 @@ final class ElectromagneticPhysics {
 
     /** Simpson intervals of each spectrum integral (the integrands are smooth there: ~1e-6). */
     private static final int SPECTRUM_INTERVALS = 16;
+
+    /**
+     * Two-photon annihilation in flight (1/mm) of a positron of kinetic energy t on the material's
+     * electrons: Heitler's cross section per electron, σ = π r_e² / ((γ+1)(γ²−1)) · [(γ²+4γ+1)
+     * ln(γ + √(γ²−1)) − (γ+3) √(γ²−1)], γ the positron's Lorentz factor (W. Heitler, The Quantum
+     * Theory of Radiation, 3rd ed. 1954, §26; Geant4 Physics Reference Manual, "Positron - Electron
+     * Annihilation into Two Gammas", the model G4HepEm uses), times the electron density. It grows
+     * as π r_e²/β for t → 0, but per unit energy lost, σ/S, it falls to 0 there.
+     */
+    double annihilationCrossSection(double t) {
+        if (!(t > 0)) {
+            return 0.0;
+        }
+        double tau = t / ELECTRON_MASS_MEV;
+        double gamma = tau + 1;
+        double betaGamma = Math.sqrt(tau * (tau + 2));
+        double bracket = (gamma * gamma + 4 * gamma + 1) * Math.log1p(tau + betaGamma) - (gamma + 3) * betaGamma;
+        return Math.PI * CLASSICAL_ELECTRON_RADIUS_MM * CLASSICAL_ELECTRON_RADIUS_MM * electronDensity
+                * bracket / ((gamma + 1) * betaGamma * betaGamma);
+    }
 
     /** Møller (electron) or Bhabha (positron) cross section (1/mm) for delta rays above cut. */
     double deltaRayCrossSection(double t, boolean positron, double cut) {

@@ -81,6 +81,9 @@ final class ShowerTransport {
     final double[] depositTangent;
     double leakage;
     final double[] leakageTangent;
+    /** Positrons that annihilated in flight in the last event, and how many of them below the tables' lowest energy (tests). */
+    int inFlightAnnihilations;
+    int annihilationsBelowTable;
 
     // particle stack, struct of arrays
     private int size;
@@ -108,11 +111,17 @@ final class ShowerTransport {
      */
     private double weight;
     private final double[] weightD;
-    /** e±: mean free paths left before the next bremsstrahlung [0] and delta ray [1], with tangents. */
-    private final double[] chargedClock = new double[2];
+    /**
+     * e±: mean free paths left before the next bremsstrahlung [0], delta ray [1] and (positrons)
+     * annihilation in flight [2], with tangents (n per process).
+     */
+    private final double[] chargedClock = new double[ChargedTable.PROCESSES];
     private final double[] chargedClockD;
-    /** 2 with delta rays, else 1 (bremsstrahlung only). */
-    private final int chargedProcesses;
+    /** The discrete processes of electrons and of positrons, in the order their clocks are drawn. */
+    private final int[] electronProcesses;
+    private final int[] positronProcesses;
+    /** The positron clocks drawn anew after a bremsstrahlung or delta ray (the annihilation clock runs on). */
+    private final int[] positronRedrawn;
     private final double[] tD;
     private final double[] zD;
     private final double[] wD;
@@ -131,6 +140,11 @@ final class ShowerTransport {
     private final double[] tauD;
     private final double[] tauAbsorberD;
     private final double[] tauGapD;
+    /** Annihilation scratch: the positron's energy where it annihilates, the two photons' energies, a clock's remainder. */
+    private final double[] annihilationD;
+    private final double[] photonD;
+    private final double[] secondPhotonD;
+    private final double[] clockLeftD;
 
     /** ln ε of the last Compton sample (the photon's energy falls by this in ln E). */
     private double lastLogSample;
@@ -158,7 +172,13 @@ final class ShowerTransport {
         this.electronCut = config.electronTrackingCutMev();
         this.photonTrackingCut = config.photonTrackingCutMev();
         this.residualRange = config.residualRange();
-        this.chargedProcesses = config.deltaRays() ? 2 : 1;
+        this.electronProcesses = config.deltaRays()
+                ? new int[]{ChargedTable.BREMSSTRAHLUNG, ChargedTable.DELTA_RAY}
+                : new int[]{ChargedTable.BREMSSTRAHLUNG};
+        this.positronProcesses = config.deltaRays()
+                ? new int[]{ChargedTable.BREMSSTRAHLUNG, ChargedTable.DELTA_RAY, ChargedTable.ANNIHILATION}
+                : new int[]{ChargedTable.BREMSSTRAHLUNG, ChargedTable.ANNIHILATION};
+        this.positronRedrawn = electronProcesses;
         this.stopEnergy = tables.electron[0].lowestEnergy;
         this.multipleScattering = config.multipleScattering();
         for (int m = 0; m < 2; m++) {
@@ -195,7 +215,7 @@ final class ShowerTransport {
         tD = new double[n];
         zD = new double[n];
         wD = new double[n];
-        chargedClockD = new double[2 * n];
+        chargedClockD = new double[ChargedTable.PROCESSES * n];
         stepStartEnergyD = new double[n];
         scatteringClockD = new double[n];
         clockD = new double[CLOCKS * n];
@@ -214,6 +234,10 @@ final class ShowerTransport {
         cD = new double[n];
         rotD = new double[n];
         rot2D = new double[n];
+        annihilationD = new double[n];
+        photonD = new double[n];
+        secondPhotonD = new double[n];
+        clockLeftD = new double[n];
     }
 
     /** d(sample)/d(energy) of the last sample* call (κ for Compton); for tests. */
@@ -236,6 +260,8 @@ final class ShowerTransport {
         Arrays.fill(depositTangent, 0.0);
         leakage = 0.0;
         Arrays.fill(leakageTangent, 0.0);
+        inFlightAnnihilations = 0;
+        annihilationsBelowTable = 0;
         size = 0;
         // primary at z = 0 along +z; its energy's tangent is the seed of e
         t = e;
@@ -802,7 +828,7 @@ final class ShowerTransport {
         ChargedTable table = tables.electron[region & 1];
         int bin = table.bin(energy);
         long streamPosition = mix((rng + GOLDEN) ^ 0x5DEECE66DL);
-        for (int p = 0; p < chargedProcesses; p++) {
+        for (int p : electronProcesses) {
             double mfpLeft = table.mfpAt(p, bin, energy);
             streamPosition += GOLDEN;
             if (mfpLeft > 0) {
@@ -858,14 +884,15 @@ final class ShowerTransport {
      * depends on the material at the interaction point (cf. the photon clocks).
      */
     private void trackCharged(boolean positron) {
+        int[] processes = positron ? positronProcesses : electronProcesses;
         if (t <= stopEnergy) {
-            stopHere(positron);
+            stopBelowTable(positron, processes);
             return;
         }
         if (residualRange && t <= electronCut) {
             alignWithDepthAxis();
         }
-        newChargedClocks();
+        newChargedClocks(processes);
         if (multipleScattering) {
             startScatteringClock();
         }
@@ -897,7 +924,7 @@ final class ShowerTransport {
             int fired = -1;
             int binI = 0;
             double tInteraction = 0;
-            for (int p = 0; p < chargedProcesses; p++) {
+            for (int p : processes) {
                 double mfp0 = table.mfpAt(p, bin0, t);
                 if (mfp0 > chargedClock[p]) {
                     double mfpAt = mfp0 - chargedClock[p];
@@ -915,18 +942,32 @@ final class ShowerTransport {
             double end = range0 - rangeEnd;
             if (fired >= 0 && interaction <= boundary && interaction < end) {
                 // discrete interaction at tInteraction after `interaction` mm
+                // a positron's annihilation clock runs on through a bremsstrahlung or delta ray
+                // (memoryless, so its remainder is as good as a new draw): where it runs out just
+                // after the other clock the positron still annihilates there, rather than going on
+                // with a new clock, which made the race of the two clocks a large flip
+                int carried = positron && fired != ChargedTable.ANNIHILATION ? ChargedTable.ANNIHILATION : -1;
                 if (tangents) {
                     double mfpSlope0 = table.mfpSlopeAt(fired, bin0, t);
                     double invMfpSlope = 1 / table.mfpSlopeAt(fired, binI, tInteraction);
                     double rangeSlopeI = table.rangeSlopeAt(binI, tInteraction);
+                    double carriedSlope0 = carried >= 0 ? table.mfpSlopeAt(carried, bin0, t) : 0.0;
+                    double carriedSlopeI = carried >= 0 ? table.mfpSlopeAt(carried, binI, tInteraction) : 0.0;
                     int o = fired * n;
+                    int oc = Math.max(carried, 0) * n;
                     for (int k = 0; k < n; k++) {
                         double dT = (mfpSlope0 * tD[k] - chargedClockD[o + k]) * invMfpSlope;
                         double ds = rangeSlope0 * tD[k] - rangeSlopeI * dT;
+                        if (carried >= 0) {
+                            chargedClockD[oc + k] -= carriedSlope0 * tD[k] - carriedSlopeI * dT;
+                        }
                         xD[k] = tD[k] - dT;     // deposited
                         tD[k] = dT;
                         zD[k] += interaction * wD[k] + w * ds;
                     }
+                }
+                if (carried >= 0) {
+                    chargedClock[carried] -= table.mfpAt(carried, bin0, t) - table.mfpAt(carried, binI, tInteraction);
                 }
                 depositHere(t - tInteraction, xD);
                 t = tInteraction;
@@ -934,16 +975,25 @@ final class ShowerTransport {
                 if (multipleScattering) {
                     advanceScatteringClock(interaction, rangeSlope0, table.rangeSlopeAt(binI, tInteraction));
                 }
+                if (fired == ChargedTable.ANNIHILATION) {
+                    annihilateInFlight(t, tD);
+                    return;
+                }
                 if (fired == ChargedTable.BREMSSTRAHLUNG) {
                     bremsstrahlung();
                 } else {
                     deltaRay(positron);
                 }
                 if (t <= stopEnergy) {
-                    stopHere(positron);
+                    if (positron) {
+                        positronEndsBelowTable(tables.positron[region & 1], t, tD,
+                                chargedClock[ChargedTable.ANNIHILATION], chargedClockD, ChargedTable.ANNIHILATION * n);
+                    } else {
+                        depositHere(t, tD);
+                    }
                     return;
                 }
-                newChargedClocks();
+                newChargedClocks(positron ? positronRedrawn : processes);
             } else if (boundary < end) {
                 if (deflectionFirst) {
                     deflectionDistanceTangent();
@@ -962,7 +1012,7 @@ final class ShowerTransport {
                     }
                 }
                 // every clock loses the mean free paths of the path to the boundary
-                for (int p = 0; p < chargedProcesses; p++) {
+                for (int p : processes) {
                     double mfp0 = table.mfpAt(p, bin0, t);
                     double mfpAt = table.mfpAt(p, binB, tBoundary);
                     if (tangents) {
@@ -994,7 +1044,7 @@ final class ShowerTransport {
                 // reached the tracking cut: the residual range runs along the depth axis; the clocks
                 // go on (their rates fall to 0 by themselves), so a clock running out just below
                 // the cut does what it would have done just above it
-                for (int p = 0; p < chargedProcesses; p++) {
+                for (int p : processes) {
                     if (tangents) {
                         double slope0 = table.mfpSlopeAt(p, bin0, t);
                         int o = p * n;
@@ -1016,7 +1066,7 @@ final class ShowerTransport {
                 Tangents.zero(tD, 0, n);
                 alignWithDepthAxis();
             } else {
-                stopCharged(positron, range0, rangeSlope0);
+                stopCharged(positron, range0, rangeSlope0, table, bin0);
                 return;
             }
         }
@@ -1152,27 +1202,186 @@ final class ShowerTransport {
         Tangents.zero(wD, 0, n);
     }
 
-    /** Stops after {@code distance} (range to the cut): deposits t here; a positron annihilates at rest. */
-    private void stopCharged(boolean positron, double distance, double rangeSlope) {
+    /**
+     * Stops after {@code distance} (the range down to the table's lowest energy t₀): deposits t
+     * there. A positron's annihilation clock, which has not run out on the way (it has
+     * clock − Λ(t) mean free paths left), runs on below t₀ ({@link #positronEndsBelowTable}).
+     */
+    private void stopCharged(boolean positron, double distance, double rangeSlope, ChargedTable table, int bin) {
         if (tangents) {
             for (int k = 0; k < n; k++) {
                 zD[k] += distance * wD[k] + w * rangeSlope * tD[k];
             }
         }
         z += w * distance;
-        stopHere(positron);
+        if (!positron) {
+            depositHere(t, tD);
+            return;
+        }
+        int p = ChargedTable.ANNIHILATION;
+        double clockLeft = chargedClock[p] - table.mfpAt(p, bin, t);
+        if (tangents) {
+            double slope = table.mfpSlopeAt(p, bin, t);
+            for (int k = 0; k < n; k++) {
+                clockLeftD[k] = chargedClockD[p * n + k] - slope * tD[k];
+            }
+            Tangents.zero(sD, 0, n);
+        }
+        positronEndsBelowTable(table, table.lowestEnergy, sD, clockLeft, clockLeftD, 0);
     }
 
-    private void stopHere(boolean positron) {
-        depositHere(t, tD);
-        if (positron) {
-            // annihilation at rest: two back-to-back 511 keV photons, isotropic
-            double cosTheta = 2 * uniform() - 1;
-            Tangents.zero(yD, 0, n);
-            Tangents.zero(rotD, 0, n);
-            pushSecondary(PHOTON, ELECTRON_MASS_MEV, yD, cosTheta, rotD);
-            pushSecondary(PHOTON, ELECTRON_MASS_MEV, yD, -cosTheta, rotD);
+    /** An e± at or below the table's lowest energy t₀ stops here; a positron draws its clocks first. */
+    private void stopBelowTable(boolean positron, int[] processes) {
+        if (!positron) {
+            depositHere(t, tD);
+            return;
         }
+        newChargedClocks(processes);
+        ChargedTable table = tables.positron[region & 1];
+        positronEndsBelowTable(table, t, tD, chargedClock[ChargedTable.ANNIHILATION], chargedClockD, ChargedTable.ANNIHILATION * n);
+    }
+
+    /**
+     * The end of a positron at kinetic energy {@code energy} ≤ t₀ (the table's lowest), with
+     * {@code clockLeft} annihilation mean free paths left. Below t₀ the clock runs on: without
+     * residual ranges first along {@link ChargedTable#annihilationTail} down to 10 keV, then along
+     * Λ(T) = Λ₀ (T/10 keV)^{3/2} ({@link ChargedTable#annihilationBelowLowest}). If it runs out at
+     * some T > 0 the positron annihilates in flight there, otherwise at rest, which is the same
+     * process's T → 0 end (its photons are the in-flight ones' limit for the same uniforms), so
+     * nothing jumps where the clock runs out just before rest. The positron's kinetic energy above
+     * T is deposited here (with residual ranges its range below t₀ is ≲ 1 µm; without them all of
+     * its energy below the cut is deposited at the point anyway).
+     */
+    private void positronEndsBelowTable(ChargedTable table, double energy, double[] energyD,
+                                        double clockLeft, double[] clockTangents, int clockOffset) {
+        int p = ChargedTable.ANNIHILATION;
+        if (tangents) {
+            Tangents.copy(clockTangents, clockOffset, clockLeftD, 0, n);
+        }
+        ChargedTable tail = table.annihilationTail;
+        if (tail != null) {
+            double mfpFromFloor = 0.0;
+            double slopeHere = 0.0;
+            int bin = 0;
+            if (energy > tail.lowestEnergy) {
+                bin = tail.bin(energy);
+                mfpFromFloor = tail.mfpAt(p, bin, energy);
+                slopeHere = tail.mfpSlopeAt(p, bin, energy);
+            }
+            double firesAt = mfpFromFloor - clockLeft;
+            if (firesAt > 0) {
+                int binI = ChargedTable.binOfValue(tail.mfp[p], tail.mfpGuide[p], firesAt, bin);
+                double annihilation = tail.energyAtMfp(p, binI, firesAt);
+                if (tangents) {
+                    double invSlope = 1 / tail.mfpSlopeAt(p, binI, annihilation);
+                    for (int k = 0; k < n; k++) {
+                        annihilationD[k] = (slopeHere * energyD[k] - clockLeftD[k]) * invSlope;
+                        xD[k] = tD[k] - annihilationD[k];
+                    }
+                }
+                depositHere(t - annihilation, xD);
+                annihilationsBelowTable++;
+                annihilateInFlight(annihilation, annihilationD);
+                return;
+            }
+            // on to 10 keV with -firesAt mean free paths left
+            if (tangents) {
+                for (int k = 0; k < n; k++) {
+                    clockLeftD[k] -= slopeHere * energyD[k];
+                    sD[k] = 0.0;
+                }
+            }
+            clockLeft = -firesAt;
+            energy = Math.min(energy, tail.lowestEnergy);
+            energyD = energy < tail.lowestEnergy ? energyD : sD;
+            table = tail;
+        }
+        double lowest = table.lowestEnergy;
+        double lambda0 = table.annihilationBelowLowest;
+        double lambda = energy > 0 ? lambda0 * Math.pow(energy / lowest, 1.5) : 0.0;
+        double left = lambda - clockLeft;
+        if (!(left > 0)) {
+            depositHere(t, tD);
+            annihilateAtRest();
+            return;
+        }
+        double annihilation = lowest * Math.cbrt((left / lambda0) * (left / lambda0));
+        if (tangents) {
+            double byLeft = 2.0 / 3.0 * annihilation / left;
+            double lambdaSlope = 1.5 * lambda / energy;
+            for (int k = 0; k < n; k++) {
+                annihilationD[k] = byLeft * (lambdaSlope * energyD[k] - clockLeftD[k]);
+                xD[k] = tD[k] - annihilationD[k];
+            }
+        }
+        depositHere(t - annihilation, xD);
+        annihilationsBelowTable++;
+        annihilateInFlight(annihilation, annihilationD);
+    }
+
+    /**
+     * Two-photon annihilation in flight of the positron (direction w) at kinetic energy T > 0: the
+     * photons share T + 2m, the first takes the fraction ε = ε_min + s·y/2 of it, s = √(τ/(τ+2)),
+     * τ = T/m, y ∈ [0, 2] sampled by inverting Heitler's distribution ({@link #sampleAnnihilation}); it
+     * flies at cos θ = (y − 1 + s)/(1 + s(y − 1)) to w (two-body kinematics: cos θ = (ε(τ+2) − 1)/(ε
+     * √(τ(τ+2))), written without cancellation), azimuth uniform; the second's direction cosine
+     * follows from momentum conservation along z. Same uniforms, in the same order, as
+     * {@link #annihilateAtRest}, which is the limit T → 0.
+     */
+    private void annihilateInFlight(double energy, double[] energyD) {
+        inFlightAnnihilations++;
+        double tau = energy / ELECTRON_MASS_MEV;
+        double total = energy + TWO_MASS;
+        double betaGamma = Math.sqrt(tau * (tau + 2));
+        double s = betaGamma / (tau + 2);
+        double epsilonMin = 1 / ((tau + 2) * (1 + s));
+        double y = sampleAnnihilation(energy, uniform());
+        double dyDEnergy = sampleSlope;
+        double cosPhi = Math.cos(2 * Math.PI * uniform());
+        double epsilon = epsilonMin + 0.5 * s * y;
+        double denominator = 1 + s * (y - 1);
+        double cosTheta = (y - 1 + s) / denominator;
+        double first = epsilon * total;
+        double second = total - first;
+        double momentum = ELECTRON_MASS_MEV * betaGamma;
+        if (tangents) {
+            double dsDEnergy = 1 / (ELECTRON_MASS_MEV * s * (tau + 2) * (tau + 2));
+            for (int k = 0; k < n; k++) {
+                double ds = dsDEnergy * energyD[k];
+                double dy = dyDEnergy * energyD[k];
+                double dEpsilon = -0.5 * ds + 0.5 * (ds * y + s * dy);
+                cD[k] = (dy + ds - cosTheta * (ds * (y - 1) + s * dy)) / denominator;
+                photonD[k] = dEpsilon * total + epsilon * energyD[k];
+                secondPhotonD[k] = energyD[k] - photonD[k];
+            }
+        }
+        double wFirst = rotate(cosTheta, cD, cosPhi, rotD);
+        double pz = momentum * w - first * wFirst;
+        double wSecond = Math.max(-1.0, Math.min(1.0, pz / second));
+        if (tangents) {
+            boolean inside = wSecond == pz / second;
+            double dMomentumDEnergy = (energy + ELECTRON_MASS_MEV) / momentum;
+            for (int k = 0; k < n; k++) {
+                double dPz = dMomentumDEnergy * energyD[k] * w + momentum * wD[k] - photonD[k] * wFirst - first * rotD[k];
+                rot2D[k] = inside ? (dPz - wSecond * secondPhotonD[k]) / second : 0.0;
+            }
+        }
+        pushSecondary(PHOTON, first, photonD, wFirst, rotD);
+        pushSecondary(PHOTON, second, secondPhotonD, wSecond, rot2D);
+    }
+
+    /** Annihilation at rest: two back-to-back 511 keV photons, isotropic (cos θ = y − 1 to w, y = 2u). */
+    private void annihilateAtRest() {
+        double cosTheta = 2 * uniform() - 1;
+        double cosPhi = Math.cos(2 * Math.PI * uniform());
+        Tangents.zero(cD, 0, n);
+        Tangents.zero(photonD, 0, n);
+        double wFirst = rotate(cosTheta, cD, cosPhi, rotD);
+        for (int k = 0; k < n; k++) {
+            rot2D[k] = -rotD[k];
+        }
+        pushSecondary(PHOTON, ELECTRON_MASS_MEV, photonD, wFirst, rotD);
+        pushSecondary(PHOTON, ELECTRON_MASS_MEV, photonD, -wFirst, rot2D);
     }
 
     private void bremsstrahlung() {
@@ -1241,6 +1450,7 @@ final class ShowerTransport {
     private static final int PAIR = 1;
     private static final int MOLLER = 3;
     private static final int BHABHA = 4;
+    private static final int ANNIHILATION = 5;
 
     // parameters of the distribution being inverted
     private double p0;
@@ -1272,6 +1482,13 @@ final class ShowerTransport {
             case MOLLER -> {
                 cdfValue = p0 * v - 1 / v + 1 / (1 - v) + p1 * Math.log((1 - v) / v);
                 slopeValue = pdf(MOLLER, v);
+            }
+            case ANNIHILATION -> {
+                // (2/s) K(ε) at y = v (see annihilationCdfByTau): each term O(Δ), no cancellation
+                double delta = 0.5 * p1 * v;
+                double epsilon = p2 + delta;
+                cdfValue = 2 / p1 * (-p3 * delta + p4 * Math.log1p(delta / p2) - delta / (epsilon * p2));
+                slopeValue = annihilationDensity(epsilon);
             }
             default -> {
                 cdfValue = -p4 / v - p0 * Math.log(v) + p1 * v - 0.5 * p2 * v * v + p3 * v * v * v / 3;
@@ -1346,6 +1563,61 @@ final class ShowerTransport {
         double y = tables.bremsstrahlung[region & 1].sample(energy, u, tangents ? bremsstrahlungSlope : null);
         sampleSlope = tangents ? bremsstrahlungSlope.slope : 0.0;
         return y;
+    }
+
+    /**
+     * Two-photon annihilation in flight of a positron of kinetic energy T (Heitler; Geant4 Physics
+     * Reference Manual, "Positron - Electron Annihilation into Two Gammas"): the first photon's
+     * fraction ε of T + 2m has the density S(ε) = −(γ+1)² + (γ²+4γ+1)/ε − 1/ε² on [ε_min, ε_max],
+     * ε_min,max = (1 ∓ s)/2, s = √(τ/(τ+2)), τ = T/m, γ = τ + 1 (its integral is Heitler's total
+     * cross section; the two photons are alike, so sampling one from S alone gives the symmetric
+     * pair distribution). Returns y = 2(ε − ε_min)/s ∈ [0, 2], the root of P(y) = u·P(2) with P the
+     * cumulative of S in y, written without cancellation so that as T → 0 (S flat) y → 2u, the
+     * at-rest limit. sampleSlope = dy/dT at fixed u (implicit-function theorem).
+     */
+    double sampleAnnihilation(double energy, double u) {
+        double tau = energy / ELECTRON_MASS_MEV;
+        double betaGamma = Math.sqrt(tau * (tau + 2));
+        double s = betaGamma / (tau + 2);
+        p0 = tau;
+        p1 = s;
+        p2 = 1 / ((tau + 2) * (1 + s)); // ε_min
+        p3 = (tau + 2) * (tau + 2);
+        p4 = tau * tau + 6 * tau + 6;   // γ² + 4γ + 1
+        double total = cdf(ANNIHILATION, 2.0);
+        // guess: the 1/ε envelope, ε = ε_min (ε_max/ε_min)^u, ln(ε_max/ε_min) = ln(γ + βγ)
+        double guess = 2 * p2 * Math.expm1(u * Math.log1p(tau + betaGamma)) / s;
+        double y = invert(ANNIHILATION, u * total, 0.0, 2.0, guess);
+        if (tangents) {
+            double dGdTau = annihilationCdfByTau(y) - u * annihilationCdfByTau(2.0);
+            sampleSlope = -dGdTau / annihilationDensity(p2 + 0.5 * s * y) / ELECTRON_MASS_MEV;
+        } else {
+            sampleSlope = 0.0;
+        }
+        return y;
+    }
+
+    /** Heitler's S(ε) with the parameters of {@link #sampleAnnihilation}. */
+    private double annihilationDensity(double epsilon) {
+        return -p3 + p4 / epsilon - 1 / (epsilon * epsilon);
+    }
+
+    /**
+     * ∂P/∂τ at fixed y, P(y) = (2/s) K(ε), K(ε) = ∫_{ε_min}^{ε} S: ∂K/∂τ = S(ε) ∂ε/∂τ − S(ε_min)
+     * ε_min′ + ∫ ∂S/∂τ, ∂ε/∂τ = ε_min′ + s′y/2, ε_min′ = −s′/2, s′ = 1/(s(τ+2)²).
+     */
+    private double annihilationCdfByTau(double y) {
+        double tau = p0;
+        double s = p1;
+        double epsilonMin = p2;
+        double delta = 0.5 * s * y;
+        double epsilon = epsilonMin + delta;
+        double sPrime = 1 / (s * p3);
+        double logRatio = Math.log1p(delta / epsilonMin);
+        double k = -p3 * delta + p4 * logRatio - delta / (epsilon * epsilonMin);
+        double kByTau = 0.5 * sPrime * (annihilationDensity(epsilon) * (y - 1) + annihilationDensity(epsilonMin))
+                - 2 * (tau + 2) * delta + (2 * tau + 6) * logRatio;
+        return 2 / s * (kByTau - sPrime / s * k);
     }
 
     /** Electron total-energy share x of a pair; sampleSlope = dx/dE. */
@@ -1567,11 +1839,11 @@ final class ShowerTransport {
         return ((mix(streamPosition) >>> 11) + 0.5) * 0x1.0p-53;
     }
 
-    private void newChargedClocks() {
-        for (int p = 0; p < chargedProcesses; p++) {
+    private void newChargedClocks(int[] processes) {
+        for (int p : processes) {
             chargedClock[p] = -Math.log(uniform());
+            Tangents.zero(chargedClockD, p * n, n);
         }
-        Tangents.zero(chargedClockD, 0, chargedProcesses * n);
     }
 
     /** Pushes the current particle state (t, z, w, region) as a new particle with the given substream seed. */

@@ -106,6 +106,8 @@ class CalorimeterSimulatorTest {
             "e-, 10000, 2.3, 5.7, false, true",
             "e-, 3000, 2.3, 5.7, true, true",
             "e+, 3000, 2.3, 5.7, false, true",
+            "e+, 30, 2.3, 5.7, true, true",
+            "e+, 200, 2.3, 5.7, true, false",
             "gamma, 3000, 2.3, 5.7, true, false",
             "e-, 2000, 4.0, 0.0, false, true",
             "gamma, 500, 0.0, 10.0, false, true",

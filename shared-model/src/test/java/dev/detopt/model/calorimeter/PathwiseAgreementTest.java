@@ -108,7 +108,7 @@ class PathwiseAgreementTest {
                 worst = Math.max(worst, Math.abs(pathwise[i] - coarse[i]));
             }
         }
-        assertThat(smooth).as("events without a flip inside ±%s MeV (measured 145 of 200)", step).isGreaterThanOrEqualTo(events / 2);
+        assertThat(smooth).as("events without a flip inside ±%s MeV (measured 127 of 200; 133 before positrons annihilated in flight)", step).isGreaterThanOrEqualTo(events / 2);
         assertThat(worst).as("largest |pathwise − central difference| on those events").isLessThan(1e-4);
     }
 
