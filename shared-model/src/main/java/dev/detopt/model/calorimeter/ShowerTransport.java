@@ -120,8 +120,6 @@ final class ShowerTransport {
     /** The discrete processes of electrons and of positrons, in the order their clocks are drawn. */
     private final int[] electronProcesses;
     private final int[] positronProcesses;
-    /** The positron clocks drawn anew after a bremsstrahlung or delta ray (the annihilation clock runs on). */
-    private final int[] positronRedrawn;
     private final double[] tD;
     private final double[] zD;
     private final double[] wD;
@@ -178,7 +176,6 @@ final class ShowerTransport {
         this.positronProcesses = config.deltaRays()
                 ? new int[]{ChargedTable.BREMSSTRAHLUNG, ChargedTable.DELTA_RAY, ChargedTable.ANNIHILATION}
                 : new int[]{ChargedTable.BREMSSTRAHLUNG, ChargedTable.ANNIHILATION};
-        this.positronRedrawn = electronProcesses;
         this.stopEnergy = tables.electron[0].lowestEnergy;
         this.multipleScattering = config.multipleScattering();
         for (int m = 0; m < 2; m++) {
@@ -942,32 +939,37 @@ final class ShowerTransport {
             double end = range0 - rangeEnd;
             if (fired >= 0 && interaction <= boundary && interaction < end) {
                 // discrete interaction at tInteraction after `interaction` mm
-                // a positron's annihilation clock runs on through a bremsstrahlung or delta ray
-                // (memoryless, so its remainder is as good as a new draw): where it runs out just
-                // after the other clock the positron still annihilates there, rather than going on
-                // with a new clock, which made the race of the two clocks a large flip
-                int carried = positron && fired != ChargedTable.ANNIHILATION ? ChargedTable.ANNIHILATION : -1;
                 if (tangents) {
                     double mfpSlope0 = table.mfpSlopeAt(fired, bin0, t);
                     double invMfpSlope = 1 / table.mfpSlopeAt(fired, binI, tInteraction);
                     double rangeSlopeI = table.rangeSlopeAt(binI, tInteraction);
-                    double carriedSlope0 = carried >= 0 ? table.mfpSlopeAt(carried, bin0, t) : 0.0;
-                    double carriedSlopeI = carried >= 0 ? table.mfpSlopeAt(carried, binI, tInteraction) : 0.0;
                     int o = fired * n;
-                    int oc = Math.max(carried, 0) * n;
                     for (int k = 0; k < n; k++) {
                         double dT = (mfpSlope0 * tD[k] - chargedClockD[o + k]) * invMfpSlope;
                         double ds = rangeSlope0 * tD[k] - rangeSlopeI * dT;
-                        if (carried >= 0) {
-                            chargedClockD[oc + k] -= carriedSlope0 * tD[k] - carriedSlopeI * dT;
-                        }
                         xD[k] = tD[k] - dT;     // deposited
                         tD[k] = dT;
                         zD[k] += interaction * wD[k] + w * ds;
                     }
                 }
-                if (carried >= 0) {
-                    chargedClock[carried] -= table.mfpAt(carried, bin0, t) - table.mfpAt(carried, binI, tInteraction);
+                // Every other clock runs on through the interaction (memoryless, so its remainder is
+                // as good as a new draw): where it runs out just after the one that fired, its process
+                // still happens about there, rather than a new clock deciding afresh, which made the
+                // race of two clocks a large flip (docs/simulation.md, "Clocks that run on").
+                for (int p : processes) {
+                    if (p == fired) {
+                        continue;
+                    }
+                    if (tangents) {
+                        double slope0 = table.mfpSlopeAt(p, bin0, t);
+                        double slopeI = table.mfpSlopeAt(p, binI, tInteraction);
+                        int op = p * n;
+                        for (int k = 0; k < n; k++) {
+                            // the energy's tangent was xD + tD before the interaction point and is tD there
+                            chargedClockD[op + k] -= slope0 * (xD[k] + tD[k]) - slopeI * tD[k];
+                        }
+                    }
+                    chargedClock[p] -= table.mfpAt(p, bin0, t) - table.mfpAt(p, binI, tInteraction);
                 }
                 depositHere(t - tInteraction, xD);
                 t = tInteraction;
@@ -993,7 +995,7 @@ final class ShowerTransport {
                     }
                     return;
                 }
-                newChargedClocks(positron ? positronRedrawn : processes);
+                newChargedClock(fired);
             } else if (boundary < end) {
                 if (deflectionFirst) {
                     deflectionDistanceTangent();
@@ -1841,9 +1843,13 @@ final class ShowerTransport {
 
     private void newChargedClocks(int[] processes) {
         for (int p : processes) {
-            chargedClock[p] = -Math.log(uniform());
-            Tangents.zero(chargedClockD, p * n, n);
+            newChargedClock(p);
         }
+    }
+
+    private void newChargedClock(int p) {
+        chargedClock[p] = -Math.log(uniform());
+        Tangents.zero(chargedClockD, p * n, n);
     }
 
     /** Pushes the current particle state (t, z, w, region) as a new particle with the given substream seed. */
