@@ -641,15 +641,7 @@ final class ShowerTransport {
     /** Flying a distance s (tangent in sD) through material m uses up Σ_c·s of every clock c. */
     private void consumeClocks(int m, double s) {
         for (int p = 0; p < CLOCKS; p++) {
-            double sigma = clockSigma[m * CLOCKS + p];
-            if (tangents) {
-                double sigmaPerEnergy = clockSigmaPerEnergy[m * CLOCKS + p];
-                int o = p * n;
-                for (int k = 0; k < n; k++) {
-                    clockD[o + k] -= sD[k] * sigma + s * sigmaPerEnergy * tD[k];
-                }
-            }
-            clock[p] -= s * sigma;
+            consumeClock(p, m, s);
         }
     }
 
