@@ -2,23 +2,15 @@ package dev.detopt.service.clients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.detopt.model.study.catalog.SimulatorCatalog;
 import dev.detopt.service.ApiClient;
 import dev.detopt.service.ServiceTest;
+import dev.detopt.service.InProcessWorker;
 import dev.detopt.service.TestTokens;
 import dev.detopt.service.config.DetoptProperties;
-import dev.detopt.storage.ObjectStore;
-import dev.detopt.storage.S3ObjectStore;
-import dev.detopt.worker.CheckpointStore;
-import dev.detopt.worker.ServiceClient;
-import dev.detopt.worker.Worker;
-import dev.detopt.worker.WorkerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -56,7 +48,9 @@ class PythonClientTest {
         env.put("PYTHONDONTWRITEBYTECODE", "1");
         env.put("PYTHONUNBUFFERED", "1");
         Process process;
-        try (InProcessWorker worker = new InProcessWorker("python-client-worker")) {
+        Map<String, String> workerEnvironment = InProcessWorker.environment(port, detopt.s3(), "python-client-worker");
+        workerEnvironment.put("DETOPT_WORKER_THREADS", "2");
+        try (InProcessWorker worker = new InProcessWorker(workerEnvironment)) {
             try {
                 process = builder.start();
             } catch (IOException e) {
@@ -72,35 +66,6 @@ class PythonClientTest {
             assertThat(ended).as("python unittest ended within 4 minutes:\n" + output).isTrue();
             assertThat(process.exitValue()).as("python unittest exit code; output:\n" + output).isZero();
             assertThat(output).contains("OK").doesNotContain("skipped");
-        }
-    }
-
-    /** A worker in this JVM, so the client's studies run; close() stops it like SIGTERM would. */
-    final class InProcessWorker implements AutoCloseable {
-        final Worker worker;
-        final CompletableFuture<Integer> exit = new CompletableFuture<>();
-        final ObjectStore store;
-
-        InProcessWorker(String id) {
-            DetoptProperties.S3 s3 = detopt.s3();
-            Map<String, String> env = new HashMap<>(Map.of(
-                    "DETOPT_SERVICE_URL", "http://127.0.0.1:" + port, "DETOPT_WORKER_TOKEN", TestTokens.WORKER,
-                    "DETOPT_WORKER_THREADS", "2", "DETOPT_WORKER_ID", id, "DETOPT_S3_ENDPOINT", s3.endpoint(),
-                    "DETOPT_S3_BUCKET", s3.bucket(), "DETOPT_S3_ACCESS_KEY", s3.accessKey(),
-                    "DETOPT_S3_SECRET_KEY", s3.secretKey()));
-            WorkerConfig config = WorkerConfig.from(env::get);
-            store = new S3ObjectStore(config.s3().orElseThrow());
-            CompletableFuture<Void> stop = new CompletableFuture<>();
-            worker = new Worker(config, new ServiceClient(config.serviceUrl(), config.token(), stop),
-                    new CheckpointStore(store), SimulatorCatalog.standard(), stop);
-            Thread.ofPlatform().daemon().name("worker-" + id).start(() -> exit.complete(worker.run()));
-        }
-
-        @Override
-        public void close() throws Exception {
-            worker.requestStop();
-            assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
-            store.close();
         }
     }
 }

@@ -22,25 +22,20 @@ import dev.detopt.model.toy.GaussianSimulator;
 import dev.detopt.service.ApiClient;
 import dev.detopt.service.ServiceTest;
 import dev.detopt.service.TestSpecs;
+import dev.detopt.service.InProcessWorker;
 import dev.detopt.service.TestTokens;
 import dev.detopt.service.config.DetoptProperties;
 import dev.detopt.storage.ObjectStore;
 import dev.detopt.storage.S3ObjectStore;
 import dev.detopt.storage.S3Settings;
-import dev.detopt.worker.CheckpointStore;
-import dev.detopt.worker.ServiceClient;
-import dev.detopt.worker.Worker;
-import dev.detopt.worker.WorkerConfig;
 import dev.detopt.worker.WorkerMain;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
@@ -75,46 +70,11 @@ class WorkerAgainstServiceTest {
     }
 
     Map<String, String> environment(String workerId) {
-        DetoptProperties.S3 s3 = detopt.s3();
-        Map<String, String> env = new HashMap<>();
-        env.put("DETOPT_SERVICE_URL", "http://127.0.0.1:" + port);
-        env.put("DETOPT_WORKER_TOKEN", TestTokens.WORKER);
+        Map<String, String> env = InProcessWorker.environment(port, detopt.s3(), workerId);
         env.put("DETOPT_WORKER_THREADS", "2");
-        env.put("DETOPT_WORKER_ID", workerId);
         env.put("DETOPT_CHECKPOINT_INTERVAL", "0.3");
         env.put("DETOPT_CHECKPOINT_EVENTS", "300000");
-        env.put("DETOPT_S3_ENDPOINT", s3.endpoint());
-        env.put("DETOPT_S3_BUCKET", s3.bucket());
-        env.put("DETOPT_S3_ACCESS_KEY", s3.accessKey());
-        env.put("DETOPT_S3_SECRET_KEY", s3.secretKey());
         return env;
-    }
-
-    /** A worker in this JVM; close() stops it like SIGTERM would. */
-    final class InProcessWorker implements AutoCloseable {
-        final Worker worker;
-        final CompletableFuture<Integer> exit = new CompletableFuture<>();
-        final ObjectStore store;
-
-        InProcessWorker(String id) {
-            this(id, SimulatorCatalog.standard());
-        }
-
-        InProcessWorker(String id, SimulatorCatalog catalog) {
-            WorkerConfig config = WorkerConfig.from(environment(id)::get);
-            store = new S3ObjectStore(config.s3().orElseThrow());
-            CompletableFuture<Void> stop = new CompletableFuture<>();
-            worker = new Worker(config, new ServiceClient(config.serviceUrl(), config.token(), stop),
-                    new CheckpointStore(store), catalog, stop);
-            Thread.ofPlatform().daemon().name("worker-" + id).start(() -> exit.complete(worker.run()));
-        }
-
-        @Override
-        public void close() throws Exception {
-            worker.requestStop();
-            assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
-            store.close();
-        }
     }
 
     UUID createAndStart(String spec) {
@@ -142,7 +102,7 @@ class WorkerAgainstServiceTest {
     void aStudyRunByTheWorkerMatchesTheReferenceRunner() throws Exception {
         String spec = TestSpecs.branching(5, 40, 10, 21);
         UUID id = createAndStart(spec);
-        try (InProcessWorker worker = new InProcessWorker("real-worker-a")) {
+        try (InProcessWorker worker = new InProcessWorker(environment("real-worker-a"))) {
             awaitStatus(id, "COMPLETED", Duration.ofSeconds(120));
         }
         StudyHistory reference = new StudyRunner(StudySpecs.fromJson(spec), 1).run(record -> { });
@@ -187,7 +147,7 @@ class WorkerAgainstServiceTest {
         }
 
         AtomicLong simulatedByB = new AtomicLong();
-        try (InProcessWorker worker = new InProcessWorker("real-worker-b", countingGaussian(simulatedByB))) {
+        try (InProcessWorker worker = new InProcessWorker(environment("real-worker-b"), countingGaussian(simulatedByB))) {
             awaitStatus(id, "COMPLETED", Duration.ofSeconds(120));
         }
         assertThat(Files.readString(log)).contains("preempted at event", "released task");
@@ -211,7 +171,7 @@ class WorkerAgainstServiceTest {
         String spec = TestSpecs.gaussian(1, 24_000_000, 24_000_000, 9);
         UUID id = createAndStart(spec);
         String sql = "SELECT coalesce(checkpoint_next_event, 0) FROM tasks WHERE study_id = ?";
-        try (InProcessWorker first = new InProcessWorker("corrupt-a")) {
+        try (InProcessWorker first = new InProcessWorker(environment("corrupt-a"))) {
             for (int reports = 0; reports < 3; reports++) {
                 long before = jdbc.queryForObject(sql, Long.class, id);
                 // Generous: a lease held by an earlier test's abandoned long poll expires first (30 s).
@@ -231,7 +191,7 @@ class WorkerAgainstServiceTest {
             store.put(key, corrupted.getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/json");
         }
 
-        try (InProcessWorker second = new InProcessWorker("corrupt-b")) {
+        try (InProcessWorker second = new InProcessWorker(environment("corrupt-b"))) {
             // The next attempt's first checkpoint report (its key names the new attempt).
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20)).until(() -> !key.equals(
                     jdbc.queryForObject("SELECT checkpoint_key FROM tasks WHERE study_id = ?", String.class, id)));

@@ -19,27 +19,19 @@ import dev.detopt.model.study.StudyRunner;
 import dev.detopt.model.study.StudySpecs;
 import dev.detopt.model.study.contract.WireJson;
 import dev.detopt.service.ApiClient;
+import dev.detopt.service.InProcessWorker;
 import dev.detopt.service.ReferenceFinalState;
 import dev.detopt.service.ServiceTest;
 import dev.detopt.service.TestTokens;
 import dev.detopt.service.TestWorker;
 import dev.detopt.service.config.DetoptProperties;
-import dev.detopt.storage.ObjectStore;
-import dev.detopt.storage.S3ObjectStore;
-import dev.detopt.worker.CheckpointStore;
-import dev.detopt.worker.ServiceClient;
-import dev.detopt.worker.Worker;
-import dev.detopt.worker.WorkerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -90,38 +82,12 @@ class CategoricalStudyServiceTest {
         api.cancelActiveStudies();
     }
 
-    /** A real worker in this JVM that checkpoints every 100 events; close() stops it like SIGTERM. */
-    final class InProcessWorker implements AutoCloseable {
-        final Worker worker;
-        final CompletableFuture<Integer> exit = new CompletableFuture<>();
-        final ObjectStore store;
-
-        InProcessWorker(String id) {
-            DetoptProperties.S3 s3 = detopt.s3();
-            Map<String, String> env = new HashMap<>();
-            env.put("DETOPT_SERVICE_URL", "http://127.0.0.1:" + port);
-            env.put("DETOPT_WORKER_TOKEN", TestTokens.WORKER);
-            env.put("DETOPT_WORKER_THREADS", "1");
-            env.put("DETOPT_WORKER_ID", id);
-            env.put("DETOPT_CHECKPOINT_EVENTS", "100");
-            env.put("DETOPT_S3_ENDPOINT", s3.endpoint());
-            env.put("DETOPT_S3_BUCKET", s3.bucket());
-            env.put("DETOPT_S3_ACCESS_KEY", s3.accessKey());
-            env.put("DETOPT_S3_SECRET_KEY", s3.secretKey());
-            WorkerConfig config = WorkerConfig.from(env::get);
-            store = new S3ObjectStore(config.s3().orElseThrow());
-            CompletableFuture<Void> stop = new CompletableFuture<>();
-            worker = new Worker(config, new ServiceClient(config.serviceUrl(), config.token(), stop),
-                    new CheckpointStore(store), dev.detopt.model.study.catalog.SimulatorCatalog.standard(), stop);
-            Thread.ofPlatform().daemon().name("worker-" + id).start(() -> exit.complete(worker.run()));
-        }
-
-        @Override
-        public void close() throws Exception {
-            worker.requestStop();
-            assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
-            store.close();
-        }
+    /** A worker in this JVM that checkpoints every 100 events, so that a stop lands inside a batch. */
+    InProcessWorker worker(String id) {
+        Map<String, String> env = InProcessWorker.environment(port, detopt.s3(), id);
+        env.put("DETOPT_WORKER_THREADS", "1");
+        env.put("DETOPT_CHECKPOINT_EVENTS", "100");
+        return new InProcessWorker(env);
     }
 
     UUID createAndStart(String spec) {
@@ -141,15 +107,15 @@ class CategoricalStudyServiceTest {
     void twoWorkersAndACheckpointMidBatchReproduceTheReferenceRunner() throws Exception {
         UUID id = createAndStart(MIXED);
         String progress = "SELECT coalesce(max(checkpoint_next_event), 0) FROM tasks WHERE study_id = ? AND step = 0";
-        try (InProcessWorker first = new InProcessWorker("categorical-a")) {
+        try (InProcessWorker first = worker("categorical-a")) {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
                     .until(() -> jdbc.queryForObject(progress, Long.class, id) > 0);
         }
         // the first worker stopped inside a batch: it checkpointed the per-choice sums and released the lease
         assertThat(jdbc.queryForObject("SELECT coalesce(sum(preemptions), 0) FROM tasks WHERE study_id = ? AND step = 0",
                 Long.class, id)).isPositive();
-        try (InProcessWorker second = new InProcessWorker("categorical-b");
-             InProcessWorker third = new InProcessWorker("categorical-c")) {
+        try (InProcessWorker second = worker("categorical-b");
+             InProcessWorker third = worker("categorical-c")) {
             awaitStatus(id, "COMPLETED");
         }
         StudyHistory reference = new StudyRunner(StudySpecs.fromJson(MIXED), 2).run(record -> { });
