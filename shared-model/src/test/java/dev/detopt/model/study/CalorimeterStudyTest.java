@@ -32,7 +32,7 @@ class CalorimeterStudyTest {
     void tasksCarryTheCompleteConfigurationAndOneStepRecordsTheCost() throws IOException {
         StudySpec spec = StudySpecs.fromJson(exampleB().replace("\"eventsPerStep\": 1000, \"eventsPerBatch\": 500",
                 "\"eventsPerStep\": 64, \"eventsPerBatch\": 32"));
-        assertThat(spec.simulator().config().get("photonCutMev").doubleValue()).isEqualTo(0.1);
+        assertThat(spec.simulator().config().get("photonCutMev").doubleValue()).isEqualTo(0.02);
         StudyEngine engine = new StudyEngine(spec);
         List<BatchTask> tasks = engine.tasks("cal", engine.initialState());
         assertThat(tasks).hasSize(2);
