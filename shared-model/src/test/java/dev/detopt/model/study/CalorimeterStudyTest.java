@@ -31,7 +31,7 @@ class CalorimeterStudyTest {
     @Test
     void tasksCarryTheCompleteConfigurationAndOneStepRecordsTheCost() throws IOException {
         StudySpec spec = StudySpecs.fromJson(exampleB().replace("\"eventsPerStep\": 1000, \"eventsPerBatch\": 500",
-                "\"eventsPerStep\": 64, \"eventsPerBatch\": 32"));
+                "\"eventsPerStep\": 512, \"eventsPerBatch\": 256"));
         assertThat(spec.simulator().config().get("photonCutMev").doubleValue()).isEqualTo(0.02);
         StudyEngine engine = new StudyEngine(spec);
         List<BatchTask> tasks = engine.tasks("cal", engine.initialState());
@@ -51,16 +51,20 @@ class CalorimeterStudyTest {
         // The resolution against the sampling term of a lead/liquid-argon-type sampling calorimeter,
         // σ/E = 2.7 % · √(d / f_samp) / √(E / GeV) (PDG Review of Particle Physics, "Calorimetry";
         // d = 5.7 mm active gap, f_samp = the mip sampling fraction from the PDG's minimum dE/dx,
-        // LAr 2.121 MeV/cm and PbWO4 10.20 MeV/cm): 0.035 at 10 GeV. Leakage out of the 15 X0 adds
-        // rare, large losses (1,000 events give 0.0459, docs/study-model.md §8) that 64 events of this
-        // seed barely see; the window says how far the 64-event value may stray.
+        // LAr 2.121 MeV/cm and PbWO4 10.20 MeV/cm): 0.035 at 10 GeV. It is the floor: leakage out of
+        // the 15 X0 (~8% of the energy) adds in quadrature a term of about the same size, in rare,
+        // large losses (1,000 events give ~0.045, docs/study-model.md §8), which a few hundred events
+        // sample unevenly (512 events of five seeds: 0.038–0.044). So the check is a band, from the
+        // floor (4σ below) to twice it: it catches a width computed wrongly (a variance, an
+        // unnormalised width, a second moment), not the exact value, which ReferenceComparisonTest
+        // guards layer by layer.
         double samplingFraction = 5.7 * 2.121 / (5.7 * 2.121 + 2.3 * 10.20);
         double samplingTerm = 0.027 * Math.sqrt(5.7 / samplingFraction) / Math.sqrt(10.0);
-        double window = 4 * first.physicsStderr();
-        String report = String.format("resolution %.5f ± %.5f (64 events) vs sampling term %.4f: window ±%.4f (4σ, ±%.0f %%)",
-                first.physics(), first.physicsStderr(), samplingTerm, window, 100 * window / samplingTerm);
+        double below = 4 * first.physicsStderr();
+        String report = String.format("resolution %.5f ± %.5f (512 events) vs sampling term %.4f: band [%.4f, %.4f]",
+                first.physics(), first.physicsStderr(), samplingTerm, samplingTerm - below, 2 * samplingTerm);
         System.out.println(report);
-        assertThat(window).as(report).isLessThan(0.5 * samplingTerm);
-        assertThat(first.physics()).as(report).isCloseTo(samplingTerm, Offset.offset(window));
+        assertThat(below).as(report).isLessThan(0.25 * samplingTerm);
+        assertThat(first.physics()).as(report).isBetween(samplingTerm - below, 2 * samplingTerm);
     }
 }
