@@ -134,12 +134,34 @@ class PathwiseAgreementTest {
      * at the 1 MeV tracking cut, a clock running out just above it made a photon and one just below
      * it none, and pathwise missed 78 ± 6% of ∂leakage/∂e (central differences with common random
      * numbers, h = 0.01 MeV: FD − PW = 0.0153 ± 0.0013 of FD 0.0197, 200,000 events, seed 3). With
-     * the clocks running on it misses 27 ± 3%: what remains is the photon cut, below which no photon
-     * is made (a photon of at least 0.1 MeV or none where a clock runs out near it).
+     * the clocks running on it missed 27 ± 3%: the photon cut, below which no photon is made (a photon
+     * of at least 0.1 MeV, which crosses centimetres of argon, or none where a clock runs out near
+     * it). With the 20 keV cut the photon at the cut is absorbed within a millimetre: 1.4 ± 1.0%.
      */
     @Test
     void noBremsstrahlungRaceAtTheTrackingCut() {
-        CalorimeterConfig config = CalorimeterConfig.defaults().withLayers(1);
+        double[] missed = missedLeakageDerivativeOfSoftElectronsInArgon(CalorimeterConfig.defaults().withLayers(1));
+        String report = String.format("pathwise misses %.1f%% ± %.1f%% of the central difference %.5f", 100 * missed[0],
+                100 * missed[1], missed[2]);
+        System.out.println(report);
+        assertThat(missed[0]).as(report).isLessThan(0.05);
+    }
+
+    /** The control: the same electrons with the photon cuts at 0.1 MeV, where the cut's flip still moves a photon out. */
+    @Test
+    void aPhotonCutOfATenthOfAMevMissesPartOfTheDerivative() {
+        CalorimeterConfig d = CalorimeterConfig.defaults().withLayers(1);
+        CalorimeterConfig tenthOfAMev = new CalorimeterConfig(d.layers(), d.transverseSizeMm(), d.particle(), d.deltaRays(), 0.1,
+                d.deltaCutMev(), d.electronTrackingCutMev(), 0.1, d.residualRange());
+        double[] missed = missedLeakageDerivativeOfSoftElectronsInArgon(tenthOfAMev);
+        String report = String.format("with 0.1 MeV photon cuts pathwise misses %.1f%% ± %.1f%% of the central difference %.5f",
+                100 * missed[0], 100 * missed[1], missed[2]);
+        System.out.println(report);
+        assertThat(missed[0]).as(report).isGreaterThan(0.15);
+    }
+
+    /** 1.5 MeV electrons through 30 mm of argon: {fraction of ∂leakage/∂e pathwise misses, its error, the central difference}. */
+    private static double[] missedLeakageDerivativeOfSoftElectronsInArgon(CalorimeterConfig config) {
         MaterialTables tables = new MaterialTables(config);
         ShowerTransport tangent = new ShowerTransport(config, tables, new int[] {0});
         ShowerTransport primal = new ShowerTransport(config, tables, new int[0]);
@@ -165,9 +187,6 @@ class PathwiseAgreementTest {
         }
         double missed = difference / finite;
         double error = Math.sqrt((differenceSquares / events - Math.pow(difference / events, 2)) / events) / (finite / events);
-        String report = String.format("pathwise misses %.1f%% ± %.1f%% of the central difference %.5f", 100 * missed, 100 * error,
-                finite / events);
-        System.out.println(report);
-        assertThat(missed).as(report).isLessThan(0.45);
+        return new double[] {missed, error, finite / events};
     }
 }
