@@ -53,6 +53,11 @@ final class ShowerTransport {
     private final double photonTrackingCut;
     private final boolean residualRange;
     private final boolean residualRangeShortcuts;
+    /** Split a scattering photon on its way out of the stack (see {@link #forcedCollision}). */
+    private final boolean forcedCollisions;
+    private final double[] interactionD;
+    private final double[] splitD;
+    private final double[] exitWeightD;
     /** e± stop at this kinetic energy and deposit the rest at the end point. */
     private final double stopEnergy;
     private final int primaryType;
@@ -150,15 +155,22 @@ final class ShowerTransport {
     private double sampleSlope;
 
     ShowerTransport(CalorimeterConfig config, MaterialTables tables, int[] differentiated) {
-        this(config, tables, differentiated, true);
+        this(config, tables, differentiated, true, true);
+    }
+
+    ShowerTransport(CalorimeterConfig config, MaterialTables tables, int[] differentiated, boolean residualRangeShortcuts) {
+        this(config, tables, differentiated, residualRangeShortcuts, true);
     }
 
     /**
      * With {@code residualRangeShortcuts} false every sub-cut electron is stacked and tracked, never
-     * deposited at once: the tests compare the two, which must give the same deposits.
+     * deposited at once: the tests compare the two, which must give the same deposits. With
+     * {@code forcedCollisions} false a photon leaving the stack is not split (the tests' control).
      */
-    ShowerTransport(CalorimeterConfig config, MaterialTables tables, int[] differentiated, boolean residualRangeShortcuts) {
+    ShowerTransport(CalorimeterConfig config, MaterialTables tables, int[] differentiated, boolean residualRangeShortcuts,
+                    boolean forcedCollisions) {
         this.residualRangeShortcuts = residualRangeShortcuts;
+        this.forcedCollisions = forcedCollisions;
         this.layers = config.layers();
         this.regions = 2 * layers;
         this.n = differentiated.length;
@@ -235,6 +247,9 @@ final class ShowerTransport {
         photonD = new double[n];
         secondPhotonD = new double[n];
         clockLeftD = new double[n];
+        interactionD = new double[n];
+        splitD = new double[n];
+        exitWeightD = new double[n];
     }
 
     /** d(sample)/d(energy) of the last sample* call (κ for Compton); for tests. */
@@ -416,6 +431,22 @@ final class ShowerTransport {
             double photo = photoSigma[m];
             // where the weight would reach the floor: e^−Σ·s = floor/weight
             double end = photo > 0 ? Math.max(0.0, photoDepthLeft) / photo : Double.POSITIVE_INFINITY;
+            if (scattering && forcedCollisions && fired >= 0 && boundary < Double.POSITIVE_INFINITY && leavesStackAtExitEdge()) {
+                int outcome = forcedCollision(m, fired, interaction, boundary);
+                if (outcome == PHOTON_GONE) {
+                    return;
+                }
+                if (outcome == PHOTON_PAST_FLOOR) {
+                    scattering = false;
+                    stopScattering();
+                    if (!(weight > LAST_WEIGHT)) {
+                        absorbPhoton();
+                        return;
+                    }
+                    photoDepthLeft = Math.log(weight / LAST_WEIGHT);
+                }
+                continue;
+            }
             if (end < interaction && end < boundary) {
                 if (tangents) {
                     // s = ln(weight/floor)/Σ: ds = (dweight/weight − s·Σ'·dE) / Σ
@@ -483,6 +514,114 @@ final class ShowerTransport {
                 skipWholePeriods();
             }
         }
+    }
+
+    private static final int PHOTON_GONE = 0;
+    private static final int PHOTON_SCATTERING = 1;
+    private static final int PHOTON_PAST_FLOOR = 2;
+
+    /** Whether no non-empty region lies beyond the exit edge {@link #boundaryDistance} found. */
+    private boolean leavesStackAtExitEdge() {
+        return w > 0 ? edges[exitEdge] >= edges[regions] : edges[exitEdge] <= edges[0];
+    }
+
+    /**
+     * Forced collision (the weight-splitting technique of photon transport codes: I. Lux and L.
+     * Koblinger, Monte Carlo Particle Transport Methods, CRC Press 1991, ch. 7) of a scattering photon
+     * whose straight line leaves the stack through this region's exit edge, a distance s_b away
+     * (τ = Σ·s_b, Σ = Σ_Compton + Σ_pair, P = 1 − e^−τ the chance to interact before it). Unsplit, a
+     * photon whose clocks run out just inside the face keeps its products in the stack and one whose
+     * clocks run out just beyond it loses all: a jump pathwise derivatives cannot see
+     * (docs/simulation.md, "The leakage's bias"). Here the clocks' own first firing point s* (x = Σ·s*,
+     * exponential) decides continuously: the share f = exp(−x·e^−τ/P) of the weight interacts, at
+     * s' = −ln(e^−τ + P·e^−x/P)/Σ, and the rest flies out, losing only the photo-effect on the way.
+     * f and s' are 1 and 0 at x = 0 (as a photon firing just before it entered the region) and go to
+     * 0 and s_b as x grows (as one leaving), and over x the interacting weight is spread over [0, s_b)
+     * with density Σ·e^−Σs, the leaving weight is e^−τ: the expectation of every deposit is the
+     * unsplit one. The process is the clock that fires first and the other runs on with its
+     * remainder at s*, as without the split; no random number is added. Returns what is left of the
+     * photon.
+     */
+    private int forcedCollision(int m, int fired, double firstFiring, double boundary) {
+        int compton = m * CLOCKS + COMPTON_CLOCK;
+        int pair = m * CLOCKS + PAIR_CLOCK;
+        double sigma = clockSigma[compton] + clockSigma[pair];
+        double sigmaPerEnergy = clockSigmaPerEnergy[compton] + clockSigmaPerEnergy[pair];
+        boundaryDistanceTangent(boundary);
+        double tau = sigma * boundary;
+        double interacting = -Math.expm1(-tau);
+        double leaving = Math.exp(-tau);
+        // the first firing point s* and its tangent (what the unsplit photon would use)
+        int firedIndex = m * CLOCKS + fired;
+        double invFired = 1 / clockSigma[firedIndex];
+        double firedSlope = clockSigmaPerEnergy[firedIndex];
+        int fo = fired * n;
+        for (int k = 0; k < n; k++) {
+            interactionD[k] = (clockD[fo + k] - firstFiring * firedSlope * tD[k]) * invFired;
+        }
+        double x = sigma * firstFiring;
+        double ratio = leaving / interacting;
+        double shareInteracting = interacting > 0 ? Math.exp(-x * ratio) : 0.0;
+        double shareLeaving = interacting > 0 ? -Math.expm1(-x * ratio) : 1.0;
+        double tail = interacting > 0 ? Math.exp(-x / interacting) : 0.0;
+        double inside = leaving + interacting * tail;
+        double forced = interacting > 0 ? -Math.log(inside) / sigma : boundary;
+        // tangents: dτ = Σ·ds_b + s_b·Σ'·dE, dP = e^−τ·dτ, d(e^−τ/P) = −e^−τ·dτ/P², dx = Σ'·dE·s* + Σ·ds*
+        for (int k = 0; k < n; k++) {
+            double dSigma = sigmaPerEnergy * tD[k];
+            double dTau = sigma * sD[k] + boundary * dSigma;
+            double dX = dSigma * firstFiring + sigma * interactionD[k];
+            if (interacting > 0) {
+                double dRatio = -leaving * dTau / (interacting * interacting);
+                splitD[k] = -shareInteracting * (dX * ratio + x * dRatio);            // d(share interacting)
+                double dInside = leaving * dTau * (tail - 1) + tail * (-dX + x * leaving * dTau / interacting);
+                xD[k] = -dInside / (inside * sigma) - forced * dSigma / sigma;         // ds'
+            } else {
+                splitD[k] = 0.0;
+                xD[k] = sD[k];
+            }
+            exitWeightD[k] = weightD[k];
+        }
+        double whole = weight;
+        // the leaving share: the photo-effect along s_b, then out
+        weight = whole * shareLeaving;
+        for (int k = 0; k < n; k++) {
+            weightD[k] = exitWeightD[k] * shareLeaving - whole * splitD[k];
+        }
+        double depthLeft = photoDepthLeft;
+        absorbAlongSegment(m, boundary);
+        photoDepthLeft = depthLeft;
+        leak(PHOTON);
+        weight = whole * shareInteracting;
+        for (int k = 0; k < n; k++) {
+            weightD[k] = exitWeightD[k] * shareInteracting + whole * splitD[k];
+        }
+        if (!(shareInteracting > 0)) {
+            return PHOTON_GONE;
+        }
+        // the other clock runs on with its remainder at s*
+        int other = fired == COMPTON_CLOCK ? PAIR_CLOCK : COMPTON_CLOCK;
+        if (clock[other] < Double.POSITIVE_INFINITY) {
+            Tangents.copy(interactionD, 0, sD, 0, n);
+            consumeClock(other, m, firstFiring);
+        }
+        Tangents.copy(xD, 0, sD, 0, n);
+        absorbAlongSegment(m, forced);
+        moveAlongTrack(forced);
+        if (fired == PAIR_CLOCK) {
+            pairProduction();
+            return PHOTON_GONE;
+        }
+        if (!comptonScattering()) {
+            return PHOTON_GONE;
+        }
+        photonCrossSections(lnPhotonEnergy + lastLogSample);
+        newComptonClock();
+        if (!(weight > WEIGHT_FLOOR)) {
+            return PHOTON_PAST_FLOOR;
+        }
+        photoDepthLeft = Math.log(weight / WEIGHT_FLOOR);
+        return PHOTON_SCATTERING;
     }
 
     /**
