@@ -527,7 +527,7 @@ final class ShowerTransport {
 
     /**
      * Forced collision (the weight-splitting technique of photon transport codes: I. Lux and L.
-     * Koblinger, Monte Carlo Particle Transport Methods, CRC Press 1991, ch. 7) of a scattering photon
+     * Koblinger, Monte Carlo Particle Transport Methods, CRC Press 1991) of a scattering photon
      * whose straight line leaves the stack through this region's exit edge, a distance s_b away
      * (τ = Σ·s_b, Σ = Σ_Compton + Σ_pair, P = 1 − e^−τ the chance to interact before it). Unsplit, a
      * photon whose clocks run out just inside the face keeps its products in the stack and one whose
