@@ -3,6 +3,7 @@ package dev.detopt.service.security;
 import dev.detopt.service.web.ApiProblem;
 import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,7 @@ public class ApiTokenService {
     private final ApiTokenRepository repository;
     private final Clock clock;
     private final long cacheTtlNanos;
-    private final long lastUsedResolutionMillis;
+    private final Duration lastUsedResolution;
     private final Map<ByteBuffer, TokenPrincipal> configured = new ConcurrentHashMap<>();
     private final Map<ByteBuffer, Cached> cache = new ConcurrentHashMap<>();
     private final Map<UUID, Instant> lastTouched = new ConcurrentHashMap<>();
@@ -40,7 +41,7 @@ public class ApiTokenService {
         this.repository = repository;
         this.clock = Clock.systemUTC();
         this.cacheTtlNanos = properties.tokenCacheTtl().toNanos();
-        this.lastUsedResolutionMillis = properties.lastUsedResolution().toMillis();
+        this.lastUsedResolution = properties.lastUsedResolution();
         if (properties.hasBootstrapAdminToken()) {
             acceptConfigured(properties.bootstrapAdminToken().trim(), Role.ADMIN, "bootstrap-admin (configuration)");
         }
@@ -114,7 +115,8 @@ public class ApiTokenService {
     private void touch(UUID id) {
         Instant now = clock.instant();
         Instant previous = lastTouched.get(id);
-        if (previous != null && now.toEpochMilli() - previous.toEpochMilli() < lastUsedResolutionMillis) {
+        // whole instants, not milliseconds: truncated to milliseconds two uses 299.7 ms apart looked 300 ms apart
+        if (previous != null && Duration.between(previous, now).compareTo(lastUsedResolution) < 0) {
             return;
         }
         lastTouched.put(id, now);
