@@ -38,6 +38,18 @@ final class ChargedTable {
     final double[][] mfp = new double[PROCESSES][];
     private final double[][] mfpSlope = new double[PROCESSES][];
     private final double[][] mfpCurvature = new double[PROCESSES][];
+    /**
+     * Per bin, everything a lookup at that bin reads, side by side (one or two cache lines instead
+     * of one per array): energy, range and its slope and curvature, then mfp, slope and curvature
+     * of each process. The arrays above stay for the searches and the construction.
+     */
+    private final double[] coefficients;
+    private static final int STRIDE = 16;
+    private static final int RANGE = 1;
+    private static final int RANGE_SLOPE = 2;
+    private static final int RANGE_CURVATURE = 3;
+    private static final int MFP = 4;
+
     /** Search start for {@link #bin}. */
     private final short[] energyGuide;
     /** Search starts for {@link #binOfValue} in range and in mfp[p]. */
@@ -98,6 +110,19 @@ final class ChargedTable {
         annihilationBelowLowest = 2.0 / 3.0 * lowestEnergy * mfpSlope[ANNIHILATION][0];
         annihilationTail = positron && lowestEnergy > CalorimeterConfig.RESIDUAL_RANGE_FLOOR_MEV
                 ? new ChargedTable(physics, true, config.withResidualRange(true), lowestEnergy) : null;
+        coefficients = new double[nodes * STRIDE];
+        for (int i = 0; i < nodes; i++) {
+            int o = i * STRIDE;
+            coefficients[o] = energy[i];
+            coefficients[o + RANGE] = range[i];
+            coefficients[o + RANGE_SLOPE] = rangeSlope[i];
+            coefficients[o + RANGE_CURVATURE] = rangeCurvature[i];
+            for (int p = 0; p < PROCESSES; p++) {
+                coefficients[o + MFP + 3 * p] = mfp[p][i];
+                coefficients[o + MFP + 3 * p + 1] = mfpSlope[p][i];
+                coefficients[o + MFP + 3 * p + 2] = mfpCurvature[p][i];
+            }
+        }
         energyGuide = guide(energy);
         rangeGuide = guide(range);
         int cutBin = bin(trackingCut);
@@ -122,34 +147,43 @@ final class ChargedTable {
 
     /** Range at kinetic energy t in bin i. */
     double rangeAt(int i, double t) {
-        double x = t - energy[i];
-        return range[i] + x * (rangeSlope[i] + x * rangeCurvature[i]);
+        int o = i * STRIDE;
+        double x = t - coefficients[o];
+        return coefficients[o + RANGE] + x * (coefficients[o + RANGE_SLOPE] + x * coefficients[o + RANGE_CURVATURE]);
     }
 
     /** dRange/dt = 1/S at t in bin i (continuous across nodes). */
     double rangeSlopeAt(int i, double t) {
-        return rangeSlope[i] + 2 * (t - energy[i]) * rangeCurvature[i];
+        int o = i * STRIDE;
+        return coefficients[o + RANGE_SLOPE] + 2 * (t - coefficients[o]) * coefficients[o + RANGE_CURVATURE];
     }
 
     /** The kinetic energy in bin i whose range is r. */
     double energyAtRange(int i, double r) {
-        return energy[i] + inverse(r - range[i], rangeSlope[i], rangeCurvature[i]);
+        int o = i * STRIDE;
+        return coefficients[o] + inverse(r - coefficients[o + RANGE], coefficients[o + RANGE_SLOPE], coefficients[o + RANGE_CURVATURE]);
     }
 
     /** Mean free paths of process p at t in bin i. */
     double mfpAt(int p, int i, double t) {
-        double x = t - energy[i];
-        return mfp[p][i] + x * (mfpSlope[p][i] + x * mfpCurvature[p][i]);
+        int o = i * STRIDE;
+        int c = o + MFP + 3 * p;
+        double x = t - coefficients[o];
+        return coefficients[c] + x * (coefficients[c + 1] + x * coefficients[c + 2]);
     }
 
     /** dMfp_p/dt = Σ_p/S at t in bin i (continuous across nodes). */
     double mfpSlopeAt(int p, int i, double t) {
-        return mfpSlope[p][i] + 2 * (t - energy[i]) * mfpCurvature[p][i];
+        int o = i * STRIDE;
+        int c = o + MFP + 3 * p;
+        return coefficients[c + 1] + 2 * (t - coefficients[o]) * coefficients[c + 2];
     }
 
     /** The kinetic energy in bin i at which process p's mean free paths are v. */
     double energyAtMfp(int p, int i, double v) {
-        return energy[i] + inverse(v - mfp[p][i], mfpSlope[p][i], mfpCurvature[p][i]);
+        int o = i * STRIDE;
+        int c = o + MFP + 3 * p;
+        return coefficients[o] + inverse(v - coefficients[c], coefficients[c + 1], coefficients[c + 2]);
     }
 
     /** The root x ≥ 0 of slope·x + curvature·x² = delta (delta ≥ 0, the quadratic increasing on the bin), in a form without cancellation. */
