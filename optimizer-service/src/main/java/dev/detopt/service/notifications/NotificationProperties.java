@@ -17,6 +17,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxAttempts     attempts before a notice is given up (recorded in the study's event log)
  * @param timeout         connect and answer timeout of one delivery
  * @param enabled         false: notices are still written to the outbox but not delivered (tests drive delivery)
+ * @param retention       how long a delivered or given-up notice stays in the outbox; 0 keeps them forever
+ * @param pruneInterval   how often each replica deletes the notices past the retention
  */
 @ConfigurationProperties("detopt.notifications")
 public record NotificationProperties(
@@ -26,5 +28,7 @@ public record NotificationProperties(
         @DefaultValue("1h") Duration retryMax,
         @DefaultValue("12") int maxAttempts,
         @DefaultValue("10s") Duration timeout,
-        @DefaultValue("true") boolean enabled) {
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("30d") Duration retention,
+        @DefaultValue("1h") Duration pruneInterval) {
 }

@@ -63,6 +63,33 @@ public class WebhookDispatcher {
         }
     }
 
+    /**
+     * Keeps the outbox from growing without end: deletes the notices delivered or given up more
+     * than {@code retention} ago. Runs whether or not delivery is enabled; the first run waits one
+     * interval.
+     */
+    @Scheduled(fixedDelayString = "${detopt.notifications.prune-interval:1h}",
+            initialDelayString = "${detopt.notifications.prune-interval:1h}")
+    public void pruneTick() {
+        try {
+            pruneSettled();
+        } catch (RuntimeException e) {
+            log.warn("Webhook outbox pruning failed: {}", e.toString());
+        }
+    }
+
+    /** Deletes the settled notices past the retention (none with a retention of 0); returns how many. */
+    public int pruneSettled() {
+        if (!properties.retention().isPositive()) {
+            return 0;
+        }
+        int pruned = repository.pruneSettled(properties.retention());
+        if (pruned > 0) {
+            log.info("Deleted {} webhook notices delivered or given up more than {} ago", pruned, properties.retention());
+        }
+        return pruned;
+    }
+
     /** Delivers every due notice once (one attempt each); returns how many were delivered. */
     public int deliverDue() {
         int delivered = 0;

@@ -3,6 +3,7 @@ package dev.detopt.service.notifications;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -183,6 +184,18 @@ public class WebhookRepository {
     }
 
     /** The state of a notice (tests and operators). */
+    /**
+     * Deletes the notices delivered or given up more than {@code retention} ago (pending ones stay,
+     * however old); returns how many.
+     */
+    public int pruneSettled(Duration retention) {
+        double seconds = retention.toMillis() / 1000.0;
+        return jdbc.sql("""
+                        DELETE FROM webhook_outbox
+                        WHERE delivered_at < now() - make_interval(secs => ?) OR given_up_at < now() - make_interval(secs => ?)""")
+                .params(seconds, seconds).update();
+    }
+
     public record OutboxRow(long id, String event, int step, int attempts, Instant deliveredAt, Instant givenUpAt,
                             String lastError) {
     }

@@ -42,6 +42,9 @@ class StudyWebhooksTest extends ServiceApiTestBase {
     @Autowired
     Webhooks webhooks;
 
+    @Autowired
+    dev.detopt.service.study.StudyEventLog eventLog;
+
     @RegisterExtension
     final WebhookReceiver receiver = new WebhookReceiver("/hook");
 
@@ -162,6 +165,57 @@ class StudyWebhooksTest extends ServiceApiTestBase {
     }
 
     // --- helpers
+
+    /**
+     * Delivered and given-up notices leave the outbox after the retention (30 days by default);
+     * pending ones stay however old, and a retention of 0 keeps everything.
+     */
+    @Test
+    void settledNoticesLeaveTheOutboxAfterTheRetention() {
+        UUID study = create(TestSpecs.gaussian(1, 8, 8, 23));
+        long hook = addWebhook(study, Map.of("url", receiver.url(), "events", List.of("completed"))).path("id").asLong();
+        for (int step = 1; step <= 4; step++) {
+            assertThat(repository.enqueueFor(hook, study, "completed", step, "{}")).isEqualTo(1);
+        }
+        backdate(study, 1, "delivered_at = now() - interval '31 days'");
+        backdate(study, 2, "given_up_at = now() - interval '31 days'");
+        backdate(study, 3, "delivered_at = now() - interval '29 days'");
+        backdate(study, 4, "created_at = now() - interval '40 days', attempts = 3");
+
+        NotificationProperties defaults = receiver.settings();
+        assertThat(defaults.retention()).isEqualTo(Duration.ofDays(30));
+        WebhookDispatcher keepingEverything = new WebhookDispatcher(repository, webhooks, eventLog, new NotificationProperties(
+                defaults.allowedHosts(), defaults.deliveryInterval(), defaults.retryBase(), defaults.retryMax(),
+                defaults.maxAttempts(), defaults.timeout(), defaults.enabled(), Duration.ZERO, defaults.pruneInterval()));
+        assertThat(keepingEverything.pruneSettled()).isZero();
+        assertThat(repository.outboxOf(study)).hasSize(4);
+
+        assertThat(receiver.newDispatcher().pruneSettled()).isEqualTo(2);
+        assertThat(repository.outboxOf(study)).extracting(WebhookRepository.OutboxRow::step).containsExactly(3, 4);
+    }
+
+    /** A stall notice pruned while its study is still stalled at that step is sent once more. */
+    @Test
+    void aStudyStillStalledAfterTheRetentionIsNoticedOnceMore() {
+        UUID stalling = create(TestSpecs.gaussian(2, 8, 8, 29));
+        addWebhook(stalling, Map.of("url", receiver.url(), "events", List.of("stalled"), "stalledAfter", "PT30S"));
+        start(stalling);
+        jdbc.update("UPDATE studies SET step_started_at = now() - interval '31 days' WHERE id = ?", stalling);
+        assertThat(webhooks.noticeStalls()).isEqualTo(1);
+        WebhookDispatcher dispatcher = receiver.newDispatcher();
+        assertThat(dispatcher.deliverDue()).isEqualTo(1);
+        assertThat(webhooks.noticeStalls()).as("once per step").isZero();
+
+        jdbc.update("UPDATE webhook_outbox SET delivered_at = now() - interval '30 days 1 minute' WHERE study_id = ?", stalling);
+        assertThat(dispatcher.pruneSettled()).isEqualTo(1);
+        assertThat(webhooks.noticeStalls()).isEqualTo(1);
+        assertThat(repository.outboxOf(stalling)).singleElement().satisfies(row -> assertThat(row.deliveredAt()).isNull());
+    }
+
+    private void backdate(UUID study, int step, String assignments) {
+        assertThat(jdbc.update("UPDATE webhook_outbox SET " + assignments + " WHERE study_id = ? AND step = ?", study, step))
+                .isEqualTo(1);
+    }
 
     private JsonNode addWebhook(UUID study, Map<String, Object> request) {
         ApiClient.Response created = api.post("/api/v1/studies/" + study + "/webhooks", request, TestTokens.OPERATOR);
