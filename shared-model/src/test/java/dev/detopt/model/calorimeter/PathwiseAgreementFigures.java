@@ -1,5 +1,6 @@
 package dev.detopt.model.calorimeter;
 
+import org.apache.commons.math3.distribution.NormalDistribution;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -36,6 +37,12 @@ class PathwiseAgreementFigures {
         int compared = 0;
         int outside = 0;
         int truncationOutside = 0;
+        // what unbiased pathwise derivatives would give: each comparison outside with the chance of
+        // |N(0, σ)| beyond max(5% |FD|, 2σ), and (PW − FD)/σ summing to a χ² with one per comparison
+        NormalDistribution normal = new NormalDistribution();
+        double expectedOutside = 0;
+        double expectedOutsideVariance = 0;
+        double chiSquare = 0;
         StringBuilder outsideList = new StringBuilder();
         for (int i = 0; i < r.observables; i++) {
             boolean large = i >= r.leakageIndex() || r.mean(i) >= 0.02 * visible;
@@ -49,6 +56,10 @@ class PathwiseAgreementFigures {
                 double dError = r.differenceError(k, i);
                 boolean out = Math.abs(d) > 0.05 * Math.abs(fd) && Math.abs(d) > 2 * dError;
                 compared++;
+                double chance = 2 * normal.cumulativeProbability(-Math.max(0.05 * Math.abs(fd) / dError, 2.0));
+                expectedOutside += chance;
+                expectedOutsideVariance += chance * (1 - chance);
+                chiSquare += (d / dError) * (d / dError);
                 if (out) {
                     outside++;
                     outsideList.append(String.format(Locale.ROOT, " %s d/d%s %+.1f%% ± %.1f%%;", r.name(i),
@@ -68,6 +79,8 @@ class PathwiseAgreementFigures {
                 r.mean(r.leakageIndex()));
         System.out.print(table);
         System.out.printf(Locale.ROOT, "outside both 5%% and 2 paired standard errors: %d of %d:%s%n", outside, compared, outsideList);
+        System.out.printf(Locale.ROOT, "expected outside by chance if pathwise were unbiased: %.1f ± %.1f; χ² of (PW − FD)/σ: %.1f"
+                + " over %d comparisons%n", expectedOutside, Math.sqrt(expectedOutsideVariance), chiSquare, compared);
         System.out.printf(Locale.ROOT, "halving the steps moved the finite difference by more than 3σ in %d of %d comparisons%n",
                 truncationOutside, compared);
         for (int i : new int[] {r.visibleIndex(), r.leakageIndex()}) {
