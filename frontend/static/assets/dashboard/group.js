@@ -1,8 +1,10 @@
-// Groups: the list of sweeps, and a group's page (members, seed bands, physics-vs-cost front, actions).
+// Groups: the list of sweeps, and a group's page (members, seed bands, physics-vs-cost front, what the
+// work cost, actions).
 import { itemsOf } from './api.js';
 import { CampaignApi } from './campaigns-api.js';
 import { COLORS, LineChart } from './charts.js';
 import { h, int, num, statusBadge, toast, when } from './dom.js';
+import { accountingList, hours } from './operations.js';
 import { paretoScatter } from './pareto.js';
 import { lossUnit, withUnit } from './physics.js';
 import { reportError, session } from './session.js';
@@ -54,6 +56,8 @@ export function renderGroup(main, groupId) {
   const bandsBox = h('div', { class: 'grid', 'data-testid': 'seed-bands' });
   const frontBox = h('div', { 'data-testid': 'pareto' });
   const frontTable = h('tbody');
+  const accountingBox = h('div', { 'data-testid': 'group-accounting' });
+  let memberCpu = {};
   main.append(
     h('div', { class: 'toolbar' }, h('a', { href: '#/groups' }, '← Groups'), title, summary,
       h('span', { class: 'spacer' }), compareLink, controls),
@@ -70,8 +74,11 @@ export function renderGroup(main, groupId) {
     h('section', { class: 'panel', 'aria-labelledby': 'members-h' }, h('h2', { id: 'members-h' }, 'Members'),
       h('div', { class: 'table-scroll' }, h('table', { class: 'compact', 'data-testid': 'members-table' },
         h('thead', {}, h('tr', {}, h('th', {}, 'Study'), h('th', {}, 'Values'), h('th', {}, 'Status'),
-          h('th', { class: 'num' }, 'Step'), h('th', { class: 'num' }, 'Loss'), h('th', { class: 'num' }, 'Best'))),
-        members))));
+          h('th', { class: 'num' }, 'Step'), h('th', { class: 'num' }, 'Loss'), h('th', { class: 'num' }, 'Best'),
+          h('th', { class: 'num' }, 'CPU'))),
+        members))),
+    h('section', { class: 'panel', 'aria-labelledby': 'accounting-h' },
+      h('h2', { id: 'accounting-h' }, 'What the work cost: every member together'), accountingBox));
 
   async function act(action) {
     if (action === 'cancel' && !confirm('Cancel every member of this group?')) return;
@@ -84,7 +91,7 @@ export function renderGroup(main, groupId) {
   }
 
   function render(group) {
-    const key = JSON.stringify(group);
+    const key = JSON.stringify([group, memberCpu]);
     if (key === fingerprint) return;
     fingerprint = key;
     title.textContent = group.name;
@@ -101,7 +108,9 @@ export function renderGroup(main, groupId) {
       h('td', {}, h('a', { href: `#/studies/${encodeURIComponent(m.id)}` }, m.name)),
       h('td', {}, valuesText(m.values)), h('td', {}, statusBadge(m.status)),
       h('td', { class: 'num' }, `${m.step} / ${m.maxSteps}`), h('td', { class: 'num' }, num(m.lastTotal)),
-      h('td', { class: 'num' }, num(m.bestTotal)))));
+      h('td', { class: 'num' }, num(m.bestTotal)),
+      h('td', { class: 'num', 'data-cpu-seconds': memberCpu[m.id] ?? '' }, hours(memberCpu[m.id])))));
+    accountingBox.replaceChildren(accountingList(group.accounting || {}, 'group-accounting-list'));
 
     charts.splice(0).forEach(c => c.destroy());
     bandsBox.replaceChildren();
@@ -132,8 +141,10 @@ export function renderGroup(main, groupId) {
   async function load() {
     clearTimeout(timer);
     try {
-      const group = await CampaignApi.group(groupId);
+      const [group, accounting] = await Promise.all([CampaignApi.group(groupId),
+        CampaignApi.groupAccounting(groupId).catch(() => null)]);
       if (disposed) return;
+      memberCpu = Object.fromEntries(Object.entries(accounting?.members || {}).map(([id, a]) => [id, a.cpuSeconds]));
       render(group);
     } catch (e) {
       if (!disposed) reportError(e, 'Could not load the group');

@@ -10,7 +10,7 @@ export const OperationsApi = {
   attempts: (id, taskId) => request(path(id, `tasks/${encodeURIComponent(taskId)}/attempts`)),
 };
 
-function hours(seconds) {
+export function hours(seconds) {
   if (seconds == null) return '–';
   const s = Number(seconds);
   return s < 3600 ? `${num(s)} CPU s` : `${num(s / 3600)} core-h`;
@@ -32,9 +32,10 @@ export function lastErrorCard(failure, lastFailure) {
       `attempt ${lastFailure.attempt} on ${lastFailure.worker}${lastFailure.node ? ` (${lastFailure.node})` : ''}`) : null);
 }
 
-function accountingList(a) {
-  return h('dl', { class: 'kv', 'data-testid': 'accounting' },
-    h('dt', {}, 'CPU time'), h('dd', { 'data-testid': 'cpu-seconds' }, hours(a.cpuSeconds)),
+/** A study's or a group's account (GET …/accounting's {@code accounting}) as a definition list. */
+export function accountingList(a, testId = 'accounting') {
+  return h('dl', { class: 'kv', 'data-testid': testId },
+    h('dt', {}, 'CPU time'), h('dd', { 'data-testid': 'cpu-seconds', 'data-value': a.cpuSeconds ?? '' }, hours(a.cpuSeconds)),
     h('dt', {}, 'lost to preemptions, expiries, failures'), h('dd', { 'data-testid': 'cpu-lost' }, hours(a.cpuSecondsLost)),
     h('dt', {}, 'on spot nodes'), h('dd', {}, hours(a.spotCpuSeconds)),
     h('dt', {}, 'preemptions · lease expiries · failures'),

@@ -26,15 +26,28 @@ public final class TestWorker implements AutoCloseable {
     private final AtomicInteger stepsCompleted = new AtomicInteger();
     private final AtomicReference<Throwable> error = new AtomicReference<>();
     private final Thread thread;
+    /** CPU seconds reported with each completion (null: not reported). */
+    private final Double cpuSecondsPerTask;
 
     public TestWorker(ApiClient api, String workerId) {
         this(api, workerId, dev.detopt.model.study.catalog.SimulatorCatalog.standard());
     }
 
+    /** A worker that reports {@code cpuSecondsPerTask} with every completion, for accounting. */
+    public TestWorker(ApiClient api, String workerId, double cpuSecondsPerTask) {
+        this(api, workerId, dev.detopt.model.study.catalog.SimulatorCatalog.standard(), cpuSecondsPerTask);
+    }
+
     /** A worker whose simulators come from {@code catalog} (e.g. the test registry's external programs). */
     public TestWorker(ApiClient api, String workerId, dev.detopt.model.study.catalog.SimulatorCatalog catalog) {
+        this(api, workerId, catalog, null);
+    }
+
+    private TestWorker(ApiClient api, String workerId, dev.detopt.model.study.catalog.SimulatorCatalog catalog,
+                       Double cpuSecondsPerTask) {
         this.api = api;
         this.workerId = workerId;
+        this.cpuSecondsPerTask = cpuSecondsPerTask;
         this.executor = new BatchExecutor(catalog, 1, workerId);
         ApiClient.Response registered = api.post("/api/v1/workers/register",
                 "{\"workerId\":\"" + workerId + "\",\"host\":\"test\",\"threads\":1}", TestTokens.WORKER);
@@ -56,6 +69,9 @@ public final class TestWorker implements AutoCloseable {
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("leaseToken", item.path("leaseToken").asString());
                     body.put("result", result);
+                    if (cpuSecondsPerTask != null) {
+                        body.put("cpuSeconds", cpuSecondsPerTask);
+                    }
                     ApiClient.Response answer = api.post("/api/v1/workers/" + workerId + "/tasks/"
                             + item.path("taskId").asLong() + "/complete", body, TestTokens.WORKER);
                     // Every user of this worker runs without faults: no lease is lost, so a 409 (lease

@@ -43,7 +43,7 @@ class CampaignDashboardBrowserTest {
         ApiClient.Response created = api.post("/api/v1/groups", body, TestTokens.OPERATOR);
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         String groupId = created.json().path("id").asString();
-        try (TestWorker worker = new TestWorker(api, "campaign-browser-worker")) {
+        try (TestWorker worker = new TestWorker(api, "campaign-browser-worker", 0.25)) {
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() ->
                     api.get("/api/v1/groups/" + groupId, TestTokens.VIEWER).json().path("statusSummary").path("COMPLETED")
                             .asInt() == 12);
@@ -64,6 +64,17 @@ class CampaignDashboardBrowserTest {
                 assertThat(page.locator("circle[data-study-id='" + id.asString() + "']")).hasAttribute("data-on-front", "true");
             }
             assertThat(page.locator("[data-testid=front-table] tbody tr")).hasCount(front);
+            // What the work cost: the group's total and each member's CPU time, as the API counts them.
+            JsonNode accounting = api.get("/api/v1/groups/" + groupId + "/accounting", TestTokens.VIEWER).json();
+            double total = accounting.path("accounting").path("cpuSeconds").asDouble();
+            assertThat(total).isPositive();
+            assertThat(page.locator("[data-testid=group-accounting-list] [data-testid=cpu-seconds]"))
+                    .hasAttribute("data-value", numberText(total));
+            for (JsonNode member : group.path("members")) {
+                String id = member.path("id").asString();
+                assertThat(page.locator("tr[data-study-id='" + id + "'] td[data-cpu-seconds]")).hasAttribute("data-cpu-seconds",
+                        numberText(accounting.path("members").path(id).path("cpuSeconds").asDouble()));
+            }
             HeadlessChromium.screenshot(page, "dashboard-group");
 
             // Compare two members from the list's checkboxes.
@@ -114,5 +125,10 @@ class CampaignDashboardBrowserTest {
             assertThat(rows.getByTestId("tags")).containsText(tag);
             api.post("/api/v1/studies/" + forkId + "/cancel", (String) null, TestTokens.OPERATOR);
         }
+    }
+
+    /** How JavaScript prints a number in an attribute: 3 for 3.0, 2.5 for 2.5. */
+    private static String numberText(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
     }
 }
