@@ -477,15 +477,8 @@ final class ShowerTransport {
                 return;
             }
             if (interaction < boundary) {
-                int firedIndex = m * CLOCKS + fired;
                 if (tangents) {
-                    // s = η_f / Σ_f: ds = (dη_f − s·Σ_f'·dE) / Σ_f
-                    double invSigma = 1 / clockSigma[firedIndex];
-                    double firedSlope = clockSigmaPerEnergy[firedIndex];
-                    int fo = fired * n;
-                    for (int k = 0; k < n; k++) {
-                        sD[k] = (clockD[fo + k] - interaction * firedSlope * tD[k]) * invSigma;
-                    }
+                    firingPointTangent(m, fired, interaction, sD);
                 }
                 absorbAlongSegment(m, interaction);
                 moveAlongTrack(interaction);
@@ -513,6 +506,17 @@ final class ShowerTransport {
                 }
                 skipWholePeriods();
             }
+        }
+    }
+
+    /** Tangent of the distance s = η_f/Σ_f at which clock f fires in material m: (dη_f − s·Σ_f'·dE)/Σ_f. */
+    private void firingPointTangent(int m, int fired, double s, double[] out) {
+        int firedIndex = m * CLOCKS + fired;
+        double invSigma = 1 / clockSigma[firedIndex];
+        double firedSlope = clockSigmaPerEnergy[firedIndex];
+        int fo = fired * n;
+        for (int k = 0; k < n; k++) {
+            out[k] = (clockD[fo + k] - s * firedSlope * tD[k]) * invSigma;
         }
     }
 
@@ -552,13 +556,7 @@ final class ShowerTransport {
         double interacting = -Math.expm1(-tau);
         double leaving = Math.exp(-tau);
         // the first firing point s* and its tangent (what the unsplit photon would use)
-        int firedIndex = m * CLOCKS + fired;
-        double invFired = 1 / clockSigma[firedIndex];
-        double firedSlope = clockSigmaPerEnergy[firedIndex];
-        int fo = fired * n;
-        for (int k = 0; k < n; k++) {
-            interactionD[k] = (clockD[fo + k] - firstFiring * firedSlope * tD[k]) * invFired;
-        }
+        firingPointTangent(m, fired, firstFiring, interactionD);
         double x = sigma * firstFiring;
         double ratio = leaving / interacting;
         double shareInteracting = interacting > 0 ? Math.exp(-x * ratio) : 0.0;
