@@ -58,6 +58,7 @@ export function renderGroup(main, groupId) {
   const frontTable = h('tbody');
   const accountingBox = h('div', { 'data-testid': 'group-accounting' });
   let memberCpu = {};
+  let accountedGroup = null;
   main.append(
     h('div', { class: 'toolbar' }, h('a', { href: '#/groups' }, '← Groups'), title, summary,
       h('span', { class: 'spacer' }), compareLink, controls),
@@ -141,10 +142,16 @@ export function renderGroup(main, groupId) {
   async function load() {
     clearTimeout(timer);
     try {
-      const [group, accounting] = await Promise.all([CampaignApi.group(groupId),
-        CampaignApi.groupAccounting(groupId).catch(() => null)]);
+      const group = await CampaignApi.group(groupId);
       if (disposed) return;
-      memberCpu = Object.fromEntries(Object.entries(accounting?.members || {}).map(([id, a]) => [id, a.cpuSeconds]));
+      // each member's account costs the service a query: fetched again only when the group changed
+      const groupKey = JSON.stringify(group);
+      if (groupKey !== accountedGroup) {
+        const accounting = await CampaignApi.groupAccounting(groupId).catch(() => null);
+        if (disposed) return;
+        memberCpu = Object.fromEntries(Object.entries(accounting?.members || {}).map(([id, a]) => [id, a.cpuSeconds]));
+        accountedGroup = accounting ? groupKey : null;
+      }
       render(group);
     } catch (e) {
       if (!disposed) reportError(e, 'Could not load the group');

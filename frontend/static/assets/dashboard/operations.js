@@ -35,7 +35,7 @@ export function lastErrorCard(failure, lastFailure) {
 /** A study's or a group's account (GET …/accounting's {@code accounting}) as a definition list. */
 export function accountingList(a, testId = 'accounting') {
   return h('dl', { class: 'kv', 'data-testid': testId },
-    h('dt', {}, 'CPU time'), h('dd', { 'data-testid': 'cpu-seconds', 'data-value': a.cpuSeconds ?? '' }, hours(a.cpuSeconds)),
+    h('dt', {}, 'CPU time'), h('dd', { 'data-testid': 'cpu-seconds' }, hours(a.cpuSeconds)),
     h('dt', {}, 'lost to preemptions, expiries, failures'), h('dd', { 'data-testid': 'cpu-lost' }, hours(a.cpuSecondsLost)),
     h('dt', {}, 'on spot nodes'), h('dd', {}, hours(a.spotCpuSeconds)),
     h('dt', {}, 'preemptions · lease expiries · failures'),

@@ -183,7 +183,6 @@ public class WebhookRepository {
         jdbc.sql("UPDATE webhook_outbox SET given_up_at = now(), last_error = ? WHERE id = ?").params(error, id).update();
     }
 
-    /** The state of a notice (tests and operators). */
     /**
      * Deletes the notices delivered or given up more than {@code retention} ago (pending ones stay,
      * however old); returns how many.
@@ -196,6 +195,7 @@ public class WebhookRepository {
                 .params(seconds, seconds).update();
     }
 
+    /** The state of a notice (tests and operators). */
     public record OutboxRow(long id, String event, int step, int attempts, Instant deliveredAt, Instant givenUpAt,
                             String lastError) {
     }

@@ -180,7 +180,8 @@ class StudyWebhooksTest extends ServiceApiTestBase {
         backdate(study, 1, "delivered_at = now() - interval '31 days'");
         backdate(study, 2, "given_up_at = now() - interval '31 days'");
         backdate(study, 3, "delivered_at = now() - interval '29 days'");
-        backdate(study, 4, "created_at = now() - interval '40 days', attempts = 3");
+        // pending, but not due during the test (the dispatchers below would try it)
+        backdate(study, 4, "created_at = now() - interval '40 days', attempts = 3, next_attempt_at = now() + interval '1 day'");
 
         NotificationProperties defaults = receiver.settings();
         assertThat(defaults.retention()).isEqualTo(Duration.ofDays(30));
@@ -192,6 +193,7 @@ class StudyWebhooksTest extends ServiceApiTestBase {
 
         assertThat(receiver.newDispatcher().pruneSettled()).isEqualTo(2);
         assertThat(repository.outboxOf(study)).extracting(WebhookRepository.OutboxRow::step).containsExactly(3, 4);
+        jdbc.update("DELETE FROM webhook_outbox WHERE study_id = ?", study); // later tests count every due notice
     }
 
     /** A stall notice pruned while its study is still stalled at that step is sent once more. */
@@ -206,10 +208,12 @@ class StudyWebhooksTest extends ServiceApiTestBase {
         assertThat(dispatcher.deliverDue()).isEqualTo(1);
         assertThat(webhooks.noticeStalls()).as("once per step").isZero();
 
-        jdbc.update("UPDATE webhook_outbox SET delivered_at = now() - interval '30 days 1 minute' WHERE study_id = ?", stalling);
+        // 720 hours: "30 days" is calendar days in the session's time zone, 719 hours across a spring clock change
+        jdbc.update("UPDATE webhook_outbox SET delivered_at = now() - interval '720 hours 1 minute' WHERE study_id = ?", stalling);
         assertThat(dispatcher.pruneSettled()).isEqualTo(1);
         assertThat(webhooks.noticeStalls()).isEqualTo(1);
         assertThat(repository.outboxOf(stalling)).singleElement().satisfies(row -> assertThat(row.deliveredAt()).isNull());
+        jdbc.update("DELETE FROM webhook_outbox WHERE study_id = ?", stalling); // later tests count every due notice
     }
 
     private void backdate(UUID study, int step, String assignments) {

@@ -84,12 +84,12 @@ final class WebhookReceiver implements BeforeEachCallback, AfterEachCallback {
         return received;
     }
 
-    /** A dispatcher of its own over the service's outbox, as another replica or a restarted service runs one. */
     /** The service's notification settings (the test profile's). */
     NotificationProperties settings() {
         return service.getBean(NotificationProperties.class);
     }
 
+    /** A dispatcher of its own over the service's outbox, as another replica or a restarted service runs one. */
     WebhookDispatcher newDispatcher() {
         return new WebhookDispatcher(service.getBean(WebhookRepository.class), service.getBean(Webhooks.class),
                 service.getBean(StudyEventLog.class), service.getBean(NotificationProperties.class));
