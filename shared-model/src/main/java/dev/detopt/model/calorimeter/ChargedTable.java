@@ -27,21 +27,18 @@ final class ChargedTable {
     final int nodes;
     final double[] energy;
     final double[] range;
-    /** dRange/dt = 1/S at each node, and per bin the curvature c: range = range[i] + x·(slope[i] + c·x), x = t − energy[i]. */
-    private final double[] rangeSlope;
-    private final double[] rangeCurvature;
     static final int BREMSSTRAHLUNG = 0;
     static final int DELTA_RAY = 1;
     static final int ANNIHILATION = 2;
     static final int PROCESSES = 3;
-    /** Mean free paths per process [process][node], their slopes Σ_p/S at the nodes and curvatures per bin. */
+    /** Mean free paths per process [process][node] (for the searches; the lookups read {@link #coefficients}). */
     final double[][] mfp = new double[PROCESSES][];
-    private final double[][] mfpSlope = new double[PROCESSES][];
-    private final double[][] mfpCurvature = new double[PROCESSES][];
     /**
      * Per bin, everything a lookup at that bin reads, side by side (one or two cache lines instead
      * of one per array): energy, range and its slope and curvature, then mfp, slope and curvature
-     * of each process. The arrays above stay for the searches and the construction.
+     * of each process. energy, range and mfp stay as arrays for the searches. Per node the slopes are
+     * dRange/dt = 1/S and dMfp_p/dt = Σ_p/S, per bin the curvature c: range = range[i] + x·(slope[i] +
+     * c·x), x = t − energy[i].
      */
     private final double[] coefficients;
     private static final int STRIDE = 16;
@@ -80,6 +77,8 @@ final class ChargedTable {
         nodes = (int) Math.ceil((Math.log(highestEnergy) - lnLowest) * binsPerLn) + 2;
         energy = new double[nodes];
         range = new double[nodes];
+        double[][] mfpSlope = new double[PROCESSES][];
+        double[][] mfpCurvature = new double[PROCESSES][];
         for (int p = 0; p < PROCESSES; p++) {
             mfp[p] = new double[nodes];
             mfpSlope[p] = new double[nodes];
@@ -88,7 +87,7 @@ final class ChargedTable {
             energy[i] = Math.exp(lnLowest + i / binsPerLn);
         }
         energy[0] = lowestEnergy;
-        rangeSlope = new double[nodes];
+        double[] rangeSlope = new double[nodes];
         for (int i = 0; i < nodes; i++) {
             double t = energy[i];
             double loss = loss(physics, t, positron, config);
@@ -102,7 +101,7 @@ final class ChargedTable {
             mfpSlope[DELTA_RAY][i] = discreteCrossSection(physics, t, positron, config, false) / loss;
             mfpSlope[ANNIHILATION][i] = positron ? physics.annihilationCrossSection(t) / loss : 0.0;
         }
-        rangeCurvature = integrate(range, rangeSlope);
+        double[] rangeCurvature = integrate(range, rangeSlope);
         for (int p = 0; p < PROCESSES; p++) {
             mfpCurvature[p] = integrate(mfp[p], mfpSlope[p]);
             mfpGuide[p] = guide(mfp[p]);

@@ -405,13 +405,8 @@ final class ShowerTransport {
         boolean scattering = weight > WEIGHT_FLOOR;
         if (scattering) {
             photoDepthLeft = Math.log(weight / WEIGHT_FLOOR);
-        } else {
-            stopScattering();
-            if (!(weight > LAST_WEIGHT)) {
-                absorbPhoton();
-                return;
-            }
-            photoDepthLeft = Math.log(weight / LAST_WEIGHT);
+        } else if (!goesOnPastTheFloor()) {
+            return;
         }
         while (true) {
             int m = region & 1;
@@ -438,12 +433,9 @@ final class ShowerTransport {
                 }
                 if (outcome == PHOTON_PAST_FLOOR) {
                     scattering = false;
-                    stopScattering();
-                    if (!(weight > LAST_WEIGHT)) {
-                        absorbPhoton();
+                    if (!goesOnPastTheFloor()) {
                         return;
                     }
-                    photoDepthLeft = Math.log(weight / LAST_WEIGHT);
                 }
                 continue;
             }
@@ -467,8 +459,7 @@ final class ShowerTransport {
                     scattering = false;
                     weight = WEIGHT_FLOOR;
                     Tangents.zero(weightD, 0, n);
-                    stopScattering();
-                    photoDepthLeft = Math.log(WEIGHT_FLOOR / LAST_WEIGHT);
+                    goesOnPastTheFloor();
                     continue;
                 }
                 weight = LAST_WEIGHT;
@@ -507,6 +498,21 @@ final class ShowerTransport {
                 skipWholePeriods();
             }
         }
+    }
+
+    /**
+     * A photon at or below {@link #WEIGHT_FLOOR} stops scattering and goes on along its line, losing
+     * weight to the photo-effect down to {@link #LAST_WEIGHT}; false (the photon absorbed here) if
+     * it is already there.
+     */
+    private boolean goesOnPastTheFloor() {
+        stopScattering();
+        if (!(weight > LAST_WEIGHT)) {
+            absorbPhoton();
+            return false;
+        }
+        photoDepthLeft = Math.log(weight / LAST_WEIGHT);
+        return true;
     }
 
     /** Tangent of the distance s = η_f/Σ_f at which clock f fires in material m: (dη_f − s·Σ_f'·dE)/Σ_f. */
