@@ -556,7 +556,7 @@ final class ShowerTransport {
 
     /** Whether no non-empty region lies beyond the exit edge {@link #boundaryDistance} found. */
     private boolean leavesStackAtExitEdge() {
-        return w > 0 ? edges[exitEdge] >= edges[regions] : edges[exitEdge] <= edges[0];
+        return exitEdge >= 0 && (w > 0 ? edges[exitEdge] >= edges[regions] : edges[exitEdge] <= edges[0]);
     }
 
     /**
@@ -1149,7 +1149,7 @@ final class ShowerTransport {
             boolean interacts = fired >= 0 && interaction <= boundary && interaction < end;
             if (rangeEndsAtFace != null && !aboveCut && fired < 0 && !deflectionFirst
                     && Math.abs(end - boundary) < RANGE_END_WINDOW_MM && leavesStackAtExitEdge()) {
-                bookRangeEndAtFace(positron, boundary, rangeSlope0, table, bin0);
+                bookRangeEndAtFace(positron, end, boundary, rangeSlope0, table, bin0);
             }
             if (interacts) {
                 // discrete interaction at tInteraction after `interaction` mm
@@ -1302,17 +1302,20 @@ final class ShowerTransport {
      * Jump term of an e± on its last straight step (none of its clocks runs out before its range
      * does), whose range ends within h of a face of the stack. g = range − distance to the face
      * decides whether it leaves (g > 0), taking t₀ and for a positron its 2m with it, or stops
-     * inside, where a positron annihilates and its photons partly stay. The outputs jump there, and pathwise tangents cannot
+     * inside, where a positron annihilates and its photons partly stay. Since the step starts
+     * inside the stack, g ≤ range: for a range shorter than h the window is [−h, range], normalised
+     * by its own width, so that a short-ranged e± born near the face is not undercounted. The outputs jump there, and pathwise tangents cannot
      * see a jump (docs/simulation.md, "Positrons that end at the back face"). Its share of
      * dE[f]/dθ is the boundary term E[δ(g)·dg/dθ·(f_leave − f_stop)] of the Leibniz rule, booked here
      * with δ(g) ≈ 1[|g| < h]/2h and f_stop from an independent replicate of the positron's end on the
      * face (its own substream). The term sums to zero over deposits and leakage, so energy stays
      * conserved.
      */
-    private void bookRangeEndAtFace(boolean positron, double boundary, double rangeSlope, ChargedTable table, int bin) {
+    private void bookRangeEndAtFace(boolean positron, double range, double boundary, double rangeSlope, ChargedTable table,
+                                    int bin) {
         rangeEndsOnFace++;
         boundaryDistanceTangent(boundary);
-        double perWindow = weight / (2 * RANGE_END_WINDOW_MM);
+        double perWindow = weight / (RANGE_END_WINDOW_MM + Math.min(RANGE_END_WINDOW_MM, range));
         for (int k = 0; k < n; k++) {
             jumpD[k] = perWindow * (rangeSlope * tD[k] - sD[k]);
         }

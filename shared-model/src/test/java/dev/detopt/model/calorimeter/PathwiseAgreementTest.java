@@ -208,7 +208,7 @@ class PathwiseAgreementTest {
      * goes back into the absorber; one whose range ends just beyond it leaks T + 2m whole, as in the
      * reference, whose world is vacuum. That jump is part of the true ∂leakage/∂a. Pathwise tangents
      * alone miss 6.9 ± 0.3% of it (100,000 events); with the boundary term
-     * ({@code ShowerTransport.bookRangeEndAtFace}) 0.12 ± 0.29%. Electrons, which leave with only t₀,
+     * ({@code ShowerTransport.bookRangeEndAtFace}) −0.07 ± 0.29%. Electrons, which leave with only t₀,
      * and positrons into 4 mm, which all stop well inside, stay within 1%.
      */
     @Test
