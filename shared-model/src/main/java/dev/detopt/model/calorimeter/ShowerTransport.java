@@ -1302,14 +1302,13 @@ final class ShowerTransport {
      * Jump term of an e± on its last straight step (none of its clocks runs out before its range
      * does), whose range ends within h of a face of the stack. g = range − distance to the face
      * decides whether it leaves (g > 0), taking t₀ and for a positron its 2m with it, or stops
-     * inside, where a positron annihilates and its photons partly stay. Since the step starts
-     * inside the stack, g ≤ range: for a range shorter than h the window is [−h, range], normalised
-     * by its own width, so that a short-ranged e± born near the face is not undercounted. The outputs jump there, and pathwise tangents cannot
-     * see a jump (docs/simulation.md, "Positrons that end at the back face"). Its share of
-     * dE[f]/dθ is the boundary term E[δ(g)·dg/dθ·(f_leave − f_stop)] of the Leibniz rule, booked here
-     * with δ(g) ≈ 1[|g| < h]/2h and f_stop from an independent replicate of the positron's end on the
-     * face (its own substream). The term sums to zero over deposits and leakage, so energy stays
-     * conserved.
+     * inside, where a positron annihilates and its photons partly stay. The outputs jump there, and
+     * pathwise tangents cannot see a jump (docs/simulation.md, "The range-end boundary term"). Its
+     * share of dE[f]/dθ is the boundary term E[δ(g)·dg/dθ·(f_leave − f_stop)] of the Leibniz rule,
+     * booked here with δ(g) ≈ 1[|g| < h]/2h and f_stop from an independent replicate of the
+     * positron's end on the face (its own substream). The step starts inside the stack, so g ≤ range:
+     * a range shorter than h gets the window [−h, range], normalised by its own width, or an e± born
+     * near the face would be undercounted. The term sums to zero over deposits and leakage.
      */
     private void bookRangeEndAtFace(boolean positron, double range, double boundary, double rangeSlope, ChargedTable table,
                                     int bin) {
