@@ -556,7 +556,12 @@ final class ShowerTransport {
 
     /** Whether no non-empty region lies beyond the exit edge {@link #boundaryDistance} found. */
     private boolean leavesStackAtExitEdge() {
-        return exitEdge >= 0 && (w > 0 ? edges[exitEdge] >= edges[regions] : edges[exitEdge] <= edges[0]);
+        return exitEdge >= 0 && isFaceOfStack(exitEdge, w > 0);
+    }
+
+    /** Whether no non-empty region lies beyond edge b in the direction of travel (+z when forward). */
+    private boolean isFaceOfStack(int b, boolean forward) {
+        return forward ? edges[b] >= edges[regions] : edges[b] <= edges[0];
     }
 
     /**
@@ -1051,12 +1056,12 @@ final class ShowerTransport {
      */
     private double roomForward() {
         double room = edges[region + 1] - z;
-        return edges[region + 1] >= edges[regions] ? room - RANGE_END_WINDOW_MM : room;
+        return isFaceOfStack(region + 1, true) ? room - RANGE_END_WINDOW_MM : room;
     }
 
     private double roomBackward() {
         double room = z - edges[region];
-        return edges[region] <= edges[0] ? room - RANGE_END_WINDOW_MM : room;
+        return isFaceOfStack(region, false) ? room - RANGE_END_WINDOW_MM : room;
     }
 
     private boolean residualRangeFits(double energy, double room) {
