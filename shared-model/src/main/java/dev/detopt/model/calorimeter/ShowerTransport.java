@@ -58,8 +58,13 @@ final class ShowerTransport {
     private final double[] interactionD;
     private final double[] splitD;
     private final double[] exitWeightD;
-    /** Simulates the other side of an e± range end on a face ({@link #bookRangeEndAtFace}); null without tangents. */
-    private final ShowerTransport rangeEndsAtFace;
+    /**
+     * Simulates the other side of a jump on a face: an e± range end ({@link #bookRangeEndAtFace}) or
+     * a deflection point ({@link #bookDeflectionAtFace}); null without tangents.
+     */
+    private final ShowerTransport otherSideOfFace;
+    /** With false the tangents leave out {@link #bookDeflectionAtFace}'s jump term (the tests' control). */
+    boolean deflectionJumps = true;
     private final double[] jumpD;
     /** e± stop at this kinetic energy and deposit the rest at the end point. */
     private final double stopEnergy;
@@ -94,6 +99,8 @@ final class ShowerTransport {
     int annihilationsBelowTable;
     /** e± whose range ended within the window of a face in the last event ({@link #bookRangeEndAtFace}; tests). */
     int rangeEndsOnFace;
+    /** e± whose deflection point lay within the window of a face they were heading for, and turned back there (tests). */
+    int deflectionsTurningOnFace;
 
     // particle stack, struct of arrays
     private int size;
@@ -177,7 +184,10 @@ final class ShowerTransport {
         this(config, tables, differentiated, residualRangeShortcuts, forcedCollisions, true);
     }
 
-    /** With {@code rangeEndJumps} false the tangents leave out {@link #bookRangeEndAtFace}'s jump term (the tests' control). */
+    /**
+     * With {@code rangeEndJumps} false the tangents leave out the jump terms on the faces of the stack,
+     * {@link #bookRangeEndAtFace}'s and {@link #bookDeflectionAtFace}'s (the tests' control).
+     */
     ShowerTransport(CalorimeterConfig config, MaterialTables tables, int[] differentiated, boolean residualRangeShortcuts,
                     boolean forcedCollisions, boolean rangeEndJumps) {
         this.residualRangeShortcuts = residualRangeShortcuts;
@@ -262,7 +272,7 @@ final class ShowerTransport {
         splitD = new double[n];
         exitWeightD = new double[n];
         jumpD = new double[n];
-        rangeEndsAtFace = tangents && rangeEndJumps
+        otherSideOfFace = tangents && rangeEndJumps
                 ? new ShowerTransport(config, tables, new int[0], residualRangeShortcuts, forcedCollisions)
                 : null;
     }
@@ -306,6 +316,7 @@ final class ShowerTransport {
         inFlightAnnihilations = 0;
         annihilationsBelowTable = 0;
         rangeEndsOnFace = 0;
+        deflectionsTurningOnFace = 0;
         size = 0;
     }
 
@@ -1107,6 +1118,11 @@ final class ShowerTransport {
         if (multipleScattering) {
             startScatteringClock();
         }
+        chargedSteps(positron, processes);
+    }
+
+    /** Transports the current e± from its state (energy, position, direction, clocks) to its end. */
+    private void chargedSteps(boolean positron, int[] processes) {
         // all e± tables share one energy grid: a bin found in one material holds in the other
         int knownBin = -1;
         while (true) {
@@ -1121,11 +1137,13 @@ final class ShowerTransport {
             knownBin = -1;
             double rangeSlope0 = table.rangeSlopeAt(bin0, t);
             double range0 = table.rangeAt(bin0, t);
-            double boundary = boundaryDistance();
+            double edgeDistance = boundaryDistance();
+            double boundary = edgeDistance;
             // a deflection point before the boundary takes the boundary's place (its branch moves there)
             boolean deflectionFirst = false;
+            double deflection = Double.POSITIVE_INFINITY;
             if (multipleScattering && t > electronCut) {
-                double deflection = Math.max(0.0, scatteringClock) * radiationLengthMm[region & 1];
+                deflection = Math.max(0.0, scatteringClock) * radiationLengthMm[region & 1];
                 if (deflection < boundary) {
                     boundary = deflection;
                     deflectionFirst = true;
@@ -1152,9 +1170,13 @@ final class ShowerTransport {
             }
             double end = range0 - rangeEnd;
             boolean interacts = fired >= 0 && interaction <= boundary && interaction < end;
-            if (rangeEndsAtFace != null && !aboveCut && fired < 0 && !deflectionFirst
+            if (otherSideOfFace != null && !aboveCut && fired < 0 && !deflectionFirst
                     && Math.abs(end - boundary) < RANGE_END_WINDOW_MM && leavesStackAtExitEdge()) {
                 bookRangeEndAtFace(positron, end, boundary, rangeSlope0, table, bin0);
+            }
+            if (otherSideOfFace != null && deflectionJumps && !interacts && end > Math.max(deflection, edgeDistance)
+                    && Math.abs(deflection - edgeDistance) * Math.abs(w) < DEFLECTION_WINDOW_MM && leavesStackAtExitEdge()) {
+                bookDeflectionAtFace(positron, processes, edgeDistance, table, bin0);
             }
             if (interacts) {
                 // discrete interaction at tInteraction after `interaction` mm
@@ -1294,6 +1316,88 @@ final class ShowerTransport {
     }
 
     /**
+     * Half-width h of the window in which an e± deflection point counts as on a face of the stack
+     * (mm); as for {@link #RANGE_END_WINDOW_MM}, the bias of the window is O(h²) and its noise falls
+     * as h grows.
+     */
+    static final double DEFLECTION_WINDOW_MM = 0.2;
+
+    /**
+     * Jump term of an e± heading out of the stack whose next deflection point lies within h of the
+     * face in depth, with no interaction before the nearer of the two and its range end beyond
+     * both (the step ends at one of them, so each point is looked at once). g = |w|·((distance to the
+     * face) − (distance to the deflection point)), the point's depth inside the face, decides: for
+     * g > 0 it is deflected inside and may turn back, for g < 0 it leaves with its energy at the
+     * face (and a positron's 2m). As the parameters move the point through the face, the outputs
+     * jump, which pathwise tangents cannot see (docs/simulation.md, "Multiple scattering"). Its
+     * share of dE[f]/dθ is the boundary term E[δ(g)·dg/dθ·(f_deflected − f_leaving)] of the
+     * Leibniz rule, with δ(g) ≈ 1[|g| < h]/2h (g in depth, not along the track: dg/dθ then has no
+     * 1/w, which made grazing tracks heavy-tailed) and f_deflected from the same e± deflected on
+     * the face, with this track's own next normals, clocks and stream: the other side of this
+     * event's own jump. Where the deflection still points out of the stack, both sides leave with
+     * the same energy and the term is 0. It sums to zero over deposits and leakage.
+     */
+    private void bookDeflectionAtFace(boolean positron, int[] processes, double faceDistance, ChargedTable table, int bin0) {
+        ShowerTransport other = otherSideOfFace;
+        double rangeAtFace = table.rangeAt(bin0, t) - faceDistance;
+        int binFace = ChargedTable.binOfValue(table.range, table.rangeGuide, rangeAtFace, bin0);
+        double energyAtFace = table.energyAtRange(binFace, rangeAtFace);
+        for (int p : processes) {
+            // a clock that runs out between the deflection point and the face fires on the face
+            other.chargedClock[p] = Math.max(0.0, chargedClock[p] - (table.mfpAt(p, bin0, t) - table.mfpAt(p, binFace, energyAtFace)));
+        }
+        if (!other.turnsBackOnFace(a, g, positron, processes, region, edges[exitEdge], w, energyAtFace, rng, scatteringRng)) {
+            return;
+        }
+        deflectionsTurningOnFace++;
+        boundaryDistanceTangent(faceDistance);
+        double perWindow = weight * Math.abs(w) / (2 * DEFLECTION_WINDOW_MM);
+        double x0 = radiationLengthMm[region & 1];
+        for (int k = 0; k < n; k++) {
+            jumpD[k] = perWindow * (sD[k] - scatteringClockD[k] * x0);
+        }
+        double leakageJump = other.leakage - (positron ? energyAtFace + TWO_MASS : energyAtFace);
+        for (int k = 0; k < n; k++) {
+            leakageTangent[k] += jumpD[k] * leakageJump;
+        }
+        for (int r = 0; r < regions; r++) {
+            double stays = other.deposit[r];
+            if (stays != 0) {
+                int o = r * n;
+                for (int k = 0; k < n; k++) {
+                    depositTangent[o + k] += jumpD[k] * stays;
+                }
+            }
+        }
+    }
+
+    /**
+     * An e± on a face of the stack (region, depth z, direction w out of the stack, kinetic energy,
+     * the clocks already set, main and scattering streams as given) deflected there: false if its
+     * new direction still points out, else it is transported with everything it makes (deposits
+     * and leakage only; this transport has no tangents).
+     */
+    private boolean turnsBackOnFace(double a, double g, boolean positron, int[] processes, int region, double z, double w,
+                                    double energy, long rng, long scatteringRng) {
+        this.w = w;
+        t = energy;
+        this.scatteringRng = scatteringRng;
+        scatter(SCATTERING_STEP_X0);
+        if (this.w * w > 0) {
+            return false;
+        }
+        startEvent(a, g);
+        this.region = region;
+        this.z = z;
+        weight = 1;
+        this.rng = rng;
+        scatteringClock = SCATTERING_STEP_X0;
+        chargedSteps(positron, processes);
+        transportStack();
+        return true;
+    }
+
+    /**
      * Half-width h of the window in which an e± range end counts as on a face of the stack (mm): δ(g)
      * is estimated by 1[|g| < h]/2h, whose bias is O(h²) relative to the scale on which the density
      * of range ends changes (a 1 MeV range, ~0.5 mm of PbWO4), and whose noise falls as h grows
@@ -1332,7 +1436,7 @@ final class ShowerTransport {
             }
             return;
         }
-        ShowerTransport stop = rangeEndsAtFace;
+        ShowerTransport stop = otherSideOfFace;
         int p = ChargedTable.ANNIHILATION;
         stop.endPositronOnFace(a, g, region, edges[exitEdge], w, chargedClock[p] - table.mfpAt(p, bin, t),
                 mix(rng ^ RANGE_END_STREAM));
