@@ -1351,12 +1351,21 @@ final class ShowerTransport {
         }
         deflectionsTurningOnFace++;
         boundaryDistanceTangent(faceDistance);
+        // leaving is g < 0: d1[g < 0]/dθ = −δ(g)·dg/dθ
         double perWindow = weight * Math.abs(w) / (2 * DEFLECTION_WINDOW_MM);
         double x0 = radiationLengthMm[region & 1];
         for (int k = 0; k < n; k++) {
-            jumpD[k] = perWindow * (sD[k] - scatteringClockD[k] * x0);
+            jumpD[k] = perWindow * (scatteringClockD[k] * x0 - sD[k]);
         }
-        double leakageJump = other.leakage - (positron ? energyAtFace + TWO_MASS : energyAtFace);
+        bookLeavingAgainst(positron ? energyAtFace + TWO_MASS : energyAtFace, other);
+    }
+
+    /**
+     * Adds jumpD·(f_leaving − f_other) to the tangents: an e± leaving the stack with leavingEnergy
+     * against the other side of its jump, whose deposits and leakage the transport other holds.
+     */
+    private void bookLeavingAgainst(double leavingEnergy, ShowerTransport other) {
+        double leakageJump = leavingEnergy - other.leakage;
         for (int k = 0; k < n; k++) {
             leakageTangent[k] += jumpD[k] * leakageJump;
         }
@@ -1365,7 +1374,7 @@ final class ShowerTransport {
             if (stays != 0) {
                 int o = r * n;
                 for (int k = 0; k < n; k++) {
-                    depositTangent[o + k] += jumpD[k] * stays;
+                    depositTangent[o + k] -= jumpD[k] * stays;
                 }
             }
         }
@@ -1440,19 +1449,7 @@ final class ShowerTransport {
         int p = ChargedTable.ANNIHILATION;
         stop.endPositronOnFace(a, g, region, edges[exitEdge], w, chargedClock[p] - table.mfpAt(p, bin, t),
                 mix(rng ^ RANGE_END_STREAM));
-        double leakageJump = floor + TWO_MASS - stop.leakage;
-        for (int k = 0; k < n; k++) {
-            leakageTangent[k] += jumpD[k] * leakageJump;
-        }
-        for (int r = 0; r < regions; r++) {
-            double stays = stop.deposit[r];
-            if (stays != 0) {
-                int o = r * n;
-                for (int k = 0; k < n; k++) {
-                    depositTangent[o + k] -= jumpD[k] * stays;
-                }
-            }
-        }
+        bookLeavingAgainst(floor + TWO_MASS, stop);
     }
 
     /**
