@@ -7,6 +7,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -239,27 +240,10 @@ class PathwiseAgreementTest {
     @Test
     void theBoundaryTermKeepsTheDerivativeOfTheTotalExact() {
         CalorimeterConfig config = CalorimeterConfig.defaults().withLayers(1).withParticle("e+");
-        ShowerTransport transport = new ShowerTransport(config, new MaterialTables(config), new int[] {0, 1});
-        SplittableRandom seeds = new SplittableRandom(9);
-        int eventsWithTheTerm = 0;
-        for (int event = 0; event < 20_000; event++) {
-            transport.simulate(2.0, 1.7, 0.0, seeds.nextLong());
-            if (transport.rangeEndsOnFace == 0) {
-                continue;
-            }
-            eventsWithTheTerm++;
-            double byE = transport.leakageTangent[0];
-            double byA = transport.leakageTangent[1];
-            for (int r = 0; r < transport.deposit.length; r++) {
-                byE += transport.depositTangent[2 * r];
-                byA += transport.depositTangent[2 * r + 1];
-            }
-            assertThat(byE).as("d/de of the total, event %d", event).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
-            assertThat(byA).as("d/da of the total, event %d", event).isCloseTo(0.0, org.assertj.core.data.Offset.offset(1e-9));
-        }
+        int eventsWithTheTerm = eventsWhereTheTotalsTangentsStayExact(config, new double[] {2.0, 1.7}, 20_000,
+                transport -> transport.rangeEndsOnFace > 0);
         assertThat(eventsWithTheTerm).as("events with a range end on the face").isGreaterThan(100);
     }
-
     /**
      * The jump where a multiple-scattering deflection point crosses the back face (docs/simulation.md,
      * "The deflection-point boundary term"): 5 MeV electrons into 2 mm of PbWO4 (one layer, no gap),
@@ -297,12 +281,24 @@ class PathwiseAgreementTest {
     @ValueSource(strings = {"e-", "e+"})
     void theDeflectionTermKeepsTheDerivativeOfTheTotalExact(String particle) {
         CalorimeterConfig config = CalorimeterConfig.defaults().withLayers(1).withParticle(particle).withMultipleScattering(true);
+        int eventsWithTheTerm = eventsWhereTheTotalsTangentsStayExact(config, new double[] {5.0, 2.0}, 5_000,
+                transport -> transport.deflectionsTurningOnFace > 0);
+        assertThat(eventsWithTheTerm).as("events where a deflection on the face turns the e± back").isGreaterThan(200);
+    }
+
+    /**
+     * Simulates events of energy e into one absorber a (no gap), differentiated in e and a, and
+     * asserts in every event where {@code termBooked} holds that the tangents of deposits plus
+     * leakage sum to 1 in e and 0 in a within 1e-9; returns how many such events there were.
+     */
+    private static int eventsWhereTheTotalsTangentsStayExact(CalorimeterConfig config, double[] energyAndAbsorber, int events,
+                                                            Predicate<ShowerTransport> termBooked) {
         ShowerTransport transport = new ShowerTransport(config, new MaterialTables(config), new int[] {0, 1});
         SplittableRandom seeds = new SplittableRandom(9);
         int eventsWithTheTerm = 0;
-        for (int event = 0; event < 5_000; event++) {
-            transport.simulate(5.0, 2.0, 0.0, seeds.nextLong());
-            if (transport.deflectionsTurningOnFace == 0) {
+        for (int event = 0; event < events; event++) {
+            transport.simulate(energyAndAbsorber[0], energyAndAbsorber[1], 0.0, seeds.nextLong());
+            if (!termBooked.test(transport)) {
                 continue;
             }
             eventsWithTheTerm++;
@@ -315,7 +311,7 @@ class PathwiseAgreementTest {
             assertThat(byE).as("d/de of the total, event %d", event).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
             assertThat(byA).as("d/da of the total, event %d", event).isCloseTo(0.0, org.assertj.core.data.Offset.offset(1e-9));
         }
-        assertThat(eventsWithTheTerm).as("events where a deflection on the face turns the e± back").isGreaterThan(200);
+        return eventsWithTheTerm;
     }
 
     /** 2 MeV e± into one PbWO4 layer of the given thickness, differentiated in a, with or without the range-end boundary term. */
